@@ -1,0 +1,2 @@
+def navigation(request):
+    return {"nav_user": getattr(request, "user", None)}

@@ -1,0 +1,102 @@
+"""Every configurable threshold in one place, with its default and its source.
+
+A force overrides any value in a JSON file named by VIGIL_POLICY_FILE, e.g.
+{"marac_escalation_window_days": 183}. Every flag and task records
+`policy.version`, so a user can see which rules were in force.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field, fields, replace
+from functools import lru_cache
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Policy:
+    # --- Risk assessment (domain.md "Risk assessment"; SafeLives)
+    high_risk_yes_count: int = 14  # "visible high risk"
+    medium_risk_yes_count: int | None = 10  # optional local band 10-13; None disables
+    high_risk_share_expected: float = 0.10  # CAADA expectation; WMP had 5 %
+    qa_dip_sample_share: float = 0.05  # of standard-risk assessments, per LPA per week
+
+    # --- Victims (HMIC recommendation 1; default definitions)
+    repeat_victim_window_days: int = 365
+    vulnerable_age_under: int = 18
+    vulnerable_age_from: int = 65
+
+    # --- Perpetrators (seed 003; MATAC practice)
+    escalation_same_victim_count: int = 3
+    escalation_different_victims_count: int = 2
+    escalation_window_days: int = 365
+    serial_window_days: int = 3 * 365
+
+    # --- MARAC (SafeLives)
+    marac_escalation_incidents: int = 3
+    marac_escalation_window_days: int = 365  # some areas use 183 (3 in 6 months)
+    marac_repeat_window_days: int = 365
+    marac_hearing_limit_days: int = 28
+    marac_cases_per_meeting: int = 16
+    marac_expected_per_10k_women: float = 40.0
+
+    # --- Deadlines
+    ra_review_hours: int = 24
+    high_risk_contact_days: int = 1
+    medium_risk_contact_working_days: int = 5
+    notice_hearing_hours: int = 48  # DVPN->DVPO, DAPN->DAPO (law)
+    order_notification_days: int = 3  # DAPO, SPO (law)
+    order_check_interval_days: int = 7
+    dvds_initial_checks_hours: int = 24
+    dvds_decision_days: int = 28
+    vcop_update_working_days: int = 1
+    vcop_support_referral_days: int = 2
+    vcop_regular_update_days: int = 30
+
+    # --- Outcomes
+    positive_outcome_codes: tuple[str, ...] = ("1", "1A", "2", "2A", "3", "3A", "4", "6", "7",
+                                               "8")
+    counting_rule_break: str = "2023-06-01"  # HOCR "one crime per report" change
+
+    # --- Orders
+    dvpn_rate_expected_low: float = 0.05
+    dvpn_rate_expected_high: float = 0.16
+
+    overrides: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def version(self) -> str:
+        """A short, stable fingerprint of the values in force."""
+        values = {k: v for k, v in asdict(self).items() if k != "overrides"}
+        digest = hashlib.sha256(json.dumps(values, sort_keys=True, default=list).encode())
+        return f"p-{digest.hexdigest()[:10]}"
+
+    def actuarial_level(self, yes_count: int) -> int:
+        """Risk level from the count of Yes answers: 1 standard, 2 medium, 3 high."""
+        if yes_count >= self.high_risk_yes_count:
+            return 3
+        if self.medium_risk_yes_count is not None and yes_count >= self.medium_risk_yes_count:
+            return 2
+        return 1
+
+
+def load(path: str | Path | None) -> Policy:
+    """The default policy with a force's overrides applied; unknown keys are errors."""
+    if not path:
+        return Policy()
+    overrides = json.loads(Path(path).read_text(encoding="utf-8"))
+    known = {f.name for f in fields(Policy)} - {"overrides"}
+    unknown = sorted(set(overrides) - known)
+    if unknown:
+        raise ValueError(f"{path}: unknown policy settings: {', '.join(unknown)}")
+    if "positive_outcome_codes" in overrides:
+        overrides["positive_outcome_codes"] = tuple(overrides["positive_outcome_codes"])
+    return replace(Policy(), overrides=overrides, **overrides)
+
+
+@lru_cache(maxsize=1)
+def current() -> Policy:
+    from django.conf import settings
+
+    return load(getattr(settings, "VIGIL_POLICY_FILE", None))

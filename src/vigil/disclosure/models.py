@@ -1,0 +1,73 @@
+"""Clare's Law: Domestic Violence Disclosure Scheme applications and their steps."""
+
+from django.db import models
+
+from vigil.core.models import Area, SourceKeyed, date_order, source_key_constraint
+from vigil.people.models import SourceRecord
+
+
+class DvdsApplication(SourceKeyed):
+    class Route(models.TextChoices):
+        RIGHT_TO_ASK = "ask", "Right to Ask"
+        RIGHT_TO_KNOW = "know", "Right to Know"
+
+    class Applicant(models.TextChoices):
+        PARTNER = "partner", "Partner (person at risk)"
+        THIRD_PARTY = "third_party", "Third party"
+        POLICE = "police", "Police-initiated"
+
+    class Decision(models.TextChoices):
+        DISCLOSE = "disclose", "Disclose"
+        NO_DISCLOSURE = "no_disclosure", "No disclosure"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class FormQuality(models.TextChoices):
+        GOOD = "good", "Good"
+        ADEQUATE = "adequate", "Adequate"
+        POOR = "poor", "Poor"
+
+    route = models.CharField(max_length=5, choices=Route.choices)
+    applicant_type = models.CharField(max_length=12, choices=Applicant.choices)
+    applicant = models.ForeignKey(SourceRecord, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    person_at_risk = models.ForeignKey(SourceRecord, on_delete=models.PROTECT,
+                                       related_name="dvds_at_risk")
+    subject = models.ForeignKey(SourceRecord, on_delete=models.PROTECT,
+                                related_name="dvds_subject")
+    lpa = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+",
+                            limit_choices_to={"kind": "lpa"})
+    received_at = models.DateTimeField(db_index=True)
+    initial_checks_at = models.DateTimeField(null=True, blank=True)
+    decision = models.CharField(max_length=15, choices=Decision.choices, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    disclosed_at = models.DateTimeField(null=True, blank=True)
+    safety_plan = models.BooleanField(default=False)
+    form_quality = models.CharField(max_length=10, choices=FormQuality.choices, blank=True)
+
+    class Meta:
+        constraints = [
+            source_key_constraint("dvdsapplication"),
+            date_order("dvdsapplication", "received_at", "initial_checks_at"),
+            date_order("dvdsapplication", "received_at", "decided_at"),
+            date_order("dvdsapplication", "decided_at", "disclosed_at"),
+        ]
+
+
+class DvdsStep(SourceKeyed):
+    class Step(models.TextChoices):
+        INITIAL_CHECKS = "initial_checks", "Initial checks"
+        FACE_TO_FACE = "face_to_face", "Face-to-face meeting"
+        MULTI_AGENCY = "multi_agency", "Multi-agency decision (lawful, necessary, proportionate)"
+        DISCLOSURE = "disclosure", "Disclosure with safety plan"
+        CLOSED = "closed", "Closed"
+
+    application = models.ForeignKey(DvdsApplication, on_delete=models.CASCADE,
+                                    related_name="steps")
+    step = models.CharField(max_length=20, choices=Step.choices)
+    at = models.DateTimeField()
+    by = models.CharField(max_length=100)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at"]
+        constraints = [source_key_constraint("dvdsstep")]

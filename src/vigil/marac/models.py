@@ -1,0 +1,100 @@
+"""MARAC referrals (criteria met), meetings, hearings, actions and transfers."""
+
+from django.db import models
+from django.db.models import Q
+
+from vigil.core.models import Area, SourceKeyed, date_order, source_key_constraint
+from vigil.people.models import SourceRecord
+
+
+class MaracMeeting(SourceKeyed):
+    lpa = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="marac_meetings",
+                            limit_choices_to={"kind": "lpa"})
+    held_on = models.DateField()
+    capacity = models.PositiveSmallIntegerField(default=16)
+
+    class Meta:
+        ordering = ["held_on"]
+        constraints = [
+            source_key_constraint("maracmeeting"),
+            models.UniqueConstraint(fields=["lpa", "held_on"], name="maracmeeting_one_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lpa} MARAC {self.held_on:%d %b %Y}"
+
+
+class MaracReferral(SourceKeyed):
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed (awaiting coordinator)"
+        AWAITING = "awaiting", "Awaiting hearing"
+        HEARD = "heard", "Heard"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        TRANSFERRED = "transferred", "Transferred out"
+
+    victim = models.ForeignKey(SourceRecord, on_delete=models.PROTECT,
+                               related_name="marac_referrals")
+    perpetrator = models.ForeignKey(SourceRecord, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    lpa = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="marac_referrals",
+                            limit_choices_to={"kind": "lpa"})
+    referring_agency = models.CharField(max_length=100, default="Police")
+    referred_on = models.DateField(db_index=True)
+    # The four SafeLives criteria; at least one must be met.
+    visible_high_risk = models.BooleanField(default=False)
+    professional_judgement = models.BooleanField(default=False)
+    potential_escalation = models.BooleanField(default=False)
+    repeat_referral = models.BooleanField(default=False)
+    risk_assessment = models.ForeignKey("risk.RiskAssessment", null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="+")
+    idva_referred_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices)
+    meeting = models.ForeignKey(MaracMeeting, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="cases")
+    heard_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            source_key_constraint("maracreferral"),
+            date_order("maracreferral", "referred_on", "heard_on"),
+            models.CheckConstraint(
+                condition=Q(visible_high_risk=True) | Q(professional_judgement=True)
+                | Q(potential_escalation=True) | Q(repeat_referral=True),
+                name="maracreferral_meets_a_criterion",
+            ),
+            models.CheckConstraint(condition=~Q(status="heard") | Q(heard_on__isnull=False),
+                                   name="maracreferral_heard_has_date"),
+        ]
+        indexes = [models.Index(fields=["lpa", "status"])]
+
+
+class MaracAction(SourceKeyed):
+    referral = models.ForeignKey(MaracReferral, on_delete=models.CASCADE,
+                                 related_name="actions")
+    agency = models.CharField(max_length=100)
+    description = models.TextField()
+    due_on = models.DateField(null=True, blank=True)
+    completed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [source_key_constraint("maracaction")]
+
+
+class MaracTransfer(SourceKeyed):
+    """A victim moving between LPAs, or out of the region (to_lpa empty)."""
+
+    referral = models.ForeignKey(MaracReferral, on_delete=models.CASCADE,
+                                 related_name="transfers")
+    from_lpa = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    to_lpa = models.ForeignKey(Area, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
+    destination = models.CharField(max_length=100, blank=True,
+                                   help_text="Receiving MARAC when out of the region")
+    transferred_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            source_key_constraint("maractransfer"),
+            models.CheckConstraint(condition=Q(to_lpa__isnull=False) | ~Q(destination=""),
+                                   name="maractransfer_has_destination"),
+        ]

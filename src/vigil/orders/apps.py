@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OrdersConfig(AppConfig):
+    name = "vigil.orders"
+    verbose_name = "Protective orders"

@@ -1,0 +1,174 @@
+"""Protective orders of every type, their conditions, protected persons, checks and breaches."""
+
+from django.db import models
+from django.db.models import Q
+
+from vigil.core.models import Area, SourceKeyed, date_order, source_key_constraint
+from vigil.people.models import SourceRecord
+
+
+class OrderType(models.TextChoices):
+    DVPN = "DVPN", "Domestic Violence Protection Notice"
+    DVPO = "DVPO", "Domestic Violence Protection Order"
+    DAPN = "DAPN", "Domestic Abuse Protection Notice"
+    DAPO = "DAPO", "Domestic Abuse Protection Order"
+    INTERIM_DAPO = "IDAPO", "Interim Domestic Abuse Protection Order"
+    SPO = "SPO", "Stalking Protection Order"
+    INTERIM_SPO = "ISPO", "Interim Stalking Protection Order"
+    NMO = "NMO", "Non-molestation order"
+    RO_CONVICTION = "RO", "Restraining order (on conviction)"
+    RO_ACQUITTAL = "ROA", "Restraining order (on acquittal)"
+
+
+# Police notices: the subject must be 18+ (CSA 2010 s.24, DA Act 2021 s.22).
+NOTICE_TYPES = (OrderType.DVPN, OrderType.DAPN)
+
+
+class ProtectiveOrder(SourceKeyed):
+    class Status(models.TextChoices):
+        APPLIED = "applied", "Applied for"
+        LIVE = "live", "Live"
+        REFUSED = "refused", "Refused"
+        EXPIRED = "expired", "Expired"
+        DISCHARGED = "discharged", "Discharged or withdrawn"
+
+    order_type = models.CharField(max_length=5, choices=OrderType.choices)
+    subject = models.ForeignKey(SourceRecord, on_delete=models.PROTECT,
+                                related_name="orders_against")
+    # Age of the subject (P) when the notice was served or order made; the
+    # database refuses a DVPN/DAPN on anyone under 18.
+    subject_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    lpa = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="orders",
+                            limit_choices_to={"kind": "lpa"})
+    # The notice an order follows (DVPN -> DVPO, DAPN -> DAPO).
+    follows = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="followed_by")
+    crime = models.ForeignKey("incidents.Crime", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="orders")
+    authorised_by = models.CharField(max_length=100, blank=True)
+    authorised_rank = models.CharField(max_length=30, blank=True)
+    court = models.CharField(max_length=100, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    # Served (notices) or made (orders): the clock starts here.
+    served_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    hearing_at = models.DateTimeField(null=True, blank=True)
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(
+        null=True, blank=True,
+        help_text="Empty: until further order (or, for a notice, the hearing)")
+    status = models.CharField(max_length=12, choices=Status.choices)
+    notified_at = models.DateTimeField(
+        null=True, blank=True, help_text="Subject's notification of name and address (DAPO, SPO)"
+    )
+
+    class Meta:
+        constraints = [
+            source_key_constraint("protectiveorder"),
+            date_order("protectiveorder", "starts_on", "ends_on"),
+            date_order("protectiveorder", "applied_at", "served_at"),
+            date_order("protectiveorder", "served_at", "hearing_at"),
+            models.CheckConstraint(
+                condition=~Q(order_type__in=NOTICE_TYPES)
+                | (Q(subject_age__isnull=False) & Q(subject_age__gte=18)),
+                name="protectiveorder_notice_subject_adult",
+            ),
+            models.CheckConstraint(
+                condition=~Q(order_type__in=NOTICE_TYPES) | Q(served_at__isnull=False),
+                name="protectiveorder_notice_has_service_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["order_type", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.order_type} {self.source_id}"
+
+
+class ProtectedPerson(models.Model):
+    order = models.ForeignKey(ProtectiveOrder, on_delete=models.CASCADE,
+                              related_name="protected_persons")
+    person = models.ForeignKey(SourceRecord, on_delete=models.PROTECT,
+                               related_name="protected_by")
+    age = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["order", "person"], name="protectedperson_unique"),
+        ]
+
+
+class OrderCondition(models.Model):
+    class Kind(models.TextChoices):
+        NO_CONTACT = "no_contact", "No contact"
+        EXCLUSION = "exclusion", "Exclusion from premises or zone"
+        NO_MOLESTATION = "no_molestation", "Not to molest"
+        POSITIVE = "positive", "Positive requirement"
+        ELECTRONIC_MONITORING = "em", "Electronic monitoring"
+        OTHER = "other", "Other"
+
+    order = models.ForeignKey(ProtectiveOrder, on_delete=models.CASCADE,
+                              related_name="conditions")
+    number = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["order", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "number"], name="ordercondition_unique"),
+        ]
+
+
+class OrderCheck(SourceKeyed):
+    """The weekly check of victim and subject while a DVPN/DVPO is live."""
+
+    order = models.ForeignKey(ProtectiveOrder, on_delete=models.CASCADE, related_name="checks")
+    checked_at = models.DateTimeField()
+    checked_by = models.CharField(max_length=100)
+    victim_contacted = models.BooleanField()
+    subject_checked = models.BooleanField()
+    breach_found = models.BooleanField(default=False)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [source_key_constraint("ordercheck")]
+
+
+class OrderBreach(SourceKeyed):
+    class ReportedBy(models.TextChoices):
+        VICTIM = "victim", "Victim"
+        POLICE = "police", "Police (proactive check)"
+        OTHER = "other", "Other"
+
+    class Result(models.TextChoices):
+        CHARGED = "charged", "Charged"
+        NFA = "nfa", "No further action"
+        UNDER_INVESTIGATION = "investigating", "Under investigation"
+        CONTEMPT = "contempt", "Dealt with as contempt"
+
+    order = models.ForeignKey(ProtectiveOrder, on_delete=models.CASCADE,
+                              related_name="breaches")
+    reported_at = models.DateTimeField()
+    reported_by = models.CharField(max_length=10, choices=ReportedBy.choices)
+    result = models.CharField(max_length=15, choices=Result.choices,
+                              default=Result.UNDER_INVESTIGATION)
+    arrest = models.ForeignKey("incidents.Arrest", null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [source_key_constraint("orderbreach")]
+
+
+class OrderAvailability(models.Model):
+    """Which order types exist in which area and when (e.g. the DAPO pilots)."""
+
+    order_type = models.CharField(max_length=5, choices=OrderType.choices)
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="order_availability")
+    available_from = models.DateField()
+    available_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            date_order("orderavailability", "available_from", "available_to"),
+            models.UniqueConstraint(fields=["order_type", "area", "available_from"],
+                                    name="orderavailability_unique"),
+        ]

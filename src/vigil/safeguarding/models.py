@@ -1,0 +1,92 @@
+"""Flags on persons and timed tasks in team queues, written only by the rules."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from vigil.core.models import Area
+from vigil.people.models import Person
+
+
+class Team(models.TextChoices):
+    REFERRAL_ALLOCATION = "referral_allocation", "Referral & Allocation"
+    SAFEGUARDING = "safeguarding", "Safeguarding"
+    MARAC = "marac", "MARAC coordination"
+    CIVIL_ORDERS = "civil_orders", "Civil orders"
+    ENCOMPASS = "encompass", "Operation Encompass"
+    CLARES_LAW = "clares_law", "Clare's Law"
+    INVESTIGATORS = "investigators", "Specialist investigators"
+    LOCAL_POLICING = "local_policing", "Local policing"
+    VICTIM_CARE = "victim_care", "Victim care (Victims' Code)"
+
+
+class Flag(models.Model):
+    """Why a person matters now: repeat victim, escalating perpetrator, and so on.
+
+    `key` makes the rules idempotent: the same rule over the same evidence
+    yields the same key, so re-running creates nothing new.
+    """
+
+    key = models.CharField(max_length=200, unique=True)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="flags")
+    kind = models.CharField(max_length=40, db_index=True)
+    rule = models.CharField(max_length=60)
+    policy_version = models.CharField(max_length=40)
+    evidence = models.JSONField(default=list)
+    reason = models.CharField(max_length=300)
+    score = models.FloatField(null=True, blank=True)
+    raised_at = models.DateTimeField()
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.reason}"
+
+
+class Task(models.Model):
+    """A safeguarding duty with a deadline, in one team's queue."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DONE = "done", "Done"
+        CANCELLED = "cancelled", "No longer needed"
+
+    key = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=40, db_index=True)
+    team = models.CharField(max_length=30, choices=Team.choices, db_index=True)
+    lpa = models.ForeignKey(Area, null=True, blank=True, on_delete=models.PROTECT,
+                            related_name="tasks")
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="tasks")
+    # The record the duty is about, e.g. "incidents.incident:42".
+    subject = models.CharField(max_length=80)
+    reason = models.CharField(max_length=300)
+    rule = models.CharField(max_length=60)
+    policy_version = models.CharField(max_length=40)
+    evidence = models.JSONField(default=list)
+    starts_at = models.DateTimeField()
+    due_at = models.DateTimeField(db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    completed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["due_at"]
+        indexes = [models.Index(fields=["team", "status", "due_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(due_at__gte=models.F("starts_at")),
+                                   name="task_due_not_before_start"),
+            models.CheckConstraint(
+                condition=~Q(status="done")
+                | (Q(completed_by__isnull=False) & Q(completed_at__isnull=False) & ~Q(outcome="")),
+                name="task_done_has_who_when_outcome",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_team_display()}: {self.reason}"

@@ -1,0 +1,48 @@
+"""Victims' Code: needs assessment, contact plan and updates for DA victims."""
+
+from django.db import models
+
+from vigil.core.models import SourceKeyed, date_order, source_key_constraint
+from vigil.incidents.models import Crime
+from vigil.people.models import SourceRecord
+
+
+class VictimCare(SourceKeyed):
+    victim = models.ForeignKey(SourceRecord, on_delete=models.PROTECT,
+                               related_name="victim_care")
+    crime = models.ForeignKey(Crime, on_delete=models.PROTECT, related_name="victim_care")
+    needs_assessed_at = models.DateTimeField(null=True, blank=True)
+    contact_plan = models.CharField(max_length=200, blank=True,
+                                    help_text="How and how often the victim wants updates")
+    contact_plan_at = models.DateTimeField(null=True, blank=True)
+    support_referred_at = models.DateTimeField(null=True, blank=True)
+    support_service = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        constraints = [
+            source_key_constraint("victimcare"),
+            models.UniqueConstraint(fields=["victim", "crime"], name="victimcare_one_per_crime"),
+        ]
+
+
+class VictimUpdate(SourceKeyed):
+    class Reason(models.TextChoices):
+        ARREST = "arrest", "Suspect arrested"
+        BAIL = "bail", "Suspect bailed"
+        RELEASE = "release", "Suspect released"
+        CHARGE = "charge", "Suspect charged"
+        MONTHLY = "monthly", "Regular update"
+        OUTCOME = "outcome", "Investigation outcome"
+
+    care = models.ForeignKey(VictimCare, on_delete=models.CASCADE, related_name="updates")
+    reason = models.CharField(max_length=10, choices=Reason.choices)
+    event_at = models.DateTimeField(null=True, blank=True,
+                                    help_text="When the event the update is about happened")
+    told_at = models.DateTimeField()
+    method = models.CharField(max_length=30, blank=True)
+
+    class Meta:
+        constraints = [
+            source_key_constraint("victimupdate"),
+            date_order("victimupdate", "event_at", "told_at"),
+        ]

@@ -1,0 +1,25 @@
+"""Shared fixtures: the West Midlands areas and users of each role."""
+
+import os
+
+import pytest
+
+from tests import factories
+
+
+@pytest.fixture
+def areas(db):
+    """The force and its seven LPAs, keyed by LPA code."""
+    return factories.make_areas()
+
+
+@pytest.fixture
+def make_user(db):
+    def _make(role="analyst", area=None, username=None):
+        return factories.make_user(role=role, area=area, username=username)
+
+    return _make
+
+
+def browser_required() -> bool:
+    return os.environ.get("VIGIL_REQUIRE_BROWSER") == "1"
