@@ -10,7 +10,12 @@ import sys
 # Modules with a `register(subparsers)` function, in the order shown in --help.
 COMMAND_MODULES = [
     "vigil.core.commands",
+    "vigil.ingest.cli",
+    "vigil.people.cli",
+    "vigil.safeguarding.cli",
+    "vigil.analytics.cli",
     "vigil.demo",
+    "vigil.synth.cli",
 ]
 
 

@@ -77,10 +77,48 @@ def step_users(ctx: DemoContext) -> None:
     ctx.notes.extend(f"  {u:22} {p:14} {r} ({a})" for u, p, r, a in rows)
 
 
+def step_rules(ctx: DemoContext) -> None:
+    from vigil.safeguarding.cli import demo_step
+
+    demo_step(ctx)
+
+
+def step_generate(ctx: DemoContext) -> None:
+    from vigil.synth.generate import Options, generate
+
+    generate(Options(out_dir=ctx.export_dir, years=ctx.years, scale=ctx.scale, seed=ctx.seed))
+
+
+def step_link(ctx: DemoContext) -> None:
+    from vigil.people.cli import demo_step
+
+    demo_step(ctx)
+
+
+def step_analytics(ctx: DemoContext) -> None:
+    from vigil.analytics.cli import demo_step
+
+    demo_step(ctx)
+
+
+def step_import(ctx: DemoContext) -> None:
+    from vigil.ingest.importer import import_dir
+
+    result = import_dir(ctx.export_dir, actor="demo", progress=False)
+    for problem in result.receiver_errors:
+        print(f"  warning: {problem}")
+    ctx.notes.append(f"Imported {result.totals().total:,} rows from {ctx.export_dir}.")
+
+
 STEPS = [
     ("Resetting the embedded database", step_reset),
     ("Creating the database", step_migrate),
+    ("Generating a synthetic force", step_generate),
+    ("Importing the source exports", step_import),
     ("Creating demo users", step_users),
+    ("Linking person records", step_link),
+    ("Evaluating safeguarding rules", step_rules),
+    ("Snapshot and board report", step_analytics),
 ]
 
 

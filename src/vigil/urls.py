@@ -4,4 +4,9 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("vigil.core.urls")),
+    path("people/", include("vigil.people.urls")),
+    path("", include("vigil.people.linkage_urls")),
+    path("incidents/", include("vigil.incidents.urls")),
+    path("queues/", include("vigil.safeguarding.urls")),
+    path("analytics/", include("vigil.analytics.urls")),
 ]

@@ -1,2 +1,65 @@
+"""Template context for every page: the navigation a user's role allows.
+
+Other apps add their pages by appending one line to NAV_ITEMS, e.g.
+
+    NavItem("Queues", "safeguarding:queues", "view_queue:*"),
+
+An entry shows when the user holds its capability (None: every signed-in user;
+"prefix:*": any capability with that prefix) and its URL name resolves, so an
+entry can be added before its view exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+from vigil.core import roles
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    capability: str | None = None
+    # Shown on the home page under the link.
+    description: str = ""
+
+
+NAV_ITEMS: list[NavItem] = [
+    NavItem("Home", "home"),
+    NavItem("Search", "linkage:search", roles.SEARCH,
+            "Find a person by name, date of birth, phone, address or postcode."),
+    NavItem("Linkage review", "linkage:review", roles.MANAGE_LINKAGE,
+            "Decide whether uncertain record pairs are the same person."),
+    NavItem("Performance", "analytics:dashboard", roles.VIEW_DASHBOARDS,
+            "Performance measures by LPA and year, control charts and downloads."),
+    NavItem("Audit log", "audit-log", roles.VIEW_AUDIT,
+            "Who viewed or changed what, and why."),
+    NavItem("Admin", "admin:index", roles.ADMIN,
+            "Reference data (areas, schools, outcome codes, order availability) and users."),
+]
+
+
+def nav_for(user, path: str = "") -> list[dict]:
+    """The entries this user may follow, with the current one marked."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    items = []
+    for item in NAV_ITEMS:
+        if item.capability is not None and not roles.can(user, item.capability):
+            continue
+        try:
+            href = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        current = path == href if href == "/" else path.startswith(href)
+        items.append({"label": item.label, "href": href, "current": current,
+                      "description": item.description})
+    return items
+
+
 def navigation(request):
-    return {"nav_user": getattr(request, "user", None)}
+    user = getattr(request, "user", None)
+    return {"nav_user": user, "nav_items": nav_for(user, request.path)}

@@ -21,6 +21,8 @@ class Policy:
     medium_risk_yes_count: int | None = 10  # optional local band 10-13; None disables
     high_risk_share_expected: float = 0.10  # CAADA expectation; WMP had 5 %
     qa_dip_sample_share: float = 0.05  # of standard-risk assessments, per LPA per week
+    # Local practice: a final risk level stands for a year unless a new DASH replaces it.
+    risk_level_valid_days: int = 365
 
     # --- Victims (HMIC recommendation 1; default definitions)
     repeat_victim_window_days: int = 365
@@ -32,6 +34,17 @@ class Policy:
     escalation_different_victims_count: int = 2
     escalation_window_days: int = 365
     serial_window_days: int = 3 * 365
+    # Local practice (not in domain.md): an escalation is reviewed by investigators
+    # within a working day; MATAC-style serial flag thresholds and gravity weights.
+    escalation_review_working_days: int = 1
+    serial_min_offences: int = 3
+    serial_min_victims: int = 2
+    serial_recency_half_life_days: int = 180
+    offence_gravity: tuple[tuple[str, int], ...] = (
+        ("sexual", 5), ("violence_with_injury", 4), ("stalking_harassment", 3),
+        ("coercive_control", 3), ("breach_of_order", 3), ("violence_without_injury", 2),
+        ("criminal_damage", 1), ("public_order", 1), ("other", 1),
+    )
 
     # --- MARAC (SafeLives)
     marac_escalation_incidents: int = 3
@@ -40,6 +53,9 @@ class Policy:
     marac_hearing_limit_days: int = 28
     marac_cases_per_meeting: int = 16
     marac_expected_per_10k_women: float = 40.0
+    # Local practice: the coordinator reviews a proposed referral (and the IDVA
+    # referral) within a working day of the criterion being met.
+    marac_referral_working_days: int = 1
 
     # --- Deadlines
     ra_review_hours: int = 24
@@ -53,6 +69,14 @@ class Policy:
     vcop_update_working_days: int = 1
     vcop_support_referral_days: int = 2
     vcop_regular_update_days: int = 30
+    order_expiry_notice_days: int = 7  # local practice: review an order a week before it ends
+    # Operation Encompass: reception (4) to 17; a school day starts at this local time.
+    encompass_age_from: int = 4
+    encompass_age_to: int = 17
+    school_day_start: str = "08:30"
+    # A first rules run over years of history opens only duties due in the last N days;
+    # older duties are history for the KPIs. Once open, a task stays until it is done.
+    task_backfill_days: int = 90
 
     # --- Outcomes
     positive_outcome_codes: tuple[str, ...] = ("1", "1A", "2", "2A", "3", "3A", "4", "6", "7",
@@ -62,6 +86,10 @@ class Policy:
     # --- Orders
     dvpn_rate_expected_low: float = 0.05
     dvpn_rate_expected_high: float = 0.16
+
+    # --- Record linkage (docs/linkage-and-search.md; tuned on FEBRL 4 and the synthetic force)
+    link_match_probability: float = 0.95  # at or above: the same person, linked automatically
+    link_review_probability: float = 0.50  # from here up to the match level: human review
 
     overrides: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -80,6 +108,9 @@ class Policy:
             return 2
         return 1
 
+    def gravity(self, offence_group: str) -> int:
+        return dict(self.offence_gravity).get(offence_group, 1)
+
 
 def load(path: str | Path | None) -> Policy:
     """The default policy with a force's overrides applied; unknown keys are errors."""
@@ -92,6 +123,10 @@ def load(path: str | Path | None) -> Policy:
         raise ValueError(f"{path}: unknown policy settings: {', '.join(unknown)}")
     if "positive_outcome_codes" in overrides:
         overrides["positive_outcome_codes"] = tuple(overrides["positive_outcome_codes"])
+    if "offence_gravity" in overrides:
+        gravity = overrides["offence_gravity"]
+        items = gravity.items() if isinstance(gravity, dict) else gravity
+        overrides["offence_gravity"] = tuple((str(k), int(v)) for k, v in items)
     return replace(Policy(), overrides=overrides, **overrides)
 
 

@@ -1,15 +1,11 @@
-from django.contrib.auth import views as auth_views
-from django.http import HttpResponse
 from django.urls import path
 
-
-def home(request):
-    return HttpResponse("Vigil")
-
+from vigil.core import views
 
 urlpatterns = [
-    path("", home, name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("healthz", lambda r: HttpResponse("ok"), name="healthz"),
+    path("", views.home, name="home"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("audit/", views.audit_log, name="audit-log"),
+    path("healthz", views.healthz, name="healthz"),
 ]

@@ -88,11 +88,18 @@ REFERENCE_CODE_FIELDS = {
 }
 
 
+COMMON_HELP = {
+    "source_system": "The system the record comes from, e.g. CONNECT, CONTROL (with source_id,"
+                     " the record's key)",
+    "source_id": "The record's identifier in its source system",
+}
+
+
 def _column(f: models.Field) -> Column:
     required = not (f.null or f.blank or f.has_default())
     if f.name in ("source_system", "source_id"):
         required = True
-    help_text = str(f.help_text or f.verbose_name)
+    help_text = COMMON_HELP.get(f.name) or str(f.help_text or f.verbose_name)
     if isinstance(f, models.ForeignKey):
         label = f.related_model._meta.label
         if label in REFERENCE_CODE_FIELDS:

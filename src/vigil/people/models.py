@@ -92,3 +92,166 @@ class Vulnerability(SourceKeyed):
             source_key_constraint("vulnerability"),
             date_order("vulnerability", "recorded_on", "ends_on"),
         ]
+
+
+# --- Linkage: normalised keys, the model, human decisions, the review queue, history.
+
+
+class LinkKey(models.Model):
+    """The normalised identifying fields of one source record (people.linkage.normalise).
+
+    Linkage reads its input from here and search finds people through it; both
+    use the same normal forms. Rebuilt from the source record whenever it changes.
+    """
+
+    record = models.OneToOneField(SourceRecord, on_delete=models.CASCADE, primary_key=True,
+                                  related_name="link_key")
+    forename = models.CharField(max_length=100, blank=True)
+    surname = models.CharField(max_length=100, blank=True)
+    forename_sound = models.CharField(max_length=100, blank=True)
+    surname_sound = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    postcode_outward = models.CharField(max_length=5, blank=True)
+    address = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["surname", "forename"], name="linkkey_name"),
+            models.Index(fields=["forename"], name="linkkey_forename"),
+            models.Index(fields=["surname_sound"], name="linkkey_surname_sound"),
+            models.Index(fields=["date_of_birth"], name="linkkey_dob"),
+            models.Index(fields=["postcode"], name="linkkey_postcode"),
+            models.Index(fields=["postcode_outward"], name="linkkey_outward"),
+            models.Index(fields=["phone"], name="linkkey_phone"),
+        ]
+
+
+class LinkModelVersion(models.Model):
+    """A trained linkage model, saved as a Splink JSON file; the newest active one is used."""
+
+    version = models.CharField(max_length=40, unique=True)
+    path = models.CharField(max_length=500)
+    trained_at = models.DateTimeField()
+    record_count = models.PositiveIntegerField()
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-trained_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.version
+
+
+class LinkDecision(models.Model):
+    """A person's ruling on two source records; automatic linkage never overrides it.
+
+    Stored with the lower record id first. Revoking (undo) keeps the row.
+    """
+
+    class Kind(models.TextChoices):
+        SAME = "same", "Same person"
+        DIFFERENT = "different", "Different people"
+
+    record_a = models.ForeignKey(SourceRecord, on_delete=models.CASCADE, related_name="+")
+    record_b = models.ForeignKey(SourceRecord, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    made_at = models.DateTimeField()
+    made_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+")
+    actor = models.CharField(max_length=150)
+    reason = models.CharField(max_length=300, blank=True)
+    change = models.ForeignKey("LinkChange", on_delete=models.PROTECT, related_name="decisions")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(record_a__lt=models.F("record_b")),
+                                   name="linkdecision_ordered_pair"),
+        ]
+        indexes = [models.Index(fields=["record_a", "record_b"], name="linkdecision_pair")]
+
+
+class LinkChange(models.Model):
+    """One change to who is who: a linkage run, an arriving record, or a reviewer's action.
+
+    Its RecordMove rows say where each record was and where it went, so the
+    change can be reverted exactly.
+    """
+
+    class Kind(models.TextChoices):
+        BATCH = "batch", "Linkage run"
+        ARRIVAL = "arrival", "New records linked on arrival"
+        LINK = "link", "Linked by a reviewer"
+        UNLINK = "unlink", "Split by a reviewer"
+        DIFFERENT = "different", "Marked as different people"
+        REVERT = "revert", "Reverted"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    at = models.DateTimeField(db_index=True)
+    user = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    actor = models.CharField(max_length=150)
+    model_version = models.CharField(max_length=40, blank=True)
+    reason = models.CharField(max_length=300, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    reverted_by = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="reverts")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} by {self.actor} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class RecordMove(models.Model):
+    change = models.ForeignKey(LinkChange, on_delete=models.CASCADE, related_name="moves")
+    record = models.ForeignKey(SourceRecord, on_delete=models.CASCADE, related_name="+")
+    from_person = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    to_person = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
+
+
+class PersonRedirect(models.Model):
+    """A person whose records all moved to another: old links to them still resolve."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, primary_key=True,
+                                  related_name="redirect")
+    to_person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    change = models.ForeignKey(LinkChange, on_delete=models.CASCADE, related_name="+")
+
+
+class ReviewPair(models.Model):
+    """Two records the model could not decide on: between the review and link thresholds."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Awaiting review"
+        LINKED = "linked", "Linked"
+        DIFFERENT = "different", "Different people"
+        RESOLVED = "resolved", "Resolved by a later decision"
+
+    record_a = models.ForeignKey(SourceRecord, on_delete=models.CASCADE, related_name="+")
+    record_b = models.ForeignKey(SourceRecord, on_delete=models.CASCADE, related_name="+")
+    match_probability = models.FloatField()
+    match_weight = models.FloatField()
+    model_version = models.CharField(max_length=40)
+    # Per comparison: the level the pair fell in and its partial match weight.
+    evidence = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["-match_probability", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["record_a", "record_b"],
+                                    name="reviewpair_unique_pair"),
+            models.CheckConstraint(condition=models.Q(record_a__lt=models.F("record_b")),
+                                   name="reviewpair_ordered_pair"),
+        ]
+        indexes = [models.Index(fields=["status", "match_probability"],
+                                name="reviewpair_queue")]

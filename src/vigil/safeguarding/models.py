@@ -41,8 +41,19 @@ class Flag(models.Model):
     class Meta:
         indexes = [models.Index(fields=["person", "kind"])]
 
+    LABELS = {
+        "repeat_victim": "Repeat victim", "vulnerable_victim": "Vulnerable victim",
+        "escalation": "Escalating perpetrator", "serial_perpetrator": "Serial perpetrator",
+        "marac_eligible": "MARAC eligible", "risk_high": "High risk",
+        "risk_medium": "Medium risk", "risk_standard": "Standard risk",
+    }
+
     def __str__(self) -> str:
         return f"{self.kind}: {self.reason}"
+
+    @property
+    def label(self) -> str:
+        return self.LABELS.get(self.kind, self.kind.replace("_", " ").capitalize())
 
 
 class Task(models.Model):
@@ -51,6 +62,9 @@ class Task(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", "Open"
         DONE = "done", "Done"
+        # Closed by the rules because a record shows the duty was met (evidence in
+        # `outcome`), e.g. a DVPO hearing recorded: nobody needs to tick it off.
+        MET = "met", "Met (shown by the records)"
         CANCELLED = "cancelled", "No longer needed"
 
     key = models.CharField(max_length=200, unique=True)

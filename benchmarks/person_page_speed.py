@@ -1,0 +1,99 @@
+"""Print how long the person and incident pages take, and how many queries they make.
+
+    .venv/bin/python benchmarks/person_page_speed.py [--histories 1,10,50] [--runs 30]
+        [--pg-url postgres://postgres@127.0.0.1:5432/scratch]
+
+Builds, on a fresh embedded SQLite database in a temporary directory (or the given
+PostgreSQL database, whose tables are flushed), a victim known to two source
+systems with a history of N episodes (each: an incident, a crime with an outcome,
+a DASH assessment, a protective order with two conditions, an arrest with bail,
+a MARAC referral and a Victims' Code record), then times the person page and the
+page of one incident through Django's test client (server-side time, rendering
+included). The query count should not move with N.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "src")]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--histories", default="1,10,50")
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--pg-url", default="")
+    args = parser.parse_args()
+
+    tmp = tempfile.mkdtemp(prefix="vigil-bench-")
+    os.environ["VIGIL_DATA_DIR"] = tmp
+    os.environ["DJANGO_SETTINGS_MODULE"] = "vigil.settings"
+    if args.pg_url:
+        os.environ["VIGIL_DATABASE_URL"] = args.pg_url
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    setup_test_environment()
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.ALLOWED_HOSTS = ["testserver"]
+    call_command("migrate", verbosity=0)
+    if args.pg_url:
+        call_command("flush", interactive=False, verbosity=0)
+
+    from tests import factories
+    from tests.web import builders
+
+    areas = factories.make_areas()
+    user = factories.make_user(role="da_desk", area=areas["BHM"])
+    client = Client()
+    client.force_login(user)
+    engine = connection.vendor
+    print(f"engine={engine} runs={args.runs} (median / p95 ms, queries)")
+    for n in [int(x) for x in args.histories.split(",")]:
+        person, control, connect, suspect, records = builders.victim_with_history(areas)
+        for i in range(n):
+            when = factories.at(2020 + i // 12, 1 + i % 12, 3)
+            inc = factories.make_incident(areas["BHM"], when, victim=control, suspect=suspect)
+            crime = factories.make_crime(areas["BHM"], when, victim=connect, suspect=suspect,
+                                         incident=inc)
+            builders.make_outcome(crime)
+            builders.make_risk(connect, when, incident=inc, crime=crime)
+            builders.make_order(suspect, areas["BHM"], when, protected=[connect],
+                                conditions=["No contact", "Exclusion zone"])
+            builders.make_arrest(suspect, crime, when)
+            builders.make_marac(connect, areas["BHM"], date(when.year, when.month, 5))
+            builders.make_victim_care(connect, crime, when)
+        for label, url in (("person", f"/people/{person.pk}/"),
+                           ("incident", f"/incidents/{records['incidents'][1].pk}/")):
+            client.get(url)
+            times = []
+            for _ in range(args.runs):
+                with CaptureQueriesContext(connection) as queries:
+                    start = time.perf_counter()
+                    response = client.get(url)
+                    times.append((time.perf_counter() - start) * 1000)
+                assert response.status_code == 200, response.status_code
+            times.sort()
+            entries = len(response.context["view"].timeline) if label == "person" else "-"
+            print(f"history={n:>3} {label:<8} median={statistics.median(times):7.1f} "
+                  f"p95={times[int(0.95 * (len(times) - 1))]:7.1f} "
+                  f"queries={len(queries.captured_queries)} timeline_entries={entries}")
+
+
+if __name__ == "__main__":
+    main()

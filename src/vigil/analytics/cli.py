@@ -1,0 +1,98 @@
+"""`vigil snapshot` and `vigil report`."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from pathlib import Path
+
+
+def register(sub) -> None:
+    p = sub.add_parser("snapshot", help="export the operational store to pseudonymised Parquet "
+                                        "for analytics (only what changed since the last run)")
+    p.add_argument("--full", action="store_true", help="rewrite every table")
+    p.set_defaults(func=cmd_snapshot)
+
+    p = sub.add_parser("report", help="write the board report (HTML, PDF, XLSX) from the "
+                                      "snapshot")
+    p.add_argument("--year", required=True, help="financial year, e.g. 2025-26")
+    p.add_argument("--as-of", required=True, help="date of the figures, YYYY-MM-DD")
+    p.add_argument("--out", help="output folder (default: <data dir>/reports)")
+    p.add_argument("--rag-rules", help="JSON file of RAG rules (default: built-in rules)")
+    p.set_defaults(func=cmd_report)
+
+
+def cmd_snapshot(args) -> int:
+    from django.conf import settings
+
+    from vigil.analytics.snapshot import snapshot_dir, take_snapshot
+
+    started = time.monotonic()
+    results = take_snapshot(Path(settings.DATA_DIR), full=args.full, progress=print)
+    rows = sum(r.rows_exported for r in results)
+    parts = sum(r.partitions_written for r in results)
+    print(f"Snapshot in {snapshot_dir(Path(settings.DATA_DIR))}: {rows} rows exported, "
+          f"{parts} partitions written in {time.monotonic() - started:.1f} s")
+    return 0
+
+
+def parse_date(text: str, option: str) -> date:
+    from vigil.cli import CommandError
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"{option} {text!r}: expected a date as YYYY-MM-DD") from None
+
+
+def cmd_report(args) -> int:
+    from django.conf import settings
+
+    from vigil.analytics import rag
+    from vigil.analytics.pack import last_complete_month
+    from vigil.analytics.report import ReportError, build, write_all
+    from vigil.analytics.services import overrides_for
+    from vigil.analytics.snapshot import SnapshotError
+    from vigil.cli import CommandError
+    from vigil.core.policy import current
+
+    as_of = parse_date(args.as_of, "--as-of")
+    out = Path(args.out) if args.out else Path(settings.DATA_DIR) / "reports"
+    try:
+        rules = rag.load_rules(args.rag_rules)
+        report = build(Path(settings.DATA_DIR), current(), year=args.year, as_of=as_of,
+                       overrides=overrides_for(last_complete_month(as_of)), rules=rules)
+    except (ReportError, SnapshotError, rag.RuleError, ValueError) as exc:
+        raise CommandError(str(exc)) from exc
+    paths = write_all(report, out)
+    for kind, path in paths.items():
+        print(f"{kind.upper():5} {path}")
+    return 0
+
+
+def demo_step(ctx) -> None:
+    """`vigil demo`: snapshot the synthetic force and write the board report for the
+    financial year of its last complete month, as of its last day of records."""
+    from django.utils import timezone
+
+    from vigil.analytics import rag
+    from vigil.analytics.pack import financial_year_start, fy_label, last_complete_month
+    from vigil.analytics.report import build, write_all
+    from vigil.analytics.snapshot import take_snapshot
+    from vigil.core.policy import current
+    from vigil.incidents.models import Incident
+
+    take_snapshot(ctx.data_dir)
+    latest = Incident.objects.order_by("-reported_at").values_list("reported_at",
+                                                                    flat=True).first()
+    if latest is None:
+        ctx.notes.append("Board report: no incidents, so no report.")
+        return
+    as_of = timezone.localtime(latest).date()
+    year = fy_label(financial_year_start(last_complete_month(as_of)))
+    report = build(ctx.data_dir, current(), year=year, as_of=as_of, rules=rag.DEFAULT_RULES)
+    paths = write_all(report, ctx.data_dir / "reports")
+    ctx.notes.append(f"Board report {year} as of {as_of:%d %B %Y}:")
+    ctx.notes.extend(f"  {kind.upper():5} {path}" for kind, path in paths.items())
+    ctx.notes.append("  Dashboards: /analytics/ (sign in as analyst, commissioner or "
+                     "lpa-commander)")

@@ -1,0 +1,82 @@
+"""Sign in and out, the home page, the audit log, and the error pages' context."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from vigil.core import audit, queries, roles
+from vigil.core.context_processors import nav_for
+from vigil.core.models import AuditEvent
+from vigil.safeguarding.models import Team
+
+TEAM_LABELS = dict(Team.choices)
+
+AUDIT_PAGE_SIZE = 50
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "core/login.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit.record(self.request.user, audit.LOGIN, self.request.user,
+                     context="login")
+        return response
+
+    def form_invalid(self, form):
+        # The attempted name is kept (truncated) so repeated guessing shows in the log.
+        attempted = self.request.POST.get("username", "")[:150]
+        audit.record(None, audit.DENIED, "core.user", context="login",
+                     detail={"reason": "failed_login", "username": attempted})
+        return super().form_invalid(form)
+
+
+class LogoutView(auth_views.LogoutView):
+    def post(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            audit.record(request.user, audit.LOGOUT, request.user, context="logout")
+        return super().post(request, *args, **kwargs)
+
+
+def home(request):
+    user = request.user
+    links = [item for item in nav_for(user, request.path) if item["href"] != request.path]
+    return render(request, "core/home.html", {
+        "links": links,
+        "teams": [TEAM_LABELS.get(t, t) for t in roles.teams_for(user)],
+        "can_open_people": roles.can(user, roles.VIEW_PERSON),
+        "no_casework_note": _no_casework_note(user),
+    })
+
+
+def _no_casework_note(user) -> str:
+    """Why a role without person pages has none, so nobody thinks something is broken."""
+    if roles.can(user, roles.VIEW_PERSON):
+        return ""
+    if roles.can(user, roles.ADMIN):
+        return ("Your role manages accounts and reference data. It does not open person or "
+                "incident pages.")
+    return ("Your role sees aggregate and pseudonymised figures only. Person and incident "
+            "pages are not available to you.")
+
+
+@roles.requires(roles.VIEW_AUDIT)
+def audit_log(request):
+    f = queries.AuditFilter.from_params(request.GET)
+    page = Paginator(queries.audit_events(f), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    audit.record(request.user, audit.SEARCH, AuditEvent, context="audit-log",
+                 detail=f.as_detail())
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "core/audit_log.html", {
+        "page": page, "filter": f, "actions": AuditEvent.Action.choices,
+        "object_types": queries.audited_object_types(), "query": params.urlencode(),
+    })
+
+
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,197 @@
+"""`vigil link`: link every source record, respecting every human ruling.
+
+1. keys and the linkage table from the operational store;
+2. the model: trained now (EM) and saved as a new version, or the current one;
+3. Splink scores the blocked pairs;
+4. pairs at or above the link threshold cluster into persons, human rulings
+   first (cluster.py); pairs between the review and link thresholds that end
+   up in different persons go to the review queue;
+5. records move to their cluster's person (keeping existing person ids where
+   it can), every move logged in one LinkChange and one audit event.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+from django.db import transaction
+
+from vigil.core.models import AuditEvent
+from vigil.core.policy import current as current_policy
+from vigil.people.linkage import cluster, frame, keys, model, persons, predict
+from vigil.people.models import (
+    LinkChange,
+    LinkDecision,
+    LinkModelVersion,
+    Person,
+    ReviewPair,
+    SourceRecord,
+)
+
+
+@dataclass
+class LinkRun:
+    records: int = 0
+    persons: int = 0
+    pairs_scored: int = 0
+    moved: int = 0
+    review_pairs: int = 0
+    model_version: str = ""
+    change_id: int | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def active_decisions(record_ids: set[int] | None = None):
+    """(same pairs, different pairs) of the rulings in force."""
+    qs = LinkDecision.objects.filter(revoked_at__isnull=True)
+    same, different = [], []
+    for a, b, kind in qs.values_list("record_a_id", "record_b_id", "kind").iterator():
+        if record_ids is not None and (a not in record_ids or b not in record_ids):
+            continue
+        (same if kind == LinkDecision.Kind.SAME else different).append((a, b))
+    return same, different
+
+
+def train_and_save(df: pd.DataFrame, *, data_dir: Path, as_of: datetime) -> model.TrainedModel:
+    trained = model.save(model.train(df), data_dir / "linkage" / "models", trained_at=as_of)
+    LinkModelVersion.objects.get_or_create(
+        version=trained.version,
+        defaults={"path": str(trained.path), "trained_at": as_of, "record_count": len(df)})
+    return trained
+
+
+def link_all(*, as_of: datetime, actor: str = "linkage", user=None, train: bool = False,
+             data_dir: Path | None = None, threads: int | None = None,
+             memory_limit: str | None = None, progress=None) -> LinkRun:
+    """Link every source record; see the module docstring."""
+    from django.conf import settings
+
+    say = progress or (lambda _msg: None)
+    run = LinkRun()
+    policy = current_policy()
+    t = time.monotonic()
+
+    def lap(name: str) -> None:
+        nonlocal t
+        run.timings[name] = time.monotonic() - t
+        t = time.monotonic()
+
+    keys.refresh_missing()
+    df = frame.from_database()
+    run.records = len(df)
+    lap("read")
+    say(f"read {run.records:,} source records")
+    if train:
+        trained = train_and_save(df, data_dir=Path(data_dir or settings.DATA_DIR), as_of=as_of)
+        lap("train")
+        say(f"trained model {trained.version}")
+    else:
+        trained = model.current()
+    run.model_version = trained.version
+
+    pairs = predict.predict_pairs(df, trained, min_probability=policy.link_review_probability,
+                                  threads=threads, memory_limit=memory_limit,
+                                  with_evidence=True)
+    run.pairs_scored = len(pairs)
+    lap("predict")
+    say(f"scored {run.pairs_scored:,} pairs at or above {policy.link_review_probability}")
+
+    ids = set(df["unique_id"].tolist())
+    same, different = active_decisions(ids)
+    strong = pairs[pairs["match_probability"] >= policy.link_match_probability]
+    strong = strong.sort_values("match_probability", ascending=False, kind="stable")
+    clusters = cluster.cluster(ids, zip(strong["unique_id_l"].tolist(),
+                                        strong["unique_id_r"].tolist(), strict=True),
+                               same=same, different=different)
+    lap("cluster")
+
+    with transaction.atomic():
+        change = LinkChange.objects.create(kind=LinkChange.Kind.BATCH, at=as_of, actor=actor,
+                                           user=user, model_version=trained.version)
+        moves = _moves_for(clusters)
+        persons.apply_moves(change, moves)
+        run.moved = len(moves)
+        lap("write persons")
+        run.review_pairs = _queue_for_review(pairs, clusters, trained, policy, as_of)
+        lap("review queue")
+        run.persons = len(set(clusters.values()))
+        run.change_id = change.pk
+        change.detail = {"records": run.records, "persons": run.persons, "moved": run.moved,
+                         "pairs_scored": run.pairs_scored, "review_pairs": run.review_pairs,
+                         "thresholds": {"link": policy.link_match_probability,
+                                        "review": policy.link_review_probability}}
+        change.save(update_fields=["detail"])
+        AuditEvent.objects.create(at=as_of, user=user, actor=actor, action=AuditEvent.Action.LINK,
+                                  object_type="people.linkchange", object_id=str(change.pk),
+                                  context="vigil link", detail=change.detail)
+    say(f"{run.persons:,} persons; {run.moved:,} records moved; "
+        f"{run.review_pairs:,} pairs for review")
+    return run
+
+
+def _moves_for(clusters: dict[int, int]) -> dict[int, tuple[int | None, int]]:
+    """record -> (current person, new person) for records whose person changes.
+
+    Each cluster keeps the existing person most of its records already have
+    (largest clusters choose first), so person ids stay stable run to run.
+    """
+    current = dict(SourceRecord.objects.values_list("id", "person_id").iterator(chunk_size=50_000))
+    members: dict[int, list[int]] = defaultdict(list)
+    for record, c in clusters.items():
+        members[c].append(record)
+    claimed: set[int] = set()
+    target: dict[int, int | None] = {}
+    for c in sorted(members, key=lambda c: -len(members[c])):
+        votes = Counter(current.get(r) for r in members[c] if current.get(r) is not None)
+        choice = next((p for p, _n in sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))
+                       if p not in claimed), None)
+        if choice is not None:
+            claimed.add(choice)
+        target[c] = choice
+    new_clusters = [c for c, p in target.items() if p is None]
+    if new_clusters:
+        created = Person.objects.bulk_create([Person() for _ in new_clusters], batch_size=2000)
+        for c, person in zip(new_clusters, created, strict=True):
+            target[c] = person.pk
+    return {r: (current.get(r), target[c]) for r, c in clusters.items()
+            if current.get(r) != target[c]}
+
+
+def _queue_for_review(pairs: pd.DataFrame, clusters: dict[int, int], trained, policy,
+                      as_of: datetime) -> int:
+    band = pairs[pairs["match_probability"] < policy.link_match_probability]
+    decided = {(a, b) for a, b in LinkDecision.objects.filter(revoked_at__isnull=True)
+               .values_list("record_a_id", "record_b_id")}
+    existing = {(a, b): status for a, b, status in
+                ReviewPair.objects.values_list("record_a_id", "record_b_id", "status")}
+    labels = predict.level_labels(trained)
+    gamma_cols = [c for c in band.columns if c.startswith("gamma_")]
+    new, still_open = [], set()
+    for row in band.itertuples(index=False):
+        a, b = int(row.unique_id_l), int(row.unique_id_r)
+        if clusters.get(a) == clusters.get(b) or (a, b) in decided:
+            continue
+        if (a, b) in existing:
+            if existing[(a, b)] == ReviewPair.Status.OPEN:
+                still_open.add((a, b))
+            continue
+        evidence = [[c[6:], labels[c[6:]].get(int(getattr(row, c)), "")] for c in gamma_cols]
+        new.append(ReviewPair(record_a_id=a, record_b_id=b,
+                              match_probability=float(row.match_probability),
+                              match_weight=float(row.match_weight),
+                              model_version=trained.version, evidence=evidence,
+                              created_at=as_of))
+    ReviewPair.objects.bulk_create(new, batch_size=2000)
+    # Open pairs this run no longer finds uncertain are settled by the model.
+    keep = still_open | {(p.record_a_id, p.record_b_id) for p in new}
+    stale = [pk for pk, a, b in ReviewPair.objects.filter(status=ReviewPair.Status.OPEN)
+             .values_list("pk", "record_a_id", "record_b_id") if (a, b) not in keep]
+    for i in range(0, len(stale), 5000):
+        ReviewPair.objects.filter(pk__in=stale[i:i + 5000]).update(
+            status=ReviewPair.Status.RESOLVED, decided_at=as_of, decided_by="linkage")
+    return len(keep)

@@ -1,0 +1,101 @@
+"""The table Splink reads: one row per source record, identifying fields normalised."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+
+import pandas as pd
+
+from vigil.people.linkage import normalise
+
+# Columns of the linkage table, in order.
+COLUMNS = [
+    "unique_id", "forename", "surname", "forename_sound", "surname_sound",
+    "forename_aliases", "dob", "sex", "postcode", "postcode_sector", "postcode_outward",
+    "address", "phone",
+]
+
+
+def _blank_to_none(value: str) -> str | None:
+    return value or None
+
+
+def row(unique_id: int, *, forename: str = "", surname: str = "", date_of_birth=None,
+        sex: str = "", postcode: str = "", address: str = "", phone: str = "") -> dict:
+    """One linkage row from a record's raw fields (as a source system holds them)."""
+    fn = normalise.forename(forename)
+    sn = normalise.surname(surname)
+    pc = normalise.postcode(postcode)
+    if isinstance(date_of_birth, str):
+        date_of_birth = date.fromisoformat(date_of_birth) if date_of_birth else None
+    return {
+        "unique_id": int(unique_id),
+        "forename": _blank_to_none(fn),
+        "surname": _blank_to_none(sn),
+        "forename_sound": _blank_to_none(normalise.phonetic(fn)),
+        "surname_sound": _blank_to_none(normalise.phonetic(sn)),
+        "forename_aliases": sorted(normalise.name_aliases(fn)) or None,
+        "dob": normalise.dob_text(date_of_birth),
+        "sex": sex if sex in ("F", "M") else None,
+        "postcode": _blank_to_none(pc),
+        "postcode_sector": _blank_to_none(pc[:-2] if len(pc) >= 5 else pc),
+        "postcode_outward": _blank_to_none(normalise.postcode_outward(pc)),
+        "address": _blank_to_none(normalise.address(address)),
+        "phone": _blank_to_none(normalise.phone(phone)),
+    }
+
+
+def build(records: Iterable[Mapping]) -> pd.DataFrame:
+    """A linkage table from mappings with `id` and the raw SourceRecord field names."""
+    rows = [
+        row(r["id"], forename=r.get("forename", ""), surname=r.get("surname", ""),
+            date_of_birth=r.get("date_of_birth"), sex=r.get("sex", ""),
+            postcode=r.get("postcode", ""), address=r.get("address", ""),
+            phone=r.get("phone", ""))
+        for r in records
+    ]
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+SOURCE_FIELDS = ("id", "forename", "surname", "date_of_birth", "sex", "postcode", "address",
+                 "phone")
+
+
+KEY_FIELDS = ("record_id", "forename", "surname", "forename_sound", "surname_sound",
+              "date_of_birth", "record__sex", "postcode", "postcode_outward", "address", "phone")
+
+
+def from_database(chunk_size: int = 50_000) -> pd.DataFrame:
+    """The linkage table for every source record, from their stored keys (keys.py).
+
+    Set-wise (pandas) rather than row by row: this is the 1M-record path.
+    """
+    from vigil.people.models import LinkKey
+
+    rows = LinkKey.objects.order_by("record_id").values_list(*KEY_FIELDS).iterator(
+        chunk_size=chunk_size)
+    raw = pd.DataFrame.from_records(rows, columns=[
+        "unique_id", "forename", "surname", "forename_sound", "surname_sound", "dob", "sex",
+        "postcode", "postcode_outward", "address", "phone"])
+    return from_keys(raw)
+
+
+def from_keys(raw: pd.DataFrame) -> pd.DataFrame:
+    """Linkage table from normalised key columns (LinkKey's), deriving the rest."""
+    df = raw.copy()
+    df["unique_id"] = df["unique_id"].astype("int64")
+    text = ["forename", "surname", "forename_sound", "surname_sound", "postcode",
+            "postcode_outward", "address", "phone"]
+    for col in text:
+        df[col] = df[col].fillna("").astype(str)
+    pc = df["postcode"]
+    df["postcode_sector"] = pc.where(pc.str.len() < 5, pc.str[:-2])
+    aliases = {n: (sorted(normalise.name_aliases(n)) or None)
+               for n in df["forename"].unique()}
+    df["forename_aliases"] = df["forename"].map(aliases)
+    df["dob"] = df["dob"].map(lambda d: d.isoformat() if d else None)
+    df["sex"] = df["sex"].where(df["sex"].isin(["F", "M"]), None)
+    for col in [*text, "postcode_sector"]:
+        df[col] = df[col].where(df[col] != "", None)
+    return df[COLUMNS]

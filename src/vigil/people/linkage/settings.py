@@ -1,0 +1,167 @@
+"""The Splink model: comparisons, blocking rules and how its parameters are trained.
+
+Every comparison reads the normalised columns of `frame.COLUMNS`. The levels go
+from the strongest evidence to the weakest; EM learns how much each is worth.
+"""
+
+from __future__ import annotations
+
+import splink.comparison_library as cl
+from splink import SettingsCreator, block_on
+
+
+def _null(col: str) -> dict:
+    return {"sql_condition": f"{col}_l IS NULL OR {col}_r IS NULL",
+            "label_for_charts": f"{col} missing", "is_null_level": True}
+
+
+def _level(sql: str, label: str) -> dict:
+    return {"sql_condition": sql, "label_for_charts": label}
+
+
+# Swapped order, allowing a typo in either name.
+SWAPPED = ("jaro_winkler_similarity(forename_l, surname_r) >= 0.9 "
+           "AND jaro_winkler_similarity(surname_l, forename_r) >= 0.9")
+
+ELSE = {"sql_condition": "ELSE", "label_for_charts": "All other comparisons"}
+
+
+def forename_comparison() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="forename",
+        comparison_description="Forename: exact, swapped with surname, nickname, typo, initial",
+        comparison_levels=[
+            _null("forename"),
+            _level("forename_l = forename_r", "Exact"),
+            _level(SWAPPED, "Forename and surname swapped"),
+            _level("list_has_any(forename_aliases_l, forename_aliases_r)", "Nickname"),
+            _level("jaro_winkler_similarity(forename_l, forename_r) >= 0.92",
+                   "Jaro-Winkler >= 0.92"),
+            _level("forename_sound_l = forename_sound_r "
+                   "OR jaro_winkler_similarity(forename_l, forename_r) >= 0.8",
+                   "Sounds alike or Jaro-Winkler >= 0.8"),
+            _level("(length(forename_l) = 1 OR length(forename_r) = 1) "
+                   "AND substr(forename_l, 1, 1) = substr(forename_r, 1, 1)", "Initial"),
+            ELSE,
+        ],
+    )
+
+
+def surname_comparison() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="surname",
+        comparison_description="Surname: exact, swapped with forename, typo, sounds alike",
+        comparison_levels=[
+            _null("surname"),
+            _level("surname_l = surname_r", "Exact"),
+            _level(SWAPPED, "Surname and forename swapped"),
+            _level("jaro_winkler_similarity(surname_l, surname_r) >= 0.92",
+                   "Jaro-Winkler >= 0.92"),
+            _level("surname_sound_l = surname_sound_r", "Sounds alike"),
+            _level("jaro_winkler_similarity(surname_l, surname_r) >= 0.8", "Jaro-Winkler >= 0.8"),
+            ELSE,
+        ],
+    )
+
+
+def dob_comparison() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="dob",
+        comparison_description="Date of birth: exact, day/month swapped, one or two digits wrong",
+        comparison_levels=[
+            _null("dob"),
+            _level("dob_l = dob_r", "Exact"),
+            _level("substr(dob_l, 1, 4) = substr(dob_r, 1, 4) "
+                   "AND substr(dob_l, 6, 2) = substr(dob_r, 9, 2) "
+                   "AND substr(dob_l, 9, 2) = substr(dob_r, 6, 2)", "Day and month swapped"),
+            # Dates are fixed-width ISO text, so Hamming distance counts wrong digits
+            # (and is ~100x faster in DuckDB than Damerau-Levenshtein).
+            _level("hamming(dob_l, dob_r) <= 1", "One digit wrong"),
+            _level("hamming(dob_l, dob_r) <= 2", "Two digits wrong or transposed"),
+            ELSE,
+        ],
+    )
+
+
+def sex_comparison() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="sex",
+        comparison_description="Sex: same or not (unknown is missing)",
+        comparison_levels=[_null("sex"), _level("sex_l = sex_r", "Exact"), ELSE],
+    )
+
+
+def contact_comparison() -> cl.CustomComparison:
+    """Phone, postcode and address as ONE comparison.
+
+    A household shares address, postcode and often a phone; as separate
+    comparisons their weights add up as if independent and outvote a different
+    forename and date of birth (ADR 0004). One comparison counts them once.
+    """
+    none_l = "(phone_l IS NULL AND postcode_l IS NULL AND address_l IS NULL)"
+    none_r = "(phone_r IS NULL AND postcode_r IS NULL AND address_r IS NULL)"
+    return cl.CustomComparison(
+        output_column_name="contact",
+        comparison_description="Phone, postcode and address (normalised)",
+        comparison_levels=[
+            {"sql_condition": f"{none_l} OR {none_r}", "label_for_charts": "contact missing",
+             "is_null_level": True},
+            _level("phone_l = phone_r AND (postcode_l = postcode_r OR address_l = address_r)",
+                   "Phone and address agree"),
+            _level("phone_l = phone_r", "Phone agrees"),
+            _level("postcode_l = postcode_r AND address_l = address_r",
+                   "Postcode and address agree"),
+            _level("postcode_l = postcode_r OR address_l = address_r",
+                   "Postcode or address agrees"),
+            # ~ one digit wrong or transposed in an 11-digit number.
+            _level("jaro_winkler_similarity(phone_l, phone_r) >= 0.95", "Phone one typo"),
+            _level("postcode_outward_l = postcode_outward_r "
+                   "AND jaro_winkler_similarity(address_l, address_r) >= 0.9",
+                   "Similar address, same district"),
+            _level("postcode_sector_l = postcode_sector_r", "Same postcode sector"),
+            _level("postcode_outward_l = postcode_outward_r", "Same postcode district"),
+            ELSE,
+        ],
+    )
+
+
+def blocking_rules() -> list:
+    """Which pairs are compared at all: any one of these agreeing."""
+    return [
+        block_on("dob"),
+        block_on("surname", "forename"),
+        "l.forename = r.surname AND l.surname = r.forename",
+        block_on("phone"),
+        block_on("postcode", "surname_sound"),
+        block_on("postcode", "forename_sound"),
+        block_on("surname_sound", "forename_sound"),
+        "l.forename_sound = r.surname_sound AND l.surname_sound = r.forename_sound",
+        block_on("forename", "substr(dob, 1, 4)"),
+        block_on("surname", "substr(dob, 1, 4)"),
+    ]
+
+
+def training_blocking_rules() -> list:
+    """EM sessions: each estimates the comparisons its rule does not fix."""
+    return [block_on("dob"), block_on("surname", "forename")]
+
+
+DETERMINISTIC_RULES = [
+    "l.surname = r.surname AND l.forename = r.forename AND l.dob = r.dob",
+    "l.phone = r.phone AND l.dob = r.dob",
+]
+
+
+def settings() -> SettingsCreator:
+    return SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="unique_id",
+        comparisons=[
+            forename_comparison(), surname_comparison(), dob_comparison(), sex_comparison(),
+            contact_comparison(),
+        ],
+        blocking_rules_to_generate_predictions=blocking_rules(),
+        retain_matching_columns=False,
+        retain_intermediate_calculation_columns=False,
+        max_iterations=20,
+    )

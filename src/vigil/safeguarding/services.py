@@ -1,0 +1,52 @@
+"""State changes by people in safeguarding: completing a task from a queue."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+
+from vigil.core import audit, roles
+from vigil.safeguarding.models import Task
+
+
+class TaskError(Exception):
+    """A task cannot be completed as asked; the message says why."""
+
+
+class StaleTask(TaskError):
+    """Someone else changed the task since it was shown (optimistic locking)."""
+
+
+@transaction.atomic
+def complete_task(task_id: int, *, actor, outcome: str, version: int, at: datetime) -> Task:
+    """Mark a task done by a named user with an outcome.
+
+    `version` is the version the user saw; if the task changed since, nothing is
+    written and StaleTask is raised, so two people never overwrite each other.
+    """
+    outcome = (outcome or "").strip()
+    if not outcome:
+        raise TaskError("an outcome is required to complete a task")
+    if at.tzinfo is None:
+        raise TaskError(f"completion time must be timezone-aware, got {at}")
+    task = Task.objects.filter(pk=task_id).first()
+    if task is None:
+        raise TaskError(f"task {task_id} does not exist")
+    if not roles.can(actor, roles.complete_task(task.team)):
+        raise TaskError(f"your role cannot complete {task.get_team_display()} tasks")
+    if not roles.in_scope(actor, [task.lpa_id]) and task.lpa_id is not None:
+        raise TaskError("this task belongs to another area")
+    if task.status != Task.Status.OPEN:
+        raise TaskError(f"task is already {task.get_status_display().lower()}")
+    updated = Task.objects.filter(pk=task_id, version=version, status=Task.Status.OPEN).update(
+        status=Task.Status.DONE, completed_by=actor, completed_at=at, outcome=outcome[:2000],
+        version=version + 1)
+    if not updated:
+        raise StaleTask("the task was changed by someone else since you opened it; "
+                        "reload the queue and try again")
+    task.refresh_from_db()
+    audit.record(actor, audit.UPDATE, task, context=f"queue:{task.team}",
+                 detail={"status": "done", "outcome": outcome[:200], "kind": task.kind,
+                         "overdue": at > task.due_at}, at=at)
+    return task

@@ -1,0 +1,130 @@
+"""Every KPI on the hand-built force in conftest.hand_built(), answers worked out by hand.
+
+Edge cases: c4 has no outcome yet (denominator only); c2's and c3's outcomes fall in a later
+month than the crime; c7 was recorded before the window but its outcome counts in January;
+c5 is not DA; Solihull has no cases at all; an arrest with no crime counts for the force only.
+"""
+
+from datetime import date
+
+import pytest
+
+from tests.analytics.conftest import BHM, COV, SOL
+from vigil.analytics import catalogue
+
+JAN, FEB, MAR = date(2025, 1, 1), date(2025, 2, 1), date(2025, 3, 1)
+Q = (JAN, MAR)
+FORCE = None
+
+# (kpi, first month, last month, lpa, expected value); None = no denominator.
+CASES = [
+    ("da_crimes_recorded", JAN, JAN, BHM, 2),  # c2 at 23:30 on 31 Jan is January
+    ("da_crimes_recorded", FEB, FEB, COV, 1),
+    ("da_crimes_recorded", *Q, FORCE, 5),  # c5 not DA, c7 before the window
+    ("da_crimes_recorded", *Q, SOL, 0),
+    ("da_incidents_recorded", *Q, FORCE, 3),
+    ("da_incidents_recorded", MAR, MAR, BHM, 1),
+    ("positive_outcome_rate", JAN, JAN, BHM, 100.0),  # c1 and c7 / c1 and c2
+    ("positive_outcome_rate", FEB, FEB, FORCE, 0.0),  # c4 has no outcome yet
+    ("positive_outcome_rate", MAR, MAR, BHM, None),  # c3's outcome, no crimes recorded
+    ("positive_outcome_rate", MAR, MAR, FORCE, 100.0),
+    ("positive_outcome_rate", *Q, FORCE, 60.0),  # 3 / 5
+    ("positive_outcome_rate", *Q, SOL, None),
+    ("positive_outcomes", *Q, FORCE, 3),
+    ("positive_outcomes", MAR, MAR, BHM, 1),  # 1A counts with its parent 1
+    ("charge_summons_rate", *Q, FORCE, 40.0),  # c1 (1) and c3 (1A) / 5
+    ("outcome_15_share", MAR, MAR, FORCE, 50.0),  # c6 of c3, c6
+    ("outcome_15_share", *Q, FORCE, 20.0),
+    ("outcome_16_share", FEB, FEB, BHM, 100.0),  # 16A is a sub-code of 16
+    ("outcome_16_share", *Q, FORCE, 20.0),
+    ("victim_outcome_rate", *Q, FORCE, 75.0),  # c1, c7, c3 / c1, c2, c3, c6 (c4 state-based)
+    ("stalking_harassment_por", FEB, FEB, FORCE, 0.0),
+    ("stalking_harassment_por", *Q, FORCE, 100.0),
+    ("cps_referrals", *Q, FORCE, 2),
+    ("cps_referrals", MAR, MAR, COV, 1),
+    ("days_report_to_charge", JAN, JAN, FORCE, 10.0),
+    ("days_report_to_charge", *Q, FORCE, 18.5),  # (10 + 27) / 2
+    ("arrests", *Q, FORCE, 4),  # includes the breach arrest with no crime
+    ("arrests", *Q, BHM, 2),
+    ("arrests_per_100_crimes", *Q, FORCE, 80.0),
+    ("arrests_per_100_crimes", *Q, BHM, pytest.approx(200 / 3)),
+    ("bail_share", *Q, FORCE, 50.0),
+    ("outstanding_suspects", JAN, JAN, FORCE, 0),  # sA resolved on 10 Jan
+    ("outstanding_suspects", *Q, COV, 1),  # sC wanted twice counts once
+    ("ro_breaches_reported", *Q, BHM, 1),
+    ("ro_breach_arrests", MAR, MAR, BHM, 1),
+    ("nmo_breaches_reported", JAN, JAN, COV, 1),
+    ("nmo_breach_arrests", *Q, FORCE, 0),
+    ("dvpn_rate", *Q, FORCE, 50.0),  # 1 DVPN / arrests on c1, c2 (c4 not violent)
+    ("dvpn_rate", FEB, FEB, BHM, 100.0),
+    ("dvpo_granted", *Q, FORCE, 1),
+    ("dvpo_refused", MAR, MAR, COV, 1),
+    ("dvpo_check_compliance", FEB, FEB, FORCE, 50.0),  # DVPO checked, DVPN not
+    ("dvpo_check_compliance", MAR, MAR, FORCE, 0.0),  # March check incomplete
+    ("dvpo_check_compliance", *Q, FORCE, pytest.approx(100 / 3)),
+    ("spo_live", JAN, JAN, BHM, 1),
+    ("spo_live", *Q, FORCE, 1),  # a stock: the last month, not the sum
+    ("spo_obtained", *Q, FORCE, 1),
+    ("spo_in_progress", JAN, JAN, FORCE, 1),  # later refused, hearing in February
+    ("spo_in_progress", FEB, FEB, BHM, 0),
+    ("spo_in_progress", MAR, MAR, COV, 1),
+    ("spo_breaches", MAR, MAR, BHM, 2),
+    ("spo_breach_charged", *Q, FORCE, 50.0),
+    ("marac_referrals", *Q, FORCE, 4),
+    ("marac_referrals", *Q, SOL, 0),
+    ("marac_backlog", JAN, JAN, FORCE, 1),
+    ("marac_backlog", FEB, FEB, FORCE, 2),  # r2 and r3; withdrawn r4 excluded
+    ("marac_backlog", *Q, FORCE, 1),
+    ("marac_days_to_hearing", JAN, JAN, BHM, 14.0),
+    ("marac_days_to_hearing", *Q, FORCE, 25.5),
+    ("marac_heard_within_limit", *Q, FORCE, 50.0),  # 37 days is over the 28-day limit
+    ("marac_repeat_rate", JAN, JAN, BHM, 50.0),
+    ("marac_repeat_rate", *Q, FORCE, 25.0),
+    ("marac_cases_per_10k_women", *Q, FORCE, pytest.approx(4 * 365 / (71 * 90))),
+    ("marac_cases_per_10k_women", *Q, BHM, pytest.approx(2 * 365 / (47 * 90))),
+    ("marac_cases_per_10k_women", *Q, SOL, 0.0),
+    ("dash_high_risk_share", *Q, FORCE, pytest.approx(100 / 3)),
+    ("dash_high_risk_share", FEB, FEB, COV, 0.0),
+    ("encompass_on_time", FEB, FEB, COV, 50.0),  # 08:30 next day on time; Monday late
+    ("encompass_on_time", MAR, MAR, BHM, 0.0),  # never sent
+    ("logs_reviewed", *Q, FORCE, 2),
+    ("review_feedback_direct", JAN, JAN, BHM, 1),
+    ("review_feedback_line_manager", *Q, FORCE, 0),
+    ("review_feedback_live", MAR, MAR, BHM, 1),
+    ("review_positive_feedback", *Q, FORCE, 1),
+    ("review_regraded", *Q, FORCE, 1),
+    ("review_reopened", MAR, MAR, FORCE, 1),
+    ("review_risk_feedback", JAN, JAN, FORCE, 0),
+    ("review_victim_blaming_share", *Q, FORCE, 50.0),
+    ("review_victim_blaming_share", JAN, JAN, FORCE, 0.0),
+    ("review_key_risks_asked_share", MAR, MAR, FORCE, 0.0),
+    ("review_support_services_share", *Q, FORCE, 50.0),
+    ("dvds_applications", *Q, FORCE, 3),
+    ("dvds_disclosure_rate", *Q, FORCE, 50.0),  # withdrawn excluded
+    ("dvds_decided_in_time", JAN, JAN, BHM, 100.0),  # 25 days
+    ("dvds_decided_in_time", FEB, FEB, COV, 0.0),  # 36 days
+    ("vcop_needs_assessment", *Q, FORCE, pytest.approx(200 / 3)),  # c6's is after as-of
+    ("vcop_contact_plan", *Q, FORCE, pytest.approx(100 / 3)),
+]
+
+
+@pytest.mark.parametrize("kpi_id,first,last,lpa,expected", CASES,
+                         ids=[f"{c[0]}-{c[1]:%b}-{c[2]:%b}-{c[3]}" for c in CASES])
+def test_kpi_on_hand_built_force(hand_pack, kpi_id, first, last, lpa, expected):
+    got = hand_pack.period(kpi_id, first, last, lpa)["value"]
+    assert got == expected
+
+
+def test_every_kpi_has_a_hand_worked_case():
+    covered = {c[0] for c in CASES}
+    assert {k.id for k in catalogue.load_all()} - covered == set()
+
+
+def test_monthly_series_fills_months_without_rows(hand_pack):
+    series = hand_pack.monthly("marac_referrals", SOL)
+    assert [(m["month"], m["value"]) for m in series] == [(JAN, 0.0), (FEB, 0.0), (MAR, 0.0)]
+
+
+def test_by_lpa_lists_every_lpa_including_empty_ones(hand_pack):
+    rows = {r["code"]: r["value"] for r in hand_pack.by_lpa("da_crimes_recorded", JAN, MAR)}
+    assert rows == {"BHM": 3.0, "COV": 2.0, "SOL": 0.0}

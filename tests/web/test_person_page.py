@@ -1,0 +1,214 @@
+"""The person page: one timeline across source systems, scoped, audited, no N+1."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import at, make_crime, make_incident, make_person
+from tests.web import builders
+from vigil.core.models import AuditEvent
+
+
+def _url(person, ctx=None):
+    url = reverse("people:detail", args=[person.pk])
+    return f"{url}?ctx={ctx}" if ctx else url
+
+
+@pytest.fixture
+def victim(areas):
+    return builders.victim_with_history(areas)
+
+
+def test_timeline_joins_records_from_two_source_systems(client, make_user, victim):
+    person, control, connect, suspect, records = victim
+    client.force_login(make_user(role="da_desk"))
+    response = client.get(_url(person))
+    assert response.status_code == 200
+    view = response.context["view"]
+
+    assert [s.source_system for s in view.source_records] == ["CONNECT", "CONTROL"]
+    kinds = {(e.kind, e.source_system) for e in view.timeline}
+    # Incidents came from CONTROL's record, everything else from CONNECT's.
+    assert ("incident", "CONTROL") in kinds
+    assert {("crime", "CONNECT"), ("risk", "DASH"), ("order", "ORDERS"),
+            ("arrest", "CUSTODY"), ("marac", "MARAC")} <= kinds
+    assert view.counts["incident"] == 2
+    assert view.counts["marac"] == 2  # referral and hearing
+    # Newest first.
+    times = [e.at for e in view.timeline]
+    assert times == sorted(times, reverse=True)
+
+    page = response.content.decode()
+    crime, risk, order = records["crime"], records["risk"], records["order"]
+    assert f"Crime {crime.reference}: Assault" in page
+    assert f"Outcome 1: {records['outcome'].code.label}" in page
+    assert "Score 15 yes" in page and "Final level High, set by DS Patel" in page
+    assert "Domestic Violence Protection Order" in page
+    assert "Condition 1 (No contact): Not to contact Jayne Smith" in page
+    assert "Protecting this person" in page
+    assert "Suspect Mark Brown arrested" in page and "Victim&#x27;s views captured" in page
+    assert "Heard 15 days after referral" in page
+    # Source records table: system, id, name, DOB, address, phone.
+    assert connect.source_id in page and "1 High St" in page and "07700900001" in page
+    # Incidents link to their page, carrying the why-context.
+    second = records["incidents"][1]
+    assert f'href="/incidents/{second.pk}/?ctx=person:{person.pk}"' in page
+    assert risk.source_id in page and order.source_id in page
+
+
+def test_other_kinds_appear_with_their_source(client, make_user, areas):
+    victim = make_person(surname="Khan", forename="Sara", system="CONNECT")
+    child = make_person(surname="Khan", forename="Ali", dob=date(2016, 1, 1), system="CONTROL")
+    partner = make_person(surname="Ray", forename="Tom")
+    incident = make_incident(areas["BHM"], at(2025, 5, 1), victim=victim, children=[child])
+    crime = make_crime(areas["BHM"], at(2025, 5, 2), victim=victim, incident=incident)
+    builders.make_dvds(victim, partner, areas["BHM"], at(2025, 6, 1))
+    builders.make_victim_care(victim, crime, at(2025, 5, 3))
+    builders.make_vulnerability(victim, date(2025, 5, 1), factor="pregnancy")
+    builders.make_encompass(incident, child, notified_at=at(2025, 5, 2, 8))
+    client.force_login(make_user(role="safeguarding"))
+
+    adult = client.get(_url(victim.person)).content.decode()
+    assert "Clare&#x27;s Law: Right to Ask" in adult and "As person at risk" in adult
+    assert "Victims&#x27; Code: crime" in adult and "Contact plan: Phone, weekly" in adult
+    assert "Vulnerability: Pregnant or baby under 18 months" in adult
+    kid = client.get(_url(child.person)).content.decode()
+    assert "Operation Encompass notification" in kid and "Child present" in kid
+
+
+@pytest.mark.parametrize("role,status", [
+    ("analyst", 403), ("commissioner", 403), ("admin", 403),
+    ("da_desk", 200), ("control_room", 200),
+])
+def test_who_may_open_a_person_page(client, make_user, victim, role, status):
+    client.force_login(make_user(role=role))
+    assert client.get(_url(victim[0])).status_code == status
+
+
+def test_analyst_denial_is_audited(client, make_user, victim):
+    client.force_login(make_user(role="analyst", username="an-1"))
+    response = client.get(_url(victim[0], ctx="dashboard"))
+    assert response.status_code == 403
+    event = AuditEvent.objects.get()
+    assert (event.action, event.actor, event.context) == ("denied", "an-1", "dashboard")
+    assert event.detail["capability"] == "view_person"
+
+
+def test_area_scope(client, make_user, areas, victim):
+    person = victim[0]  # records in Birmingham only
+    client.force_login(make_user(role="da_desk", area=areas["COV"], username="cov-1"))
+    assert client.get(_url(person, ctx="search")).status_code == 404
+    event = AuditEvent.objects.get()
+    assert (event.action, event.object_id, event.detail["reason"]) == (
+        "denied", str(person.pk), "out_of_area")
+
+    client.force_login(make_user(role="da_desk", area=areas["BHM"]))
+    assert client.get(_url(person)).status_code == 200
+    client.force_login(make_user(role="da_desk"))  # force-wide
+    assert client.get(_url(person)).status_code == 200
+
+
+def test_a_record_in_the_users_area_makes_the_whole_person_visible(client, make_user, areas,
+                                                                  victim):
+    person, control, connect, suspect, records = victim
+    coventry_incident = make_incident(areas["COV"], at(2026, 1, 10), victim=control)
+    client.force_login(make_user(role="da_desk", area=areas["COV"]))
+    response = client.get(_url(person))
+    assert response.status_code == 200
+    page = response.content.decode()
+    # The Birmingham history is shown (it is risk-relevant) but not linked.
+    assert "Outside your area" in page
+    assert f'href="/incidents/{coventry_incident.pk}/' in page
+    assert f'href="/incidents/{records["incidents"][0].pk}/' not in page
+
+
+@pytest.mark.parametrize("kind", ["order_protecting", "marac", "dvds"])
+def test_scope_counts_orders_marac_and_clares_law(client, make_user, areas, kind):
+    victim = make_person(surname="Lee", forename="Ann")
+    other = make_person(surname="Ng", forename="Bo")
+    if kind == "order_protecting":
+        builders.make_order(other, areas["COV"], at(2025, 1, 1), protected=[victim])
+    elif kind == "marac":
+        builders.make_marac(victim, areas["COV"], date(2025, 1, 1))
+    else:
+        builders.make_dvds(victim, other, areas["COV"], at(2025, 1, 1))
+    client.force_login(make_user(role="da_desk", area=areas["COV"]))
+    assert client.get(_url(victim.person)).status_code == 200
+    client.force_login(make_user(role="da_desk", area=areas["DUD"]))
+    assert client.get(_url(victim.person)).status_code == 404
+
+
+def test_unknown_person_is_404_without_audit(client, make_user, db):
+    client.force_login(make_user(role="da_desk"))
+    assert client.get("/people/999999/").status_code == 404
+    assert not AuditEvent.objects.exists()
+
+
+def test_each_view_writes_exactly_one_audit_event_with_context(client, make_user, victim):
+    person = victim[0]
+    user = make_user(role="da_desk", username="desk-9")
+    client.force_login(user)
+    client.get(_url(person, ctx="queue:referral_allocation"))
+    client.get(_url(person), HTTP_REFERER="http://testserver/search/?q=Smith")
+    events = list(AuditEvent.objects.order_by("id"))
+    assert [(e.action, e.user, e.object_type, e.object_id, e.context) for e in events] == [
+        ("view", user, "people.person", str(person.pk), "queue:referral_allocation"),
+        ("view", user, "people.person", str(person.pk), "/search/"),
+    ]
+
+
+def test_person_page_is_not_cached(client, make_user, victim):
+    client.force_login(make_user(role="da_desk"))
+    response = client.get(_url(victim[0]))
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+
+
+def _add_history(areas, control, connect, suspect, n):
+    for i in range(n):
+        inc = make_incident(areas["BHM"], at(2024, 1 + i, 3), victim=control, suspect=suspect)
+        crime = make_crime(areas["BHM"], at(2024, 1 + i, 4), victim=connect, suspect=suspect,
+                           incident=inc)
+        builders.make_outcome(crime)
+        builders.make_risk(connect, at(2024, 1 + i, 4, 13), incident=inc, crime=crime)
+        builders.make_order(suspect, areas["BHM"], at(2024, 1 + i, 5), protected=[connect],
+                            conditions=["No contact", "Not to enter the street"])
+        builders.make_arrest(suspect, crime, at(2024, 1 + i, 4, 15))
+        builders.make_marac(connect, areas["BHM"], date(2024, 1 + i, 6))
+        builders.make_victim_care(connect, crime, at(2024, 1 + i, 5))
+
+
+def test_query_count_does_not_grow_with_history(client, make_user, areas, victim,
+                                                django_assert_max_num_queries):
+    person, control, connect, suspect, _ = victim
+    client.force_login(make_user(role="da_desk", area=areas["BHM"]))
+    client.get(_url(person))  # warm the session
+    # Session, user, the person (scoped), source records, one query per kind (+1 for
+    # order conditions), the audit insert, the user's area in the header and the flags.
+    with django_assert_max_num_queries(18):
+        small = client.get(_url(person))
+    _add_history(areas, control, connect, suspect, 8)
+    with django_assert_max_num_queries(18):
+        large = client.get(_url(person))
+    assert len(large.context["view"].timeline) > len(small.context["view"].timeline) + 40
+
+
+def test_person_page_shows_flags_with_their_evidence(client, make_user, areas):
+    from vigil.safeguarding import engine
+
+    victim = make_person(surname="Repeat")
+    first = make_incident(areas["BHM"], at(2026, 1, 5), victim=victim)
+    second = make_incident(areas["BHM"], at(2026, 2, 5), victim=victim)
+    engine.run(as_of=at(2026, 2, 6))
+    client.force_login(make_user(role="da_desk"))
+    page = client.get(_url(victim.person)).content.decode()
+    assert "Repeat victim" in page
+    assert f"incidents.incident:{second.pk}" in page or f"incidents.incident:{first.pk}" in page
+
+
+def test_person_page_says_when_there_are_no_flags(client, make_user, areas):
+    victim = make_person(surname="Quiet")
+    make_incident(areas["BHM"], at(2026, 1, 5), victim=victim)
+    client.force_login(make_user(role="da_desk"))
+    assert "No flags in force." in client.get(_url(victim.person)).content.decode()

@@ -1,0 +1,158 @@
+"""The web shell: login page, home page by role, navigation, error pages, static assets."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from vigil.core import context_processors
+from vigil.core.context_processors import NavItem
+
+
+def test_pages_need_a_signed_in_user(client, db):
+    response = client.get("/people/1/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_login_page_is_govuk_styled_with_csrf(client, db):
+    page = client.get(reverse("login")).content.decode()
+    assert "govuk-frontend.min.css" in page
+    assert "csrfmiddlewaretoken" in page
+    assert "OFFICIAL-SENSITIVE" in page
+    assert 'autocomplete="current-password"' in page
+
+
+def test_home_shows_name_role_area_and_the_roles_links(client, make_user, areas):
+    user = make_user(role="admin", username="root-2")
+    user.first_name, user.last_name = "Asha", "Root"
+    user.save()
+    client.force_login(user)
+    page = client.get(reverse("home")).content.decode()
+    assert "Asha Root" in page and "System administrator" in page and "Force-wide" in page
+    assert 'href="/audit/"' in page and 'href="/admin/"' in page
+
+
+def test_home_for_an_area_user_without_audit_rights(client, make_user, areas):
+    client.force_login(make_user(role="marac_coordinator", area=areas["COV"]))
+    page = client.get(reverse("home")).content.decode()
+    assert "Coventry" in page and "MARAC coordinator" in page
+    assert "MARAC coordination" in page  # the team queue it works
+    assert 'href="/audit/"' not in page and 'href="/admin/"' not in page
+
+
+def test_analyst_home_says_pseudonymised_only(client, make_user):
+    client.force_login(make_user(role="analyst"))
+    assert b"pseudonymised figures only" in client.get(reverse("home")).content
+
+
+def test_nav_items_appended_by_other_apps_show_by_capability(monkeypatch, make_user):
+    items = [NavItem("Home", "home"),
+             NavItem("Audit log", "audit-log", "view_audit"),
+             NavItem("Admin", "admin:index", "admin"),
+             NavItem("Audit again", "audit-log", "view_audit"),
+             NavItem("Any queue", "home", "view_queue:*"),
+             NavItem("Not built yet", "no-such-url-name")]
+    monkeypatch.setattr(context_processors, "NAV_ITEMS", items)
+    admin = [i["label"] for i in context_processors.nav_for(make_user(role="admin"), "/audit/")]
+    desk = [i["label"] for i in context_processors.nav_for(make_user(role="da_desk"), "/")]
+    assert admin == ["Home", "Audit log", "Admin", "Audit again"]
+    assert desk == ["Home", "Any queue"]
+    current = [i for i in context_processors.nav_for(make_user(role="admin"), "/audit/")
+               if i["current"]]
+    assert [i["label"] for i in current] == ["Audit log", "Audit again"]
+
+
+def test_django_admin_lists_reference_data_only(client, make_user):
+    from vigil.core.services import create_user
+
+    admin = create_user(username="sysadmin", role="admin", area_code="",
+                        password="a-long-enough-password", actor="test")
+    client.force_login(admin)
+    index = client.get(reverse("admin:index")).content.decode()
+    for model in ("areas", "schools", "outcome codes", "order availabilitys", "users"):
+        assert model in index.lower(), model
+    for case_model in ("persons", "source records", "incidents", "crimes", "risk assessments"):
+        assert f">{case_model}<" not in index.lower(), case_model
+
+
+@pytest.mark.parametrize("path", ["govuk/govuk-frontend.min.css", "govuk/govuk-frontend.min.js",
+                                  "vendor/htmx.min.js", "vigil/vigil.css", "vigil/init.js"])
+def test_vendored_assets_are_committed_files(path):
+    static = Path(settings.BASE_DIR) / "static" / path
+    assert static.is_file() and static.stat().st_size > 100
+    if path.endswith(".css") and path.startswith("govuk"):
+        css = static.read_text()
+        assert "url(/assets/" not in css  # rewritten to resolve under /static/govuk/
+        assert "@font-face" not in css  # GDS Transport is for GOV.UK services only
+
+
+def test_admin_site_needs_the_admin_role_not_just_staff(client, make_user):
+    staff_analyst = make_user(role="analyst")
+    staff_analyst.is_staff = True
+    staff_analyst.save()
+    client.force_login(staff_analyst)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_htmx_requests_carry_the_csrf_token(make_user):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_user(role="da_desk"))
+    page = client.get(reverse("home")).content.decode()
+    token = page.split('"X-CSRFToken": "')[1].split('"')[0]
+    assert client.post(reverse("logout"), HTTP_X_CSRFTOKEN=token).status_code == 302
+
+
+def test_requires_mixin_formats_the_capability_from_url_kwargs(rf, make_user):
+    from django.core.exceptions import PermissionDenied
+    from django.http import HttpResponse
+    from django.views import View
+
+    from vigil.core.roles import RequiresMixin
+
+    class Queue(RequiresMixin, View):
+        capability = "complete_task:{team}"
+
+        def get(self, request, team):
+            return HttpResponse(team)
+
+    request = rf.get("/")
+    request.user = make_user(role="encompass")
+    assert Queue.as_view()(request, team="encompass").content == b"encompass"
+    with pytest.raises(PermissionDenied):
+        Queue.as_view()(request, team="marac")
+
+
+def test_admin_changes_to_reference_data_are_audited(client, make_user, areas):
+    from vigil.core.models import Area, AuditEvent
+
+    admin_user = make_user(role="admin", username="root-3")
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    client.force_login(admin_user)
+    response = client.post(reverse("admin:core_area_add"), {
+        "code": "BHM-N1", "name": "Aston", "kind": "neighbourhood",
+        "parent": areas["BHM"].pk, "local_authority": "", "adult_women": ""})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    area = Area.objects.get(code="BHM-N1")
+    event = AuditEvent.objects.get(action="create")
+    assert (event.actor, event.object_type, event.object_id, event.context) == (
+        "root-3", "core.area", str(area.pk), "admin")
+    assert "name" in event.detail["changed"]
+
+
+def test_signed_in_pages_are_not_stored_by_default(client, make_user):
+    client.force_login(make_user(role="da_desk"))
+    assert "no-store" in client.get(reverse("home"))["Cache-Control"]
+    assert "no-store" in client.get("/people/424242/")["Cache-Control"]  # even a 404
+
+
+def test_admin_home_explains_why_there_are_no_person_pages(client, make_user):
+    client.force_login(make_user(role="admin"))
+    page = client.get(reverse("home")).content.decode()
+    assert "manages accounts and reference data" in page
+    assert "pseudonymised" not in page
