@@ -9,7 +9,8 @@ with its own database connection, run a mix of searches a DA desk makes: name
 (exact, typo, nickname), name + date of birth, partial date of birth + name,
 phone, postcode + name, address. Each search is the full service call: scoped
 by role, ranked, enriched with roles/risk/orders/MARAC, and audited.
---reuse skips loading when the database already holds the persons.
+--reuse skips loading when the database already holds the persons; --load-only
+loads and stops.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ def main(argv=None) -> int:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--searches", type=int, default=100, help="per client (100)")
     parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--load-only", action="store_true",
+                        help="load the persons and stop (then time with --reuse)")
     args = parser.parse_args(argv)
     if not os.environ.get("VIGIL_DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("set VIGIL_DATABASE_URL to a PostgreSQL database (it is emptied)")
@@ -62,6 +65,8 @@ def main(argv=None) -> int:
             cur.execute("ANALYZE")
         print(f"setup: {len(records):,} persons loaded in {time.monotonic() - t:.0f} s",
               flush=True)
+    if args.load_only:
+        return 0
     user, _ = User.objects.get_or_create(username="bench-desk", defaults={"role": "da_desk"})
     print(f"database: {connection.vendor}; persons: {Person.objects.count():,}; "
           f"clients: {args.clients}; cores: {os.cpu_count()}", flush=True)

@@ -11,8 +11,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-DEFAULT_SCALE = 0.05
-DEFAULT_YEARS = 4
+DEFAULT_SCALE = 0.03
+DEFAULT_YEARS = 3
 DEFAULT_SEED = 2026
 
 

@@ -36,9 +36,10 @@ def test_demo_builds_a_force_from_nothing(tmp_path):
                {r.replace("_", "-") for r in Role.values}}
     assert set(printed) == {r.replace("_", "-") for r in Role.values}
     hashed = dict(db.execute("select username, password from core_user"))
-    from django.contrib.auth.hashers import check_password
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
-    assert check_password(printed["analyst"], hashed["analyst"])
+    assert PBKDF2PasswordHasher().verify(printed["analyst"], hashed["analyst"])
+    assert not PBKDF2PasswordHasher().verify(printed["admin"], hashed["analyst"])
 
 
 def test_demo_refuses_a_production_database(tmp_path):

@@ -91,6 +91,21 @@ def test_combined_criteria_rank_the_person_matching_more_first(people, desk):
     assert set(result.hits[0].matched) == {"name", "dob"}
 
 
+def test_name_dob_and_postcode_together_put_the_person_matching_all_first(people, desk):
+    # Namesakes who share one or two of the three criteria must rank below Jane.
+    same_dob = record(forename="Janet", surname="Smith", date_of_birth=date(1990, 3, 4),
+                      postcode="B1 1AA")
+    same_postcode = record(forename="Jane", surname="Smith", date_of_birth=date(1975, 1, 1),
+                           postcode="CV1 1AA")
+    keys.refresh()
+    result = run(desk, name="Jane Smith", dob="04/03/1990", postcode="CV1 1AA")
+    assert names(result)[0] == people["jane"].person_id
+    assert set(result.hits[0].matched) == {"name", "dob", "postcode"}
+    assert {"surname exact", "forename exact", "date of birth exact",
+            "postcode exact"} <= set(result.hits[0].reasons)
+    assert {same_dob.person_id, same_postcode.person_id} <= set(names(result)[1:])
+
+
 def test_result_shows_roles_risk_orders_and_marac(people, desk):
     from vigil.marac.models import MaracReferral
     from vigil.orders.models import ProtectiveOrder

@@ -12,19 +12,23 @@ MARAC status. Results are scoped by the user's role and area
 from __future__ import annotations
 
 import calendar
+import contextlib
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import jellyfish
-from django.db import connection
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import F, Q, Value
+from django.db.models.lookups import PostgresOperatorLookup
 
 from vigil.core import audit, roles
 from vigil.people.linkage import normalise
-from vigil.people.models import LinkKey, Person, SourceRecord
+from vigil.people.models import LinkKey, Person
 
-CANDIDATE_CAP = 2000  # per criterion: a search that broad should be narrowed
+CANDIDATE_CAP = 500  # per lookup: a search that broad should be narrowed
+MAX_CANDIDATES = 2000  # all lookups together; later (broader) lookups are skipped
 RESULT_LIMIT = 25
 FUZZY = 0.85  # Jaro-Winkler for "similar spelling"
 
@@ -144,23 +148,36 @@ def _parse(q: SearchQuery) -> _Parsed:
 
 
 # --- candidates ------------------------------------------------------------------
+#
+# Each criterion is one bounded query whose OR arms are all plain conditions on
+# people_linkkey columns, so PostgreSQL answers it from the btree and pg_trgm
+# indexes (a bitmap OR/AND of index scans) instead of scanning the table; an
+# earlier version put the trigram arms in `pk IN (subquery)`, which forced a
+# full scan at 200,000 persons. Candidate record ids are merged in Python.
+
+class _Similar(PostgresOperatorLookup):
+    """`column % value`: pg_trgm similarity, answered by the GIN indexes of 0003."""
+
+    lookup_name = "vigil_trigram_similar"
+    postgres_operator = "%%"
+
 
 def _trigram(column: str, value: str) -> Q:
-    """PostgreSQL trigram similarity (pg_trgm, GIN-indexed); nothing elsewhere."""
+    """PostgreSQL trigram similarity; nothing elsewhere (SQLite has no pg_trgm)."""
     if connection.vendor != "postgresql":
         return Q(pk__in=[])
-    return Q(pk__in=LinkKey.objects.extra(where=[f"people_linkkey.{column} %% %s"],
-                                          params=[value]).values("pk"))
+    return Q(_Similar(F(column), Value(value)))
 
 
 def _surname_q(s: str) -> Q:
-    return (Q(surname=s) | Q(surname_sound=normalise.phonetic(s))
+    return (Q(surname=s) | Q(surname_sound=_phonetic(s))
             | Q(surname__gte=s, surname__lt=s + "~") | _trigram("surname", s))
 
 
 def _forename_q(f: str) -> Q:
-    return (Q(forename__in=sorted(normalise.name_variants(f)))
-            | Q(forename_sound=normalise.phonetic(f)) | _trigram("forename", f))
+    # No forename_sound arm: that column has no index, so it would scan the table
+    # (it is a fallback, see _fallbacks).
+    return Q(forename__in=sorted(_variants(f))) | _trigram("forename", f)
 
 
 def _candidate_queries(p: _Parsed) -> dict[str, Q]:
@@ -185,18 +202,37 @@ def _candidate_queries(p: _Parsed) -> dict[str, Q]:
         qs["postcode"] = (Q(postcode=p.postcode) | Q(postcode_outward=p.postcode)
                           | Q(postcode__gte=p.postcode, postcode__lt=p.postcode + "~"))
     if p.address:
-        if connection.vendor == "postgresql":
-            qs["address"] = Q(pk__in=LinkKey.objects.extra(
-                where=["people_linkkey.address ILIKE %s"], params=[f"%{p.address}%"])
-                .values("pk")) | _trigram("address", p.address)
-        else:
-            qs["address"] = Q(address__contains=p.address)
+        # Both sides are lower case (normalise.address); a plain LIKE is served by the
+        # address trigram index, where Django's icontains (UPPER(...) LIKE) is not.
+        qs["address"] = Q(address__contains=p.address)
     return qs
+
+
+def _fallbacks(p: _Parsed) -> dict[str, Q]:
+    """Slower lookups asked only when no candidate matched the criterion itself: trigram
+    similarity over every address costs about a second at 300,000 records, and
+    forename_sound has no index."""
+    out = {}
+    if p.single:
+        out["name"] = Q(forename_sound=_phonetic(p.single))
+    if p.address and connection.vendor == "postgresql":
+        out["address"] = _trigram("address", p.address)
+    return out
+
+
+def _exact_name_q(p: _Parsed) -> Q | None:
+    """The person as typed (surname exact, forename or a nickname of it): asked on its
+    own so a common surname's other bearers cannot crowd them out of the cap."""
+    if not p.surname:
+        return None
+    return (Q(surname=p.surname, forename__in=sorted(_variants(p.forename)))
+            | Q(surname=p.forename, forename=p.surname))
 
 
 def _lookups(p: _Parsed) -> list[Q]:
     """The lookups to run, narrowest first: a combined search asks for records matching
-    every criterion (all of them, then name with each other criterion) before any one."""
+    every criterion (all of them, then name with each other criterion) before any one
+    alone. Each is one index-friendly query, bounded by CANDIDATE_CAP."""
     qs = _candidate_queries(p)
     out = []
     if len(qs) >= 2:
@@ -206,7 +242,20 @@ def _lookups(p: _Parsed) -> list[Q]:
         out.append(combined)
         if "name" in qs:
             out += [qs["name"] & q for c, q in qs.items() if c != "name"]
+    exact = _exact_name_q(p)
+    if exact is not None:
+        out.append(exact)
     return out + list(qs.values())
+
+
+@functools.lru_cache(maxsize=4096)
+def _phonetic(name: str) -> str:
+    return normalise.phonetic(name)
+
+
+@functools.lru_cache(maxsize=4096)
+def _variants(name: str) -> frozenset[str]:
+    return frozenset(normalise.name_variants(name))
 
 
 # --- scoring ---------------------------------------------------------------------
@@ -235,7 +284,7 @@ def _name_score(fore: str, sur: str, key: LinkKey) -> tuple[float, list[str]]:
             score, why = 1.0, ["surname exact"]
         elif fore and key.surname == fore and key.forename == sur:
             return 1.8, ["forename and surname swapped"]
-        elif key.surname_sound and key.surname_sound == normalise.phonetic(sur):
+        elif key.surname_sound and key.surname_sound == _phonetic(sur):
             score, why = 0.8, [f"surname sounds like {sur.title()}"]
         elif _jw(key.surname, sur) >= FUZZY:
             score, why = 0.7, [f"surname spelt like {sur.title()}"]
@@ -247,10 +296,10 @@ def _name_score(fore: str, sur: str, key: LinkKey) -> tuple[float, list[str]]:
         if key.forename == fore:
             score += 1.0
             why.append("forename exact")
-        elif key.forename in normalise.name_variants(fore):
+        elif key.forename in _variants(fore):
             score += 0.9
             why.append(f"{key.forename.title()} is a form of {fore.title()}")
-        elif key.forename_sound and key.forename_sound == normalise.phonetic(fore):
+        elif key.forename_sound and key.forename_sound == _phonetic(fore):
             score += 0.8
             why.append(f"forename sounds like {fore.title()}")
         elif _jw(key.forename, fore) >= FUZZY:
@@ -312,7 +361,7 @@ class SearchResult:
     query: SearchQuery
     hits: list[Hit]
     candidates: int
-    truncated: bool  # a criterion hit CANDIDATE_CAP: ask the user to narrow it
+    truncated: bool  # a lookup hit CANDIDATE_CAP (or all hit MAX_CANDIDATES): narrow it
 
 
 def search(user, query: SearchQuery, *, as_of: datetime, context: str = "",
@@ -325,16 +374,17 @@ def search(user, query: SearchQuery, *, as_of: datetime, context: str = "",
         raise SearchError("give a name, date of birth, phone, postcode or address")
     p = _parse(query)
     keys: dict[int, LinkKey] = {}
+    person_of: dict[int, int] = {}
     truncated = False
-    for q in _lookups(p):
-        if len(keys) >= CANDIDATE_CAP:
-            break
-        found = list(LinkKey.objects.filter(q)[:CANDIDATE_CAP + 1])
-        truncated |= len(found) > CANDIDATE_CAP
-        for k in found[:CANDIDATE_CAP]:
-            keys[k.record_id] = k
-    person_of = dict(SourceRecord.objects.filter(id__in=list(keys))
-                     .values_list("id", "person_id"))
+    with transaction.atomic(), _index_scans_only():
+        for q in _lookups(p):
+            if len(keys) >= MAX_CANDIDATES:
+                truncated = True
+                break
+            truncated |= _fetch(q, keys, person_of)
+        for criterion, q in _fallbacks(p).items():
+            if not any(criterion in _score(p, k)[2] for k in keys.values()):
+                truncated |= _fetch(q, keys, person_of)
     best: dict[int, tuple[float, list[str], list[str]]] = {}
     for rid, key in keys.items():
         pid = person_of.get(rid)
@@ -351,6 +401,32 @@ def search(user, query: SearchQuery, *, as_of: datetime, context: str = "",
                  detail={"terms": query.terms(), "results": len(hits),
                          "persons": [h.person.pk for h in hits]})
     return SearchResult(query=query, hits=hits, candidates=len(keys), truncated=truncated)
+
+
+@contextlib.contextmanager
+def _index_scans_only():
+    """Steer PostgreSQL off sequential scans for the candidate lookups.
+
+    Under LIMIT the planner prices a scan that stops after CANDIDATE_CAP rows
+    below a bitmap OR of index scans, guessing (wrongly, for ORs with trigram
+    arms) that matches are spread evenly; at 300,000 records that guess costs
+    300 ms a lookup. Every lookup here has an index for each arm, so forbid the
+    scan for this transaction only (SET LOCAL ends with it).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SET LOCAL enable_seqscan = off")
+    yield
+
+
+def _fetch(q: Q, keys: dict[int, LinkKey], person_of: dict[int, int]) -> bool:
+    """Add up to CANDIDATE_CAP records matching q (and their person); True if capped."""
+    found = list(LinkKey.objects.filter(q).annotate(pid=F("record__person_id"))
+                 [:CANDIDATE_CAP + 1])
+    for k in found[:CANDIDATE_CAP]:
+        keys[k.record_id] = k
+        person_of[k.record_id] = k.pid
+    return len(found) > CANDIDATE_CAP
 
 
 def _rank(scored) -> tuple[int, float]:
