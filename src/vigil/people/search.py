@@ -2,8 +2,10 @@
 phone, address or postcode, alone or combined.
 
 Candidates come from indexed lookups on LinkKey (the same normal forms linkage
-uses; trigram indexes on PostgreSQL, see migration 0003), then each candidate
-record is scored in Python and each person ranked by their best record. A hit
+uses; trigram indexes on PostgreSQL, see migration 0003): one bounded query per
+criterion (and, for a combined search, for all criteria and for name with each
+other one), merged in Python; then each candidate record is scored and each
+person ranked by their best record. A hit
 says why it matched and shows the person's roles, current risk, live orders and
 MARAC status. Results are scoped by the user's role and area
 (vigil.people.queries.visible_persons) and every search is audited.
@@ -17,6 +19,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 import jellyfish
 from django.db import connection, transaction
@@ -258,6 +261,9 @@ def _variants(name: str) -> frozenset[str]:
     return frozenset(normalise.name_variants(name))
 
 
+# A LinkKey row as fetched: a named tuple of _KEY_FIELDS plus "pid" (the person id).
+KeyRow = Any
+
 # --- scoring ---------------------------------------------------------------------
 
 @dataclass
@@ -277,7 +283,7 @@ def _jw(a: str, b: str) -> float:
     return jellyfish.jaro_winkler_similarity(a, b) if a and b else 0.0
 
 
-def _name_score(fore: str, sur: str, key: LinkKey) -> tuple[float, list[str]]:
+def _name_score(fore: str, sur: str, key: KeyRow) -> tuple[float, list[str]]:
     score, why = 0.0, []
     if sur:
         if key.surname == sur:
@@ -311,7 +317,7 @@ def _name_score(fore: str, sur: str, key: LinkKey) -> tuple[float, list[str]]:
     return score, why
 
 
-def _score(p: _Parsed, key: LinkKey) -> tuple[float, list[str], list[str]]:
+def _score(p: _Parsed, key: KeyRow) -> tuple[float, list[str], list[str]]:
     total, reasons, matched = 0.0, [], []
 
     def add(criterion: str, score: float, why: list[str]) -> None:
@@ -373,7 +379,7 @@ def search(user, query: SearchQuery, *, as_of: datetime, context: str = "",
     if query.is_empty:
         raise SearchError("give a name, date of birth, phone, postcode or address")
     p = _parse(query)
-    keys: dict[int, LinkKey] = {}
+    keys: dict[int, KeyRow] = {}
     person_of: dict[int, int] = {}
     truncated = False
     with transaction.atomic(), _index_scans_only():
@@ -382,20 +388,20 @@ def search(user, query: SearchQuery, *, as_of: datetime, context: str = "",
                 truncated = True
                 break
             truncated |= _fetch(q, keys, person_of)
+        scores = {rid: _score(p, key) for rid, key in keys.items()}
         for criterion, q in _fallbacks(p).items():
-            if not any(criterion in _score(p, k)[2] for k in keys.values()):
+            if not any(criterion in sc[2] for sc in scores.values()):
                 truncated |= _fetch(q, keys, person_of)
+    scores.update({rid: _score(p, key) for rid, key in keys.items() if rid not in scores})
     best: dict[int, tuple[float, list[str], list[str]]] = {}
-    for rid, key in keys.items():
-        pid = person_of.get(rid)
-        if pid is None:
+    for rid, scored in scores.items():
+        pid = person_of[rid]  # None for a record not yet given a person
+        if pid is None or scored[0] <= 0:
             continue
-        scored = _score(p, key)
-        if scored[0] > 0 and (pid not in best or _rank(scored) > _rank(best[pid])):
+        if pid not in best or _rank(scored) > _rank(best[pid]):
             best[pid] = scored
-    visible = _visible(user, list(best))
-    ranked = sorted((pid for pid in best if pid in visible),
-                    key=lambda pid: (_rank(best[pid]), -pid), reverse=True)[:limit]
+    ranked = _visible_top(user, sorted(best, key=lambda pid: (_rank(best[pid]), -pid),
+                                       reverse=True), limit)
     hits = _hits(ranked, best, as_of)
     audit.record(user, audit.SEARCH, "people.person", "", context=context, at=as_of,
                  detail={"terms": query.terms(), "results": len(hits),
@@ -419,10 +425,16 @@ def _index_scans_only():
     yield
 
 
-def _fetch(q: Q, keys: dict[int, LinkKey], person_of: dict[int, int]) -> bool:
+_KEY_FIELDS = ("record_id", "forename", "surname", "forename_sound", "surname_sound",
+               "date_of_birth", "postcode", "postcode_outward", "address", "phone")
+
+
+def _fetch(q: Q, keys: dict[int, KeyRow], person_of: dict[int, int]) -> bool:
     """Add up to CANDIDATE_CAP records matching q (and their person); True if capped."""
+    # Named rows, not model instances: building 500 LinkKey objects a lookup was
+    # a fifth of a search's Python time.
     found = list(LinkKey.objects.filter(q).annotate(pid=F("record__person_id"))
-                 [:CANDIDATE_CAP + 1])
+                 .values_list(*_KEY_FIELDS, "pid", named=True)[:CANDIDATE_CAP + 1])
     for k in found[:CANDIDATE_CAP]:
         keys[k.record_id] = k
         person_of[k.record_id] = k.pid
@@ -434,14 +446,20 @@ def _rank(scored) -> tuple[int, float]:
     return (len(set(scored[2])), scored[0])
 
 
-def _visible(user, person_ids: list[int]) -> set[int]:
+def _visible_top(user, ordered: list[int], limit: int) -> list[int]:
+    """The first `limit` of the ranked person ids this user may see, checked a slice at
+    a time so a broad search does not ask about every candidate."""
     from vigil.people.queries import visible_persons
 
-    out = set()
-    for i in range(0, len(person_ids), 2000):
-        out |= set(visible_persons(user).filter(pk__in=person_ids[i:i + 2000])
-                   .values_list("pk", flat=True))
-    return out
+    out: list[int] = []
+    step = max(4 * limit, 100)
+    for i in range(0, len(ordered), step):
+        chunk = ordered[i:i + step]
+        visible = set(visible_persons(user).filter(pk__in=chunk).values_list("pk", flat=True))
+        out += [pid for pid in chunk if pid in visible]
+        if len(out) >= limit:
+            break
+    return out[:limit]
 
 
 def _hits(ranked: list[int], best, as_of: datetime) -> list[Hit]:
