@@ -25,7 +25,7 @@ HEADER_LINE = re.compile(r"^--\s*([a-z_]+):\s*(.*)$")
 
 
 class CatalogueError(ValueError):
-    pass
+    """A user-facing error with a message naming what was wrong."""
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ INTERVAL = 0.80
 
 
 class ForecastError(ValueError):
-    pass
+    """A user-facing error with a message naming what was wrong."""
 
 
 @dataclass

@@ -35,7 +35,7 @@ _LOCK = threading.Lock()
 
 
 class NoSnapshot(Exception):
-    pass
+    """A user-facing error with a message naming what was wrong."""
 
 
 def snapshot_stamp(data_dir: Path) -> str:

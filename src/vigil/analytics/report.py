@@ -32,7 +32,7 @@ SIGNAL_MONTHS = 12
 
 
 class ReportError(ValueError):
-    pass
+    """A user-facing error with a message naming what was wrong."""
 
 
 def fmt_value(kpi: catalogue.Kpi, value: float | None) -> str:

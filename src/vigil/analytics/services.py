@@ -12,7 +12,7 @@ from vigil.core.models import AuditEvent
 
 
 class AnalyticsError(ValueError):
-    pass
+    """A user-facing error with a message naming what was wrong."""
 
 
 @transaction.atomic

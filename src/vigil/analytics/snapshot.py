@@ -129,7 +129,7 @@ TABLES_BY_NAME = {t.name: t for t in TABLES}
 
 
 class SnapshotError(Exception):
-    pass
+    """A user-facing error with a message naming what was wrong."""
 
 
 def snapshot_dir(data_dir: Path) -> Path:

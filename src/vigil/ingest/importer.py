@@ -97,7 +97,7 @@ class ImportRejected(Exception):
 
 
 class _Rollback(Exception):
-    pass
+    """Raised inside the transaction to roll the whole import back."""
 
 
 @dataclass
@@ -633,7 +633,7 @@ def import_dir(path, *, dry_run: bool = False, actor: str = "import", progress: 
                 detail={"counts": {name: vars(c) for name, c in result.counts.items()},
                         "persons_touched": len(result.person_ids)})
     except _Rollback:
-        pass
+        pass  # rolled back on purpose: bad rows, or a dry run
     report_path = Path(reject_report) if reject_report else path / REJECT_REPORT_NAME
     if run.report:
         try:
