@@ -36,7 +36,7 @@ def fmt_tick(v: float) -> str:
 
 def control_chart(title: str, points: list[tuple[date, float | None]], chart: XmR, *,
                   unit: str = "", width: int = 640, height: int = 240) -> str:
-    left, right, top, bottom = 52, 12, 28, 34
+    left, right, top, bottom = 52, 22, 28, 34
     pw, ph = width - left - right, height - top - bottom
     values = [v for _, v in points if v is not None]
     limits = [s.upper for s in chart.segments] + [max(s.lower, 0) for s in chart.segments]
