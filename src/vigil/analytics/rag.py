@@ -66,7 +66,7 @@ DEFAULT_RULES = (
 
 
 class RuleError(ValueError):
-    pass
+    """A RAG rules file that names an unknown KPI, figure or threshold."""
 
 
 def load_rules(path: str | Path | None) -> tuple[Rule, ...]:

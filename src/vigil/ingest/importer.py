@@ -12,6 +12,7 @@ duplicate keys are held per file.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 from collections import defaultdict
@@ -622,18 +623,16 @@ def import_dir(path, *, dry_run: bool = False, actor: str = "import", progress: 
     now = now or timezone.now()
     run = ImportRun(path, dry_run=dry_run, progress=progress, now=now)
     result = run.result
-    try:
-        with transaction.atomic():
-            run.run()
-            if run.report or dry_run:
-                raise _Rollback
-            AuditEvent.objects.create(
-                at=now, actor=actor, action=AuditEvent.Action.IMPORT, object_type="ingest.import",
-                object_id=path.name[:64], context=str(path)[:300],
-                detail={"counts": {name: vars(c) for name, c in result.counts.items()},
-                        "persons_touched": len(result.person_ids)})
-    except _Rollback:
-        pass  # rolled back on purpose: bad rows, or a dry run
+    # _Rollback leaves the atomic block on purpose (bad rows, or a dry run): nothing is written.
+    with contextlib.suppress(_Rollback), transaction.atomic():
+        run.run()
+        if run.report or dry_run:
+            raise _Rollback
+        AuditEvent.objects.create(
+            at=now, actor=actor, action=AuditEvent.Action.IMPORT, object_type="ingest.import",
+            object_id=path.name[:64], context=str(path)[:300],
+            detail={"counts": {name: vars(c) for name, c in result.counts.items()},
+                    "persons_touched": len(result.person_ids)})
     report_path = Path(reject_report) if reject_report else path / REJECT_REPORT_NAME
     if run.report:
         try:
