@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import pytest
@@ -84,3 +85,49 @@ def test_leading_zeros_before_a_pilot_are_not_charted():
     points = series([None, 0, 0, 5, 0, 6])
     assert since_first_record(points) == points[3:]
     assert since_first_record(series([0, 0])) == series([0, 0])
+
+
+def _kpi(kpi_id):
+    from vigil.analytics.catalogue import get
+
+    return get(kpi_id)
+
+
+@pytest.mark.parametrize(("kpi_id", "expected"), [
+    ("marac_days_to_hearing", [(28.0, "limit 28 days")]),
+    ("dash_high_risk_share", [(10.0, "expected 10%")]),
+    ("dvpn_rate", [(5.0, "expected (low) 5%"), (16.0, "expected (high) 16%")]),
+    ("marac_cases_per_10k_women", [(40.0, "expected 40")]),
+    # The 28 days define "% decided in time"; they are not a value of it.
+    ("dvds_decided_in_time", []),
+    ("marac_heard_within_limit", []),
+    ("arrests", []),
+])
+def test_policy_reference_lines(kpi_id, expected):
+    from vigil.analytics.spc import references_for
+    from vigil.core.policy import Policy
+
+    got = [(r.value, r.label) for r in references_for(_kpi(kpi_id), Policy())]
+    assert got == expected
+
+
+def test_reference_follows_the_forces_policy_and_is_drawn():
+    from dataclasses import replace
+
+    from vigil.analytics.charts import control_chart
+    from vigil.analytics.spc import references_for
+    from vigil.core.policy import Policy
+
+    policy = replace(Policy(), marac_hearing_limit_days=21)
+    refs = references_for(_kpi("marac_days_to_hearing"), policy)
+    assert [r.label for r in refs] == ["limit 21 days"]
+    months = [add_months(date(2024, 4, 1), i) for i in range(12)]
+    points = [(m, 15.0 + i % 3) for i, m in enumerate(months)]
+    svg = control_chart("Days", points, xmr(points), references=refs)
+    assert "limit 21 days" in svg
+    # The axis stretches to show the line even though every point is below it.
+    from vigil.analytics.charts import POLICY
+
+    y = float(re.search(rf"y1='([\d.]+)'[^>]*stroke='{POLICY}'", svg).group(1))
+    top, bottom = 28, 240 - 34
+    assert top <= y < bottom

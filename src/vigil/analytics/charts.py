@@ -7,12 +7,14 @@ that a few lines of SVG give crisp, small, printable output with text that stays
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import date
 from html import escape
 
-from vigil.analytics.spc import XmR
+from vigil.analytics.spc import Reference, XmR
 
 INK, GREY, ACCENT, SIGNAL, LIGHT = "#1b1b1b", "#6b6b6b", "#1d5fa8", "#c0392b", "#d8d8d8"
+POLICY = "#00703c"  # GOV.UK green: the policy's own line, distinct from the XmR limits
 FONT = "font-family='Helvetica, Arial, sans-serif'"
 
 
@@ -35,11 +37,14 @@ def fmt_tick(v: float) -> str:
 
 
 def control_chart(title: str, points: list[tuple[date, float | None]], chart: XmR, *,
-                  unit: str = "", width: int = 640, height: int = 240) -> str:
+                  unit: str = "", references: Sequence[Reference] = (), width: int = 640,
+                  height: int = 240) -> str:
+    """An XmR chart; `references` are policy lines (a limit, an expectation) in green."""
     left, right, top, bottom = 52, 22, 28, 34
     pw, ph = width - left - right, height - top - bottom
     values = [v for _, v in points if v is not None]
     limits = [s.upper for s in chart.segments] + [max(s.lower, 0) for s in chart.segments]
+    limits += [r.value for r in references]
     lo = min([0.0] + values + limits) if values else 0.0
     hi = max(values + limits) if values else 1.0
     ticks = nice_ticks(lo, hi * 1.05 if hi > 0 else 1)
@@ -81,6 +86,11 @@ def control_chart(title: str, points: list[tuple[date, float | None]], chart: Xm
                 continue
             out.append(f"<line x1='{x1:.1f}' x2='{x2:.1f}' y1='{y(v):.1f}' y2='{y(v):.1f}' "
                        f"stroke='{colour}' stroke-width='1' stroke-dasharray='{dash}'/>")
+    for ref in references:
+        out.append(f"<line x1='{left}' x2='{width - right}' y1='{y(ref.value):.1f}' "
+                   f"y2='{y(ref.value):.1f}' stroke='{POLICY}' stroke-width='1.2'/>")
+        out.append(f"<text x='{width - right - 2}' y='{y(ref.value) - 3:.1f}' font-size='9' "
+                   f"fill='{POLICY}' text-anchor='end'>{escape(ref.label)}</text>")
     for seg in chart.segments[1:]:
         xb = x(index[seg.first]) - pw / n / 2
         out.append(f"<line x1='{xb:.1f}' x2='{xb:.1f}' y1='{top}' y2='{top + ph}' "

@@ -135,7 +135,8 @@ def kpi_detail(pack: Pack, policy, kpi: catalogue.Kpi, lpa_id: int | None, first
                   for b in range(3)]
     return {
         "chart": charts.control_chart(f"{kpi.title} \u2013 monthly", shown, shown_chart,
-                                      unit=kpi.unit_label),
+                                      unit=kpi.unit_label,
+                                      references=spc.references_for(kpi, policy)),
         "ytd_chart": charts.ytd_bars("Same period in each year", comparison,
                                      unit=kpi.unit_label),
         "table": [{**m, "display": fmt_value(kpi, m["value"])} for m in table],

@@ -97,7 +97,8 @@ def kpi_figures(pack: Pack, kpi: catalogue.Kpi, as_of: date, policy, *,
             for s in control.segments if s.last >= shown[0][0]]
         figures.chart_svg = charts.control_chart(
             f"{kpi.title} \u2013 monthly, XmR limits", shown, shown_chart,
-            unit=kpi.unit_label)
+            unit=kpi.unit_label,
+            references=spc.references_for(kpi, policy))
     first = financial_year_start(last)
     figures.by_lpa = [{"name": r["name"], "value": fmt_value(kpi, r["value"])}
                       for r in pack.by_lpa(kpi.id, first, last)]

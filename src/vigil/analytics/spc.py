@@ -150,3 +150,34 @@ def breaks_for(kpi, policy) -> list[date]:
     if kpi.series_break == "counting_rule":
         return [date.fromisoformat(policy.counting_rule_break)]
     return []
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A policy line drawn on a chart (a limit or an expectation), in the chart's unit."""
+
+    value: float
+    label: str
+
+
+def references_for(kpi, policy) -> list[Reference]:
+    """The policy lines a measure is judged against, from its header's `policy:` names.
+
+    Only names whose meaning is a value of the measure itself are drawn: a limit in
+    days on a days measure (28 days to a MARAC hearing), an expected share on a
+    percentage, an expected rate on a rate. A limit that only defines the measure
+    (e.g. the 28-day DVDS deadline behind "% decided in time") is not a line.
+    """
+    lines = []
+    for name in (n.strip().split(" ")[0] for n in kpi.policy.split(",")):
+        value = getattr(policy, name, None)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            continue
+        if kpi.unit == "days" and name.endswith("_days"):
+            lines.append(Reference(float(value), f"limit {value:g} days"))
+        elif kpi.unit == "percent" and "_expected" in name:
+            side = {"low": " (low)", "high": " (high)"}.get(name.rsplit("_", 1)[-1], "")
+            lines.append(Reference(value * 100, f"expected{side} {value * 100:g}%"))
+        elif kpi.unit == "rate" and "_expected" in name:
+            lines.append(Reference(float(value), f"expected {value:g}"))
+    return lines
