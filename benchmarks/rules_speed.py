@@ -186,7 +186,7 @@ def bench(samples: int) -> None:
     t0 = time.perf_counter()
     again = engine.run(as_of=as_of, actor="benchmark")
     print(f"batch re-run (idempotent): {time.perf_counter() - t0:.1f} s, "
-          f"{again.changed} changes", flush=True)
+          f"{again.changed} changes; load average {os.getloadavg()[0]:.1f}", flush=True)
 
     # Persons with long histories: victims of the busiest incidents' parties.
     with connection.cursor() as cur:
@@ -218,7 +218,8 @@ def bench(samples: int) -> None:
     p90 = sorted(timings)[int(len(timings) * 0.9) - 1] * 1000
     print(f"incremental, one new incident: median {median_ms:.1f} ms, p90 {p90:.1f} ms over "
           f"{len(timings)} incidents (CPU median "
-          f"{statistics.median(cpu_timings) * 1000:.1f} ms)  [target < 50 ms]", flush=True)
+          f"{statistics.median(cpu_timings) * 1000:.1f} ms)  [target < 50 ms]; load average "
+          f"{os.getloadavg()[0]:.1f}", flush=True)
     peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
     print(f"peak memory (max RSS): {peak_gb:.2f} GB  [target < 4 GB]")
 

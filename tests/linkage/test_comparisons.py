@@ -22,6 +22,14 @@ def pair(comparison: str, left: dict, right: dict) -> str:
     ({"forename": ""}, {"forename": "Jane"}, "missing"),
     ({"forename": "Smith", "surname": "Jane"}, {}, "Forename and surname swapped"),
     ({"forename": "Smiht", "surname": "Jane"}, {}, "Forename and surname swapped"),
+    # A swap with a short form or bad typo counts when the other name is exact.
+    ({"forename": "Duffy", "surname": "Bryan"}, {"forename": "Brian", "surname": "Duffy"},
+     "Forename and surname swapped"),
+    ({"forename": "Smith", "surname": "Tina"}, {"forename": "Christina"},
+     "Forename is the other's surname"),
+    ({"forename": "Harrison", "surname": "Mason"}, {"forename": "Wheatley",
+                                                    "surname": "Harrison"},
+     "Forename is the other's surname"),
 ])
 def test_forename(left, right, expected):
     assert pair("forename", left, right) == expected
@@ -72,6 +80,10 @@ def test_sex(left, right, expected):
     ({"phone": ""}, {"phone": ""}, "Postcode and address agree"),
     ({"phone": ""}, {"phone": "", "address": "12 High St."}, "Postcode and address agree"),
     ({"phone": ""}, {"phone": "", "address": "9 Other Road"}, "Postcode or address agrees"),
+    ({"phone": ""}, {"phone": "", "address": "12 Hihg Street"},
+     "Postcode agrees, similar address"),
+    ({"phone": "", "postcode": "B15 2TT"}, {"phone": "", "postcode": "WS1 2TT",
+                                            "address": "12 High Stret"}, "Similar address"),
     ({"phone": "07700900123", "postcode": "", "address": ""},
      {"phone": "07700900132", "postcode": "", "address": ""}, "Phone one typo"),
     ({"phone": "", "address": "1 A Road", "postcode": "B15 2TT"},
@@ -79,6 +91,9 @@ def test_sex(left, right, expected):
     ({"phone": "", "address": "1 A Road", "postcode": "B15 2TT"},
      {"phone": "", "address": "2 B Lane", "postcode": "B15 9XY"}, "Same postcode district"),
     ({"phone": "", "address": "", "postcode": ""}, {}, "missing"),
+    # Nothing both records hold: no evidence either way, not a disagreement.
+    ({"phone": "", "address": "", "postcode": "B15 2TT"},
+     {"phone": "07111111111", "address": "1 A Road", "postcode": ""}, "missing"),
     ({"phone": "07111111111", "address": "1 A Road", "postcode": "CV1 1AA"},
      {}, "All other comparisons"),
 ])

@@ -313,6 +313,32 @@ def test_running_twice_creates_nothing_new(areas):
     assert again.changed == 0
 
 
+
+@pytest.mark.parametrize("scoped", [False, True])
+def test_a_later_run_refreshes_stored_rows_in_place(areas, scoped):
+    """A changed score and a task the records now show met are updated, not duplicated."""
+    suspect = b.make_person("Sus")
+    victims = [b.make_person(f"V{i}") for i in range(3)]
+    for i, victim in enumerate(victims):
+        b.make_crime(areas["DUD"], b.at(2026, 3, 2 + i), victim=victim, suspect=suspect)
+    served = b.at(2026, 3, 6, 20)
+    notice = b.order(suspect, areas["DUD"], "DVPN", served_at=served)
+    persons = {suspect.person_id} if scoped else None
+    run(served + timedelta(hours=1), persons)
+    serial = Flag.objects.get(kind="serial_perpetrator")
+    notice.hearing_at = served + timedelta(hours=30)
+    notice.save()
+    later = b.at(2026, 4, 20)  # the score decays with time
+    stats = run(later, persons)
+    assert stats.flags_updated >= 1 and stats.tasks_closed >= 1
+    refreshed = Flag.objects.get(kind="serial_perpetrator")
+    assert refreshed.id == serial.id and refreshed.score < serial.score
+    hearing = task("dvpo_hearing")  # one row, closed in place
+    assert hearing.status == Task.Status.MET and hearing.completed_at == notice.hearing_at
+    assert hearing.version == 2 and hearing.evidence
+    assert run(later, persons).changed == 0
+
+
 def test_old_duties_are_history_not_work(areas):
     victim = b.make_person("Old")
     b.make_incident(areas["BHM"], b.at(2020, 1, 5), victim=victim)

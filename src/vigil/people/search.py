@@ -1,39 +1,38 @@
 """Find people: by name (fuzzy, phonetic, nicknames), full or partial date of birth,
 phone, address or postcode, alone or combined.
 
-Candidates come from indexed lookups on LinkKey (the same normal forms linkage
-uses; trigram indexes on PostgreSQL, see migration 0003): one bounded query per
-criterion (and, for a combined search, for all criteria and for name with each
-other one), merged in Python; then each candidate record is scored and each
-person ranked by their best record. A hit
-says why it matched and shows the person's roles, current risk, live orders and
-MARAC status. Results are scoped by the user's role and area
+Candidates come from bounded, indexed lookups on LinkKey (the same normal forms
+linkage uses), for the spellings of the name that exist (NameVocab), run in tiers
+from the narrowest (every criterion together) to the broadest (the surname alone)
+and stopped once the page is settled (search_candidates); each candidate record
+is scored here and each person ranked by their best record. A hit says why it
+matched and shows the person's roles, current risk, live orders and MARAC status
+(search_summary). Results are scoped by the user's role and area
 (vigil.people.queries.visible_persons) and every search is audited.
+docs/linkage-and-search.md says what each step costs.
 """
 
 from __future__ import annotations
 
 import calendar
-import contextlib
-import functools
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-import jellyfish
-from django.db import connection, transaction
-from django.db.models import F, Q, Value
-from django.db.models.lookups import PostgresOperatorLookup
-
 from vigil.core import audit, roles
+from vigil.people import search_candidates as sc
 from vigil.people.linkage import normalise
-from vigil.people.models import LinkKey, Person
+from vigil.people.models import Person, SourceRecord
 
-CANDIDATE_CAP = 500  # per lookup: a search that broad should be narrowed
-MAX_CANDIDATES = 2000  # all lookups together; later (broader) lookups are skipped
+# Rows per lookup: enough to rank a page of RESULT_LIMIT; each row fetched and scored
+# costs CPU, and a search that broad is flagged (truncated) to be narrowed.
+CANDIDATE_CAP = 64
+WEAK_CAP = 32  # per lookup that only fills the page below better matches
+MAX_CANDIDATES = 300  # all lookups together; later (broader) lookups are skipped
 RESULT_LIMIT = 25
-FUZZY = 0.85  # Jaro-Winkler for "similar spelling"
+FUZZY = sc.FUZZY  # Jaro-Winkler for "similar spelling"
 
 
 class SearchError(ValueError):
@@ -151,124 +150,102 @@ def _parse(q: SearchQuery) -> _Parsed:
 
 
 # --- candidates ------------------------------------------------------------------
-#
-# Each criterion is one bounded query whose OR arms are all plain conditions on
-# people_linkkey columns, so PostgreSQL answers it from the btree and pg_trgm
-# indexes (a bitmap OR/AND of index scans) instead of scanning the table; an
-# earlier version put the trigram arms in `pk IN (subquery)`, which forced a
-# full scan at 200,000 persons. Candidate record ids are merged in Python.
 
-class _Similar(PostgresOperatorLookup):
-    """`column % value`: pg_trgm similarity, answered by the GIN indexes of 0003."""
+@dataclass(frozen=True)
+class _Tier:
+    """Lookups, each with its row cap, that can only add records ranked at most `bound`
+    (given that the earlier, narrower lookups were not capped)."""
 
-    lookup_name = "vigil_trigram_similar"
-    postgres_operator = "%%"
+    bound: tuple[int, float]
+    lookups: list[tuple[sc.Cond, int]]
 
 
-def _trigram(column: str, value: str) -> Q:
-    """PostgreSQL trigram similarity; nothing elsewhere (SQLite has no pg_trgm)."""
-    if connection.vendor != "postgresql":
-        return Q(pk__in=[])
-    return Q(_Similar(F(column), Value(value)))
-
-
-def _surname_q(s: str) -> Q:
-    return (Q(surname=s) | Q(surname_sound=_phonetic(s))
-            | Q(surname__gte=s, surname__lt=s + "~") | _trigram("surname", s))
-
-
-def _forename_q(f: str) -> Q:
-    # No forename_sound arm: that column has no index, so it would scan the table
-    # (it is a fallback, see _fallbacks).
-    return Q(forename__in=sorted(_variants(f))) | _trigram("forename", f)
-
-
-def _candidate_queries(p: _Parsed) -> dict[str, Q]:
-    """criterion -> an indexed LinkKey lookup."""
-    qs: dict[str, Q] = {}
+def _name_conds(p: _Parsed) -> tuple[sc.Cond | None, list[sc.Cond], list[sc.Cond], bool]:
+    """(any name match, strong lookups, weaker lookups, spellings capped)."""
     if p.surname:
-        qs["name"] = _surname_q(p.surname) | Q(surname=p.forename, forename=p.surname)
-    elif p.single:
-        qs["name"] = _surname_q(p.single) | _forename_q(p.single)
-    if p.dob:
-        if p.dob.exact:
-            d = p.dob.exact
-            q = Q(date_of_birth=d)
-            if d.day <= 12 and d.day != d.month:
-                q |= Q(date_of_birth=date(d.year, d.day, d.month))
-            qs["dob"] = q
-        else:
-            qs["dob"] = Q(date_of_birth__range=(p.dob.start, p.dob.end))
-    if p.phone:
-        qs["phone"] = Q(phone=p.phone) if len(p.phone) >= 10 else Q(phone__endswith=p.phone)
-    if p.postcode:
-        qs["postcode"] = (Q(postcode=p.postcode) | Q(postcode_outward=p.postcode)
-                          | Q(postcode__gte=p.postcode, postcode__lt=p.postcode + "~"))
-    if p.address:
-        # Both sides are lower case (normalise.address); a plain LIKE is served by the
-        # address trigram index, where Django's icontains (UPPER(...) LIKE) is not.
-        qs["address"] = Q(address__contains=p.address)
-    return qs
-
-
-def _fallbacks(p: _Parsed) -> dict[str, Q]:
-    """Slower lookups asked only when no candidate matched the criterion itself: trigram
-    similarity over every address costs about a second at 300,000 records, and
-    forename_sound has no index."""
-    out = {}
+        sp = sc.spellings(surname=p.surname, forename=p.forename)
+        surname = sc.one_of("surname", sp.surnames)
+        swapped = sc.equals("surname", p.forename) & sc.equals("forename", p.surname)
+        exact = (sc.equals("surname", p.surname)
+                 & sc.one_of("forename", {p.forename} | _variants(p.forename))) | swapped
+        strong = [exact, surname & sc.one_of("forename", sp.forenames)]
+        weak = [surname & sc.initial("forename", p.forename), surname]
+        return surname | swapped, strong, weak, sp.capped
     if p.single:
-        out["name"] = Q(forename_sound=_phonetic(p.single))
-    if p.address and connection.vendor == "postgresql":
-        out["address"] = _trigram("address", p.address)
-    return out
+        sp = sc.spellings(surname=p.single, forename=p.single)
+        either = sc.one_of("surname", sp.surnames) | sc.one_of("forename", sp.forenames)
+        return either, [either], [], sp.capped
+    return None, [], [], False
 
 
-def _exact_name_q(p: _Parsed) -> Q | None:
-    """The person as typed (surname exact, forename or a nickname of it): asked on its
-    own so a common surname's other bearers cannot crowd them out of the cap."""
-    if not p.surname:
-        return None
-    return (Q(surname=p.surname, forename__in=sorted(_variants(p.forename)))
-            | Q(surname=p.forename, forename=p.surname))
+def _tiers(p: _Parsed) -> tuple[list[_Tier], bool]:
+    """The lookups to run, narrowest first: records matching every criterion, then
+    name with each other criterion, then each criterion alone (the closest names
+    first), then the weaker name matches."""
+    name, strong, weak, capped = _name_conds(p)
+    others: dict[str, sc.Cond] = {}
+    if p.dob:
+        others["dob"] = sc.dob(p.dob.start, p.dob.end, p.dob.exact)
+    if p.phone:
+        others["phone"] = sc.phone(p.phone)
+    if p.postcode:
+        others["postcode"] = sc.postcode(p.postcode)
+    if p.address:
+        others["address"] = sc.address(p.address)
+    every = ([name] if name is not None else []) + list(others.values())
+    tiers = []
+    full, fill = CANDIDATE_CAP, WEAK_CAP
+    if len(every) >= 2:
+        combined = every[0]
+        for cond in every[1:]:
+            combined = combined & cond
+        tiers.append(_Tier((len(every), math.inf), [(combined, full)]))
+    if name is not None and len(every) >= 3:
+        tiers.append(_Tier((len(every) - 1, math.inf),
+                           [(name & c, full) for c in others.values()]))
+    # One criterion alone is the whole search, or fills the page below the combined
+    # matches (where a sample of a broad criterion, e.g. a year of birth, is enough).
+    alone = full if len(every) == 1 else fill
+    # The forename's initial is asked with the closest names (one statement; at a
+    # million records the closest rarely fill a page). Surname alone scores at most 1.0.
+    singles = ([(c, full) for c in strong] + [(c, fill) for c in weak[:1]]
+               + [(c, alone) for c in others.values()])
+    tiers.append(_Tier((1, math.inf), singles))
+    if weak:
+        tiers.append(_Tier((1, 1.0), [(weak[1], fill)]))
+    return tiers, capped
 
 
-def _lookups(p: _Parsed) -> list[Q]:
-    """The lookups to run, narrowest first: a combined search asks for records matching
-    every criterion (all of them, then name with each other criterion) before any one
-    alone. Each is one index-friendly query, bounded by CANDIDATE_CAP."""
-    qs = _candidate_queries(p)
-    out = []
-    if len(qs) >= 2:
-        combined = Q()
-        for q in qs.values():
-            combined &= q
-        out.append(combined)
-        if "name" in qs:
-            out += [qs["name"] & q for c, q in qs.items() if c != "name"]
-    exact = _exact_name_q(p)
-    if exact is not None:
-        out.append(exact)
-    return out + list(qs.values())
-
-
-@functools.lru_cache(maxsize=4096)
-def _phonetic(name: str) -> str:
-    return normalise.phonetic(name)
-
-
-@functools.lru_cache(maxsize=4096)
-def _variants(name: str) -> frozenset[str]:
-    return frozenset(normalise.name_variants(name))
-
-
-# A LinkKey row as fetched: a named tuple of _KEY_FIELDS plus "pid" (the person id).
+# A LinkKey row as fetched (search_candidates.Key): the normalised fields by name.
 KeyRow = Any
+_phonetic = sc.phonetic
+_variants = sc.variants
+_jw = sc.jw
 
 # --- scoring ---------------------------------------------------------------------
 
+@dataclass(frozen=True, slots=True)
+class PersonRow:
+    """The person a hit shows: the fields read, not a model instance (building 25 of
+    those cost a search about half a millisecond)."""
+
+    id: int
+    forename: str
+    surname: str
+    date_of_birth: date | None
+    sex: str
+    postcode: str
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    __str__ = Person.__str__
+
+
 @dataclass
 class Hit:
-    person: Person
+    person: PersonRow
     score: float
     matched: list[str]  # the criteria this person matched
     reasons: list[str]
@@ -277,10 +254,6 @@ class Hit:
     live_orders: list[str] = field(default_factory=list)
     marac: str = ""
     source_count: int = 0
-
-
-def _jw(a: str, b: str) -> float:
-    return jellyfish.jaro_winkler_similarity(a, b) if a and b else 0.0
 
 
 def _name_score(fore: str, sur: str, key: KeyRow) -> tuple[float, list[str]]:
@@ -379,99 +352,132 @@ def search(user, query: SearchQuery, *, as_of: datetime, context: str = "",
     if query.is_empty:
         raise SearchError("give a name, date of birth, phone, postcode or address")
     p = _parse(query)
-    keys: dict[int, KeyRow] = {}
-    person_of: dict[int, int] = {}
-    truncated = False
-    with transaction.atomic(), _index_scans_only():
-        for q in _lookups(p):
-            if len(keys) >= MAX_CANDIDATES:
-                truncated = True
-                break
-            truncated |= _fetch(q, keys, person_of)
-        scores = {rid: _score(p, key) for rid, key in keys.items()}
-        for criterion, q in _fallbacks(p).items():
-            if not any(criterion in sc[2] for sc in scores.values()):
-                truncated |= _fetch(q, keys, person_of)
-    scores.update({rid: _score(p, key) for rid, key in keys.items() if rid not in scores})
-    best: dict[int, tuple[float, list[str], list[str]]] = {}
-    for rid, scored in scores.items():
-        pid = person_of[rid]  # None for a record not yet given a person
-        if pid is None or scored[0] <= 0:
+    found = _Found(p)
+    while True:
+        bound = found.next_tier()
+        # Records no later tier can outrank; the page is settled once they give
+        # `limit` persons this user may see.
+        settled = [rid for rid in found.ordered() if bound is None
+                   or _rank(found.scored[rid]) > bound]
+        if bound is not None and len(settled) < limit:
             continue
-        if pid not in best or _rank(scored) > _rank(best[pid]):
-            best[pid] = scored
-    ranked = _visible_top(user, sorted(best, key=lambda pid: (_rank(best[pid]), -pid),
-                                       reverse=True), limit)
-    hits = _hits(ranked, best, as_of)
+        best, persons = _visible_top(user, settled, found.scored, limit)
+        if bound is None or len(best) >= limit:
+            break
+    hits = _hits(best, persons, as_of)
     audit.record(user, audit.SEARCH, "people.person", "", context=context, at=as_of,
                  detail={"terms": query.terms(), "results": len(hits),
                          "persons": [h.person.pk for h in hits]})
-    return SearchResult(query=query, hits=hits, candidates=len(keys), truncated=truncated)
+    return SearchResult(query=query, hits=hits, candidates=len(found.scored),
+                        truncated=found.truncated)
 
 
-@contextlib.contextmanager
-def _index_scans_only():
-    """Steer PostgreSQL off sequential scans for the candidate lookups.
-
-    Under LIMIT the planner prices a scan that stops after CANDIDATE_CAP rows
-    below a bitmap OR of index scans, guessing (wrongly, for ORs with trigram
-    arms) that matches are spread evenly; at 300,000 records that guess costs
-    300 ms a lookup. Every lookup here has an index for each arm, so forbid the
-    scan for this transaction only (SET LOCAL ends with it).
-    """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cur:
-            cur.execute("SET LOCAL enable_seqscan = off")
-    yield
+Scored = tuple[float, list[str], list[str]]  # score, reasons, criteria matched
 
 
-_KEY_FIELDS = ("record_id", "forename", "surname", "forename_sound", "surname_sound",
-               "date_of_birth", "postcode", "postcode_outward", "address", "phone")
+class _Found:
+    """The candidate records found so far, scored, one tier of lookups at a time."""
+
+    def __init__(self, p: _Parsed):
+        self.p = p
+        self.tiers, self.truncated = _tiers(p)
+        self.scored: dict[int, Scored] = {}  # record id -> score, for scores > 0
+
+    def next_tier(self) -> tuple[int, float] | None:
+        """Run the next tier's lookups; return the best rank a later tier could add,
+        or None when nothing more will be looked up."""
+        tier = self.tiers.pop(0)
+        for (_, cap), found in zip(tier.lookups, sc.fetch_all(tier.lookups), strict=True):
+            self._score_rows(found, cap)
+        if not self.tiers or len(self.scored) >= MAX_CANDIDATES:
+            self.truncated |= bool(self.tiers)
+            self._fallback()
+            return None
+        return self.tiers[0].bound
+
+    def ordered(self) -> list[int]:
+        return sorted(self.scored, key=lambda rid: (_rank(self.scored[rid]), -rid),
+                      reverse=True)
+
+    def _add(self, cond: sc.Cond, cap: int) -> None:
+        self._score_rows(sc.fetch(cond, cap), cap)
+
+    def _score_rows(self, rows: list, cap: int) -> None:
+        self.truncated |= len(rows) > cap
+        for key in rows[:cap]:
+            if key.record_id not in self.scored:
+                s = _score(self.p, key)
+                if s[0] > 0:
+                    self.scored[key.record_id] = s
+
+    def _fallback(self) -> None:
+        """Nothing contains the address words: on PostgreSQL try them as parts of
+        words, then similar addresses (slow: trigram similarity over every address)."""
+        if not self.p.address or not sc.postgres():
+            return
+        for cond in (sc.address(self.p.address, partial=True),
+                     sc.similar_address(self.p.address)):
+            if any("address" in s[2] for s in self.scored.values()):
+                return
+            self._add(cond, CANDIDATE_CAP)
 
 
-def _fetch(q: Q, keys: dict[int, KeyRow], person_of: dict[int, int]) -> bool:
-    """Add up to CANDIDATE_CAP records matching q (and their person); True if capped."""
-    # Named rows, not model instances: building 500 LinkKey objects a lookup was
-    # a fifth of a search's Python time.
-    found = list(LinkKey.objects.filter(q).annotate(pid=F("record__person_id"))
-                 .values_list(*_KEY_FIELDS, "pid", named=True)[:CANDIDATE_CAP + 1])
-    for k in found[:CANDIDATE_CAP]:
-        keys[k.record_id] = k
-        person_of[k.record_id] = k.pid
-    return len(found) > CANDIDATE_CAP
-
-
-def _rank(scored) -> tuple[int, float]:
+def _rank(scored: Scored) -> tuple[int, float]:
     """More criteria matched first, then the better score."""
     return (len(set(scored[2])), scored[0])
 
 
-def _visible_top(user, ordered: list[int], limit: int) -> list[int]:
-    """The first `limit` of the ranked person ids this user may see, checked a slice at
-    a time so a broad search does not ask about every candidate."""
-    from vigil.people.queries import visible_persons
+_PERSON_FIELDS = ("id", "forename", "surname", "date_of_birth", "sex", "postcode")
 
-    out: list[int] = []
-    step = max(4 * limit, 100)
+
+def _visible_top(user, ordered: list[int], scored: dict[int, Scored], limit: int
+                 ) -> tuple[list[tuple[int, Scored]], dict[int, PersonRow]]:
+    """The best `limit` persons this user may see: ([(person id, best score)], persons).
+
+    Records are mapped to their persons, scoped and the persons' details read in one
+    query per slice of the ranked records, so a broad search does not ask about
+    every candidate."""
+    best: dict[int, Scored] = {}
+    persons: dict[int, tuple] = {}
+    step = 2 * limit  # a person has one to three records; more slices if hidden
     for i in range(0, len(ordered), step):
         chunk = ordered[i:i + step]
-        visible = set(visible_persons(user).filter(pk__in=chunk).values_list("pk", flat=True))
-        out += [pid for pid in chunk if pid in visible]
-        if len(out) >= limit:
+        person_of = {row[0]: row[1:] for row in _person_rows(user, chunk)}
+        for rid in chunk:  # best record first, so a person's first record is their best
+            row = person_of.get(rid)
+            if row is not None and row[0] not in best:
+                best[row[0]] = scored[rid]
+                persons[row[0]] = row
+        if len(best) >= limit:
             break
-    return out[:limit]
+    top = sorted(best, key=lambda pid: (_rank(best[pid]), -pid), reverse=True)[:limit]
+    return [(pid, best[pid]) for pid in top], {pid: PersonRow(*persons[pid]) for pid in top}
 
 
-def _hits(ranked: list[int], best, as_of: datetime) -> list[Hit]:
-    if not ranked:
+def _person_rows(user, record_ids: list[int]) -> list[tuple]:
+    """(record id, *_PERSON_FIELDS) of the records' persons that this user may see."""
+    from vigil.people.queries import visible_persons
+
+    if roles.can(user, roles.VIEW_PERSON) and roles.area_ids(user) is None:
+        # Force-wide: every person is visible (queries.visible_persons), so skip
+        # compiling the ORM query, which cost more than running it.
+        records, params = sc.in_list("sr.id", record_ids)
+        return sc.rows(f"SELECT sr.id, {', '.join('p.' + f for f in _PERSON_FIELDS)} "
+                       f"FROM {SourceRecord._meta.db_table} sr JOIN {Person._meta.db_table} p "
+                       f"ON p.id = sr.person_id WHERE {records}", params)
+    return list(visible_persons(user).filter(source_records__id__in=record_ids)
+                .values_list("source_records__id", *_PERSON_FIELDS))
+
+
+def _hits(best: list[tuple[int, Scored]], persons: dict[int, PersonRow], as_of: datetime
+          ) -> list[Hit]:
+    if not best:
         return []
     from vigil.people.search_summary import summaries
 
-    persons = Person.objects.in_bulk(ranked)
-    info = summaries(ranked, as_of)
+    info = summaries([pid for pid, _ in best], as_of)
     hits = []
-    for pid in ranked:
-        score, reasons, matched = best[pid]
+    for pid, (score, reasons, matched) in best:
         s = info.get(pid, {})
         hits.append(Hit(person=persons[pid], score=round(score, 2),
                         matched=sorted(set(matched)), reasons=list(dict.fromkeys(reasons)),

@@ -52,10 +52,18 @@ def cmd_rules(args) -> int:
 
 def demo_step(ctx) -> None:
     """The demo's batch run: every rule over the loaded history, as of now."""
-    from vigil.safeguarding import engine, qa
+    from vigil.safeguarding import engine, qa, services
 
     as_of = parse_as_of(None)
     stats = engine.run(as_of=as_of, actor="demo")
     drawn = qa.draw_dip_samples(as_of=as_of)
-    ctx.notes.append(f"Safeguarding rules: {stats.tasks_created} tasks, {stats.flags_raised} "
-                     f"flags, {drawn} QA dip samples.")
+    ctx.notes.append(rules_note(services.totals(), stats, drawn))
+
+
+def rules_note(totals, stats, drawn: int) -> str:
+    """Totals first: the import already ran the rules for the people it touched, so this
+    run's own additions alone would read as if the force had almost no work."""
+    qa_share = f" ({drawn:,} of them QA dip samples)" if drawn else ""
+    return (f"Safeguarding rules: {totals.tasks:,} tasks ({totals.open_tasks:,} open), "
+            f"{totals.flags:,} flags; this run added {stats.tasks_created + drawn:,} tasks"
+            f"{qa_share}, {stats.flags_raised:,} flags.")

@@ -25,8 +25,10 @@ def _dt(value) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if value.tzinfo is None:  # SQLite hands back naive UTC
+        # SQLite hands back naive UTC text; naming the offset in the text parses it in
+        # one C call (a batch parses millions).
+        return datetime.fromisoformat(value + "+00:00").astimezone(LONDON)
+    if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(LONDON)
 

@@ -58,6 +58,7 @@ def draw_dip_samples(*, as_of: datetime, policy: Policy | None = None) -> int:
     for ra_id, lpa, person_id, assessed_at in rows:
         groups[(week_label(assessed_at), lpa)].append((ra_id, person_id, assessed_at))
     codes = dict(Area.objects.filter(kind=Area.Kind.LPA).values_list("id", "code"))
+    version = policy.version  # a hash of every policy value: once, not per task
     tasks = []
     for (label, lpa), items in sorted(groups.items()):
         chosen = set(select_dip_sample([i[0] for i in items], label, codes.get(lpa, str(lpa)),
@@ -72,7 +73,7 @@ def draw_dip_samples(*, as_of: datetime, policy: Policy | None = None) -> int:
                 lpa_id=lpa, person_id=person_id, subject=ra_ref,
                 reason=f"Dip-sample this standard-risk assessment ({label}, "
                        f"{policy.qa_dip_sample_share:.0%} QA draw)",
-                rule="qa_dip_sample", policy_version=policy.version, evidence=[ra_ref],
+                rule="qa_dip_sample", policy_version=version, evidence=[ra_ref],
                 starts_at=start, due_at=cal.add_days(start, 7)))
     existing = set(Task.objects.filter(key__in=[t.key for t in tasks])
                    .values_list("key", flat=True))

@@ -1,13 +1,15 @@
-"""State changes by people in safeguarding: completing a task from a queue."""
+"""Safeguarding services: completing a task from a queue; the totals the rules have written."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Count, Q
 
 from vigil.core import audit, roles
-from vigil.safeguarding.models import Task
+from vigil.safeguarding.models import Flag, Task
 
 
 class TaskError(Exception):
@@ -50,3 +52,17 @@ def complete_task(task_id: int, *, actor, outcome: str, version: int, at: dateti
                  detail={"status": "done", "outcome": outcome[:200], "kind": task.kind,
                          "overdue": at > task.due_at}, at=at)
     return task
+
+
+@dataclass(frozen=True)
+class Totals:
+    tasks: int
+    open_tasks: int
+    flags: int
+
+
+def totals() -> Totals:
+    """How many tasks (and of them open) and flags the rules have written so far."""
+    counts = Task.objects.aggregate(tasks=Count("id"),
+                                    open_tasks=Count("id", filter=Q(status=Task.Status.OPEN)))
+    return Totals(counts["tasks"], counts["open_tasks"], Flag.objects.count())

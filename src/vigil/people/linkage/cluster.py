@@ -2,20 +2,44 @@
 
 Greedy single-link clustering: human "same" rulings first, then automatic
 pairs from the most to the least probable; two groups merge only if no
-"different" ruling lies between them. With no rulings this gives exactly
-Splink's connected components at the threshold.
+"different" ruling lies between them. With no rulings (and no dates of birth
+given) this gives exactly Splink's connected components at the threshold.
+
+Given the records' dates of birth, an automatic pair also never bridges two
+groups holding conflicting dates of birth: the model weighed the pair's own
+dates, but connected components would chain, say, a father and his son
+through a record of the same name and address without a date of birth, a
+pair the model never scored. On the synthetic force at noise "high" this
+lifts precision from 0.987 to 0.998 at the same recall (docs/linkage-and-search.md).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 
 
+def dobs_compatible(a: str, b: str) -> bool:
+    """Whether two ISO dates of birth can be one person's: the levels of
+    settings.dob_comparison above "All other comparisons" (exact, day and
+    month swapped, one or two digits wrong)."""
+    if a == b:
+        return True
+    if a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]:
+        return True
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) <= 2
+
+
 class _Groups:
-    def __init__(self, ids: Iterable[int], different: Iterable[tuple[int, int]]):
+    def __init__(self, ids: Iterable[int], different: Iterable[tuple[int, int]],
+                 dobs: Mapping[int, str | None] | None = None):
         self.parent: dict[int, int] = {i: i for i in ids}
+        # Root -> how many of its group's records have each date of birth.
+        self.dob_of = dobs or {}
+        self.dobs: dict[int, Counter[str]] | None = None if dobs is None else {
+            i: Counter([dobs[i]]) for i in self.parent if dobs.get(i)}
         # Root -> records that must never join its group.
         self.apart: dict[int, set[int]] = {}
         for a, b in different:
@@ -32,7 +56,7 @@ class _Groups:
             parent[x], x = root, parent[x]
         return root
 
-    def union(self, a: int, b: int) -> bool:
+    def union(self, a: int, b: int, *, check_dobs: bool = False) -> bool:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
@@ -41,26 +65,51 @@ class _Groups:
             return False
         if apart_b and any(self.find(x) == ra for x in apart_b):
             return False
+        if check_dobs and self._dobs_conflict(a, b, ra, rb):
+            return False
         self.parent[rb] = ra
         if apart_b:
             self.apart.setdefault(ra, set()).update(apart_b)
             del self.apart[rb]
+        if self.dobs is not None and rb in self.dobs:
+            self.dobs.setdefault(ra, Counter()).update(self.dobs.pop(rb))
         return True
+
+    def _dobs_conflict(self, a: int, b: int, ra: int, rb: int) -> bool:
+        """Conflicting dates between two records across the groups, other than a and b."""
+        if self.dobs is None:
+            return False
+        left, right = self.dobs.get(ra), self.dobs.get(rb)
+        if not left or not right:
+            return False
+        own = (self.dob_of.get(a), self.dob_of.get(b))
+        for x, nx in left.items():
+            for y, ny in right.items():
+                if dobs_compatible(x, y):
+                    continue
+                # Only a's date against b's date, which the model scored itself.
+                if (x, y) == own and nx == 1 and ny == 1:
+                    continue
+                return True
+        return False
 
 
 def cluster(ids: Iterable[int], pairs: Iterable[tuple[int, int]], *,
             same: Iterable[tuple[int, int]] = (),
-            different: Iterable[tuple[int, int]] = ()) -> dict[int, int]:
+            different: Iterable[tuple[int, int]] = (),
+            dobs: Mapping[int, str | None] | None = None) -> dict[int, int]:
     """record id -> cluster id (the smallest record id in its cluster).
 
-    `pairs` must come most probable first; `same` and `different` are human rulings.
+    `pairs` must come most probable first; `same` and `different` are human
+    rulings (a "same" ruling links whatever the dates say); `dobs` (record id ->
+    ISO date of birth or None) turns on the date-of-birth guard for `pairs`.
     """
-    groups = _Groups(ids, different)
+    groups = _Groups(ids, different, dobs)
     for a, b in same:
         if a in groups.parent and b in groups.parent:
             groups.union(a, b)
     for a, b in pairs:
-        groups.union(int(a), int(b))
+        groups.union(int(a), int(b), check_dobs=True)
     roots: dict[int, int] = {}
     out = {}
     for i in sorted(groups.parent):

@@ -2,116 +2,86 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.db import connection
 
-from vigil.people.models import LinkChange, Person, PersonRedirect, RecordMove, SourceRecord
+from vigil.people.models import LinkChange, Person, PersonRedirect, RecordMove, Sex, SourceRecord
 
 SUMMARY_FIELDS = ("forename", "surname", "date_of_birth", "sex", "postcode")
 
 
 def apply_moves(change: LinkChange, moves: dict[int, tuple[int | None, int]],
-                *, batch_size: int = 5000) -> None:
+                *, batch_size: int = 20_000) -> None:
     """Set each record's person (record -> (from person, to person)) and log RecordMoves.
 
     Persons left with no records redirect to the person that took most of them.
+    Set-wise: the moves go into a temporary table once and every step is one SQL
+    statement joined to it (a batch run moves hundreds of thousands of records).
     """
     if not moves:
         return
-    _insert(RecordMove._meta.db_table, ("change_id", "record_id", "from_person_id",
-                                        "to_person_id"),
-            [(change.pk, r, f, t) for r, (f, t) in moves.items()], batch_size=batch_size)
-    _bulk_set_person({r: t for r, (_f, t) in moves.items()}, batch_size=batch_size)
-    touched = {t for _f, t in moves.values()} | {f for f, _t in moves.values() if f}
-    _redirect_emptied(change, moves)
-    refresh_summaries(touched)
+    with _moves_table(moves, batch_size) as moved, connection.cursor() as cur:
+        cur.execute(f"INSERT INTO {RecordMove._meta.db_table} (change_id, record_id, "
+                    f"from_person_id, to_person_id) SELECT %s, record_id, from_id, to_id "
+                    f"FROM {moved} ORDER BY record_id", [change.pk])
+        cur.execute(f"UPDATE {_SOURCE} SET person_id = m.to_id FROM {moved} m "
+                    f"WHERE {_SOURCE}.id = m.record_id")
+        _redirect_emptied(cur, change, moved)
+        _refresh_summaries(cur, moved)
 
 
-def _bulk_set_person(target: dict[int, int], *, batch_size: int) -> None:
-    _update_from(SourceRecord._meta.db_table, ["person_id"], [(r, p) for r, p in target.items()],
-                 batch_size=batch_size)
+_SOURCE = SourceRecord._meta.db_table
 
 
-def _update_from(table: str, columns: list[str], rows: list[tuple], *, batch_size: int = 5000,
-                 bump_version: bool = False) -> None:
-    """UPDATE table SET columns FROM a temporary table of (id, *values): one statement
-    instead of one per row (Django's bulk_update is far slower at 100k+ rows)."""
-    if not rows:
-        return
-    temp = f"vigil_upd_{table}"
-    cols = ", ".join(f"c{i} {'text' if i else 'bigint'}" for i in range(len(columns) + 1))
+@contextmanager
+def _moves_table(moves: dict[int, tuple[int | None, int]], batch_size: int) -> Iterator[str]:
+    name = "vigil_moves"
+    # INTEGER PRIMARY KEY is SQLite's rowid: the join to it is a direct lookup.
+    key = "bigint PRIMARY KEY" if connection.vendor == "postgresql" else "INTEGER PRIMARY KEY"
+    rows = [(r, f, t) for r, (f, t) in moves.items()]
     with connection.cursor() as cur:
-        cur.execute(f"DROP TABLE IF EXISTS {temp}")
-        cur.execute(f"CREATE TEMPORARY TABLE {temp} ({cols})")
-        marks = ", ".join(["%s"] * (len(columns) + 1))
+        cur.execute(f"DROP TABLE IF EXISTS {name}")
+        cur.execute(f"CREATE TEMPORARY TABLE {name} (record_id {key}, from_id bigint, "
+                    "to_id bigint)")
         for i in range(0, len(rows), batch_size):
-            cur.executemany(f"INSERT INTO {temp} VALUES ({marks})", rows[i:i + batch_size])
-        casts = {"person_id": "bigint", "date_of_birth": "date"}
-        sets = [f"{c} = CAST(u.c{i + 1} AS {casts.get(c, 'text')})"
-                if connection.vendor == "postgresql" else f"{c} = u.c{i + 1}"
-                for i, c in enumerate(columns)]
-        if bump_version:
-            sets.append("version = version + 1")
-        cur.execute(f"UPDATE {table} SET {', '.join(sets)} FROM {temp} u "
-                    f"WHERE {table}.id = u.c0")
-        cur.execute(f"DROP TABLE {temp}")
+            cur.executemany(f"INSERT INTO {name} VALUES (%s, %s, %s)", rows[i:i + batch_size])
+    try:
+        yield name
+    finally:
+        with connection.cursor() as cur:
+            cur.execute(f"DROP TABLE IF EXISTS {name}")
 
 
-def _insert(table: str, columns: tuple[str, ...], rows: list[tuple], *,
-            batch_size: int = 5000) -> None:
-    """Raw executemany (bulk_create's model instances cost ~5x more at 100k+ rows)."""
-    marks = ", ".join(["%s"] * len(columns))
-    with connection.cursor() as cur:
-        for i in range(0, len(rows), batch_size):
-            cur.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
-                            rows[i:i + batch_size])
+def _redirect_emptied(cur, change: LinkChange, moved: str) -> None:
+    """Persons the moves left empty redirect to the person that took most of their
+    records (ties: the lowest id); a person with records again is no longer redirected."""
+    emptied = (f"SELECT DISTINCT e.from_id FROM {moved} e WHERE e.from_id IS NOT NULL AND "
+               f"NOT EXISTS (SELECT 1 FROM {_SOURCE} s WHERE s.person_id = e.from_id)")
+    redirects = PersonRedirect._meta.db_table
+    cur.execute(f"DELETE FROM {redirects} WHERE person_id IN ({emptied}) "
+                f"OR person_id IN (SELECT to_id FROM {moved})")
+    cur.execute(
+        f"INSERT INTO {redirects} (person_id, to_person_id, change_id) "
+        f"SELECT from_id, to_id, %s FROM (SELECT from_id, to_id, ROW_NUMBER() OVER ("
+        f"PARTITION BY from_id ORDER BY COUNT(*) DESC, to_id) AS n FROM {moved} "
+        f"WHERE from_id IN ({emptied}) GROUP BY from_id, to_id) ranked WHERE n = 1",
+        [change.pk])
 
 
-def _chunks(items, size: int = 20_000):
-    items = list(items)
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
-
-
-def _redirect_emptied(change: LinkChange, moves: dict[int, tuple[int | None, int]]) -> None:
-    sources = {f for f, _t in moves.values() if f}
-    if not sources:
-        return
-    still_used = set()
-    for chunk in _chunks(sources):
-        still_used |= set(SourceRecord.objects.filter(person_id__in=chunk)
-                          .values_list("person_id", flat=True).distinct())
-    emptied = sources - still_used
-    # A person that now has records again is no longer redirected.
-    for chunk in _chunks(emptied | {t for _f, t in moves.values()}):
-        PersonRedirect.objects.filter(person_id__in=chunk).delete()
-    if not emptied:
-        return
-    went_to: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for f, t in moves.values():
-        if f in emptied:
-            went_to[f][t] += 1
-    _insert(PersonRedirect._meta.db_table, ("person_id", "to_person_id", "change_id"),
-            [(p, max(d, key=lambda t: (d[t], -t)), change.pk) for p, d in went_to.items()])
-
-
-def refresh_summaries(person_ids: Iterable[int], *, batch_size: int = 5000) -> None:
+def _refresh_summaries(cur, moved: str) -> None:
     """A person shows their most recently updated source record's details."""
-    ids = sorted(set(person_ids))
-    rows = []
-    for i in range(0, len(ids), batch_size):
-        latest: dict[int, dict] = {}
-        for row in (SourceRecord.objects.filter(person_id__in=ids[i:i + batch_size])
-                    .order_by("person_id", "updated_at", "id")
-                    .values("person_id", *SUMMARY_FIELDS)):
-            latest[row["person_id"]] = row
-        for pid, row in latest.items():
-            dob = row["date_of_birth"]
-            rows.append((pid, row["forename"], row["surname"], dob.isoformat() if dob else None,
-                         row["sex"] or "U", row["postcode"]))
-    _update_from(Person._meta.db_table, list(SUMMARY_FIELDS), rows, bump_version=True)
+    fields = ", ".join(SUMMARY_FIELDS)
+    sets = ", ".join(f"{f} = l.{f}" if f != "sex" else
+                     f"sex = COALESCE(NULLIF(l.sex, ''), '{Sex.UNKNOWN}')" for f in SUMMARY_FIELDS)
+    person = Person._meta.db_table
+    cur.execute(
+        f"UPDATE {person} SET {sets}, version = version + 1 FROM ("
+        f"SELECT person_id, {fields}, ROW_NUMBER() OVER (PARTITION BY person_id "
+        f"ORDER BY updated_at DESC, id DESC) AS n FROM {_SOURCE} WHERE person_id IN ("
+        f"SELECT to_id FROM {moved} UNION SELECT from_id FROM {moved})) l "
+        f"WHERE {person}.id = l.person_id AND l.n = 1")
 
 
 def resolve(person_id: int) -> int:

@@ -9,7 +9,8 @@ from vigil.people.linkage.model import TrainedModel, new_linker
 PAIR_COLUMNS = ["unique_id_l", "unique_id_r", "match_probability", "match_weight"]
 
 
-def predict_pairs(df: pd.DataFrame, model: TrainedModel, *, min_probability: float,
+def predict_pairs(df: pd.DataFrame | list[pd.DataFrame], model: TrainedModel, *,
+                  min_probability: float,
                   threads: int | None = None, memory_limit: str | None = None,
                   with_evidence: bool = False) -> pd.DataFrame:
     """Every blocked pair at or above `min_probability`, lower id on the left.
@@ -17,7 +18,7 @@ def predict_pairs(df: pd.DataFrame, model: TrainedModel, *, min_probability: flo
     With `with_evidence`, the gamma_* columns (the level each comparison fell in)
     come too, for the review queue.
     """
-    if df.empty:
+    if all(d.empty for d in (df if isinstance(df, list) else [df])):
         return pd.DataFrame(columns=PAIR_COLUMNS)
     model_settings = dict(model.settings)
     # Splink outputs the gamma_* columns only with the matching columns.
