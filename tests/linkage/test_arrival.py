@@ -79,3 +79,21 @@ def test_the_import_signal_links_new_singletons(linked):
                           as_of=T1)
     assert person_of(new) == person_of(existing[0])
     assert Person.objects.filter(pk=new.person_id).exists()  # kept, redirected
+
+
+def test_the_batch_run_clusters_with_the_date_of_birth_guard(db, monkeypatch):
+    # The guard (cluster.py) stops a chain of pairs bridging conflicting dates of
+    # birth; it is off unless the caller hands over every record's date.
+    from vigil.people.linkage import cluster
+
+    seen = {}
+    real = cluster.cluster
+
+    def spy(ids, pairs, **kwargs):
+        seen.update(kwargs.get("dobs") or {})
+        return real(ids, pairs, **kwargs)
+
+    monkeypatch.setattr(cluster, "cluster", spy)
+    a, b = record(date_of_birth=date(1980, 1, 2)), record(date_of_birth=None, forename="Jo")
+    link_all(as_of=T0)
+    assert seen == {a.pk: "1980-01-02", b.pk: None}

@@ -106,7 +106,9 @@ def link_all(*, as_of: datetime, actor: str = "linkage", user=None, train: bool 
     strong = strong.sort_values("match_probability", ascending=False, kind="stable")
     clusters = cluster.cluster(ids, zip(strong["unique_id_l"].tolist(),
                                         strong["unique_id_r"].tolist(), strict=True),
-                               same=same, different=different)
+                               same=same, different=different,
+                               dobs=dict(zip(df["unique_id"].tolist(), df["dob"].tolist(),
+                                             strict=True)))
     lap("cluster")
 
     with transaction.atomic():
