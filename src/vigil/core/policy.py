@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field, fields, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 
@@ -93,9 +93,10 @@ class Policy:
 
     overrides: dict = field(default_factory=dict, compare=False, repr=False)
 
-    @property
+    @cached_property
     def version(self) -> str:
-        """A short, stable fingerprint of the values in force."""
+        """A short, stable fingerprint of the values in force (hashed once per
+        instance: rules and reports ask for it per row)."""
         values = {k: v for k, v in asdict(self).items() if k != "overrides"}
         digest = hashlib.sha256(json.dumps(values, sort_keys=True, default=list).encode())
         return f"p-{digest.hexdigest()[:10]}"
