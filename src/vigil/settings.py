@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_q",
     "vigil.core",
     "vigil.people",
     "vigil.incidents",
@@ -119,6 +120,24 @@ WHITENOISE_USE_FINDERS = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 VIGIL_POLICY_FILE = os.environ.get("VIGIL_POLICY_FILE")
+
+# Background and scheduled jobs: django-q2 with the database as its broker, so the
+# embedded SQLite default needs no other service (docs/adr/0005-job-runner.md).
+# `vigil worker` runs the cluster. VIGIL_JOBS_SYNC=1 runs each job in the caller
+# (tests, and the demo when no worker runs).
+Q_CLUSTER = {
+    "name": "vigil",
+    "orm": "default",
+    "workers": int(os.environ.get("VIGIL_JOB_WORKERS", "1")),
+    "timeout": 1800,  # the longest job (a full board report at force scale)
+    "retry": 2400,  # must exceed timeout, or a slow job is started twice
+    "max_attempts": 3,
+    "catch_up": False,  # a missed daily digest is sent once, not once per missed day
+    "ack_failures": True,
+    "save_limit": 1000,
+    "label": "Background jobs",
+}
+VIGIL_JOBS_SYNC = os.environ.get("VIGIL_JOBS_SYNC") == "1"
 
 LOGGING = {
     "version": 1,

@@ -16,6 +16,9 @@ def register(sub) -> None:
     p.add_argument("--addr", default="127.0.0.1:8000", help="address:port (127.0.0.1:8000)")
     p.set_defaults(func=cmd_serve)
 
+    p = sub.add_parser("worker", help="run background and scheduled jobs (django-q2 cluster)")
+    p.set_defaults(func=cmd_worker)
+
     p = sub.add_parser("createuser", help="create a user with a role and an area")
     p.add_argument("username")
     p.add_argument("--role", required=True, choices=Role.values)
@@ -46,6 +49,17 @@ def serve(addr: str) -> None:
 
 def cmd_serve(args) -> int:
     serve(args.addr)
+    return 0
+
+
+def cmd_worker(args) -> int:
+    from django.core.management import call_command
+
+    from vigil.core import jobs
+
+    names = jobs.sync_schedules()
+    print(f"Schedules: {', '.join(names) or 'none declared'}.")
+    call_command("qcluster")
     return 0
 
 
