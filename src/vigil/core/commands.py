@@ -50,7 +50,7 @@ def cmd_serve(args) -> int:
 
 
 def cmd_createuser(args) -> int:
-    from vigil.cli import CommandError
+    from vigil.core.errors import CommandError
     from vigil.core.services import create_user
 
     if args.generate_password:

@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class RiskConfig(AppConfig):
     name = "vigil.risk"
     verbose_name = "Risk assessment"
+
+    def ready(self):
+        # This team's rules run in the safeguarding engine, which imports no team app.
+        from vigil.risk import qa, rules
+        from vigil.safeguarding.api import register_draw, register_rules
+
+        register_rules(*rules.RULES)
+        register_draw("qa_dip_sample", qa.draw_and_report)
