@@ -7,6 +7,9 @@ from vigil.people.models import SourceRecord
 
 
 class DvdsApplication(SourceKeyed):
+    # Filled in from Vigil; an export's empty cell keeps them (ADR 0005).
+    vigil_fields = ("initial_checks_at", "decision", "decided_at")
+
     class Route(models.TextChoices):
         RIGHT_TO_ASK = "ask", "Right to Ask"
         RIGHT_TO_KNOW = "know", "Right to Know"
@@ -54,6 +57,8 @@ class DvdsApplication(SourceKeyed):
 
 
 class DvdsStep(SourceKeyed):
+    fact_key = ("application", "step")  # ADR 0005
+
     class Step(models.TextChoices):
         INITIAL_CHECKS = "initial_checks", "Initial checks"
         FACE_TO_FACE = "face_to_face", "Face-to-face meeting"

@@ -25,6 +25,9 @@ class MaracMeeting(SourceKeyed):
 
 
 class MaracReferral(SourceKeyed):
+    vigil_fields = ("idva_referred_on",)  # ADR 0005
+    fact_key = ("victim__person", "referred_on")  # ADR 0005
+
     class Status(models.TextChoices):
         PROPOSED = "proposed", "Proposed (awaiting coordinator)"
         AWAITING = "awaiting", "Awaiting hearing"

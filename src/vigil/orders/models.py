@@ -25,6 +25,8 @@ NOTICE_TYPES = (OrderType.DVPN, OrderType.DAPN)
 
 
 class ProtectiveOrder(SourceKeyed):
+    vigil_fields = ("notified_at",)  # ADR 0005
+
     class Status(models.TextChoices):
         APPLIED = "applied", "Applied for"
         LIVE = "live", "Live"
@@ -120,6 +122,8 @@ class OrderCondition(models.Model):
 
 class OrderCheck(SourceKeyed):
     """The weekly check of victim and subject while a DVPN/DVPO is live."""
+    # The same check, whichever system recorded it (ADR 0005).
+    fact_key = ("order", "checked_at__date")
 
     order = models.ForeignKey(ProtectiveOrder, on_delete=models.CASCADE, related_name="checks")
     checked_at = models.DateTimeField()
