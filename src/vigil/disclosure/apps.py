@@ -11,3 +11,9 @@ class DisclosureConfig(AppConfig):
         from vigil.safeguarding.api import register_rules
 
         register_rules(*rules.RULES)
+        # The forms that complete this team's tasks (safeguarding.task_forms.TASK_RECORDS).
+        from vigil.disclosure import forms
+        from vigil.safeguarding.task_forms import register_task_form
+
+        register_task_form("disclosure.initial_checks", forms.InitialChecksForm)
+        register_task_form("disclosure.decision", forms.DecisionForm)

@@ -11,3 +11,8 @@ class EncompassConfig(AppConfig):
         from vigil.safeguarding.api import register_rules
 
         register_rules(*rules.RULES)
+        # The forms that complete this team's tasks (safeguarding.task_forms.TASK_RECORDS).
+        from vigil.encompass import forms
+        from vigil.safeguarding.task_forms import register_task_form
+
+        register_task_form("encompass.notification", forms.NotificationForm)

@@ -11,3 +11,9 @@ class MaracConfig(AppConfig):
         from vigil.safeguarding.api import register_rules
 
         register_rules(*rules.RULES)
+        # The forms that complete this team's tasks (safeguarding.task_forms.TASK_RECORDS).
+        from vigil.marac import forms
+        from vigil.safeguarding.task_forms import register_task_form
+
+        register_task_form("marac.referral", forms.ReferralForm)
+        register_task_form("marac.idva_referral", forms.IdvaReferralForm)

@@ -11,3 +11,9 @@ class OrdersConfig(AppConfig):
         from vigil.safeguarding.api import register_rules
 
         register_rules(*rules.RULES)
+        # The forms that complete this team's tasks (safeguarding.task_forms.TASK_RECORDS).
+        from vigil.orders import forms
+        from vigil.safeguarding.task_forms import register_task_form
+
+        register_task_form("orders.order_check", forms.OrderCheckForm)
+        register_task_form("orders.notification", forms.NotificationForm)

@@ -12,3 +12,8 @@ class RiskConfig(AppConfig):
 
         register_rules(*rules.RULES)
         register_draw("qa_dip_sample", qa.draw_and_report)
+        # The forms that complete this team's tasks (safeguarding.task_forms.TASK_RECORDS).
+        from vigil.risk import forms
+        from vigil.safeguarding.task_forms import register_task_form
+
+        register_task_form("risk.dip_sample", forms.DipSampleForm)

@@ -11,3 +11,9 @@ class VictimsConfig(AppConfig):
         from vigil.victims import rules
 
         register_rules(*rules.RULES)
+        # The forms that complete this team's tasks (safeguarding.task_forms.TASK_RECORDS).
+        from vigil.safeguarding.task_forms import register_task_form
+        from vigil.victims import forms
+
+        register_task_form("victims.update", forms.VictimUpdateForm)
+        register_task_form("victims.support_referral", forms.SupportReferralForm)
