@@ -73,6 +73,13 @@ class DvdsStep(SourceKeyed):
     by = models.CharField(max_length=100)
     note = models.TextField(blank=True)
 
+    @property
+    def summary(self) -> str:
+        decision = self.application.get_decision_display() if self.step in (
+            "multi_agency", "closed") and self.application.decision else ""
+        return f"{self.get_step_display()}" + (f": {decision}" if decision else "") + (
+            f". {self.note}" if self.note else "")
+
     class Meta:
         ordering = ["at"]
         constraints = [source_key_constraint("dvdsstep")]

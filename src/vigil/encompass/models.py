@@ -25,6 +25,12 @@ class EncompassNotification(SourceKeyed):
     notified_at = models.DateTimeField(null=True, blank=True)
     notified_by = models.CharField(max_length=100, blank=True)
 
+    @property
+    def summary(self) -> str:
+        who = self.school.name if self.school_id else "the local authority (home educated)"
+        return f"{who} notified" + (f" on {self.notified_at:%d %b %Y %H:%M}"
+                                    if self.notified_at else "")
+
     class Meta:
         constraints = [
             source_key_constraint("encompassnotification"),

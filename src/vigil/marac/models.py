@@ -56,6 +56,14 @@ class MaracReferral(SourceKeyed):
                                 related_name="cases")
     heard_on = models.DateField(null=True, blank=True)
 
+    @property
+    def summary(self) -> str:
+        met = [f.verbose_name for f in self._meta.concrete_fields
+               if f.name in ("visible_high_risk", "professional_judgement",
+                             "potential_escalation", "repeat_referral")
+               and getattr(self, f.name)]
+        return f"Referred on {self.referred_on:%d %b %Y}: {', '.join(met)}"
+
     class Meta:
         constraints = [
             source_key_constraint("maracreferral"),

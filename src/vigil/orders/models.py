@@ -133,6 +133,14 @@ class OrderCheck(SourceKeyed):
     breach_found = models.BooleanField(default=False)
     notes = models.TextField(blank=True)
 
+    @property
+    def summary(self) -> str:
+        """What the check found, in a line (task page, timeline)."""
+        yes = {True: "yes", False: "no"}
+        return (f"Victim seen: {yes[self.victim_contacted]}; subject seen: "
+                f"{yes[self.subject_checked]}; breach found: {yes[self.breach_found]}"
+                + (f". {self.notes}" if self.notes else ""))
+
     class Meta:
         constraints = [source_key_constraint("ordercheck")]
 

@@ -111,6 +111,13 @@ class DipSampleReview(SourceKeyed):
         help_text="The level the reviewer would have given, when they disagree")
     reason = models.TextField(blank=True, help_text="Why the reviewer disagrees")
 
+    @property
+    def summary(self) -> str:
+        if self.agrees:
+            return "Agrees with the risk level"
+        return (f"Disagrees: should have been {self.get_proposed_level_display().lower()}. "
+                f"{self.reason}")
+
     class Meta:
         constraints = [
             source_key_constraint("dipsamplereview"),

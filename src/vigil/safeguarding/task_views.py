@@ -32,11 +32,12 @@ def describe(reference: str) -> dict:
     """A record reference as a person reads it: its kind and the force's own reference."""
     record = resolve(reference)
     if record is None:
-        return {"label": reference.replace("_", " "), "ref": "", "url": ""}
+        return {"label": reference.replace("_", " "), "ref": "", "url": "", "summary": ""}
     kind = record._meta.verbose_name.capitalize()
     own = getattr(record, "reference", "") or getattr(record, "source_ref", "")
     url = record.get_absolute_url() if hasattr(record, "get_absolute_url") else ""
-    return {"label": kind, "ref": own.replace(":", " "), "url": url}
+    return {"label": kind, "ref": own.replace(":", " "), "url": url,
+            "summary": getattr(record, "summary", "")}
 
 
 def task_detail(request, pk: int):

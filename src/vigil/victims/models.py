@@ -46,6 +46,11 @@ class VictimUpdate(SourceKeyed):
     told_at = models.DateTimeField()
     method = models.CharField(max_length=30, blank=True)
 
+    @property
+    def summary(self) -> str:
+        how = f" by {self.method.replace('_', ' ')}" if self.method else ""
+        return f"{self.get_reason_display()}: victim told{how}"
+
     class Meta:
         constraints = [
             source_key_constraint("victimupdate"),
