@@ -7,6 +7,8 @@ import importlib
 import os
 import sys
 
+from vigil.core.errors import CommandError
+
 # Modules with a `register(subparsers)` function, in the order shown in --help.
 COMMAND_MODULES = [
     "vigil.core.commands",
@@ -55,14 +57,6 @@ def main(argv: list[str] | None = None) -> int:
     except CommandError as exc:
         print(f"vigil {args.command}: {exc}", file=sys.stderr)
         return exc.exit_code
-
-
-class CommandError(Exception):
-    """A user-facing failure: printed without a traceback."""
-
-    def __init__(self, message: str, exit_code: int = 1):
-        super().__init__(message)
-        self.exit_code = exit_code
 
 
 if __name__ == "__main__":

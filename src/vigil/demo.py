@@ -125,7 +125,7 @@ STEPS = [
 def cmd_demo(args) -> int:
     from django.conf import settings
 
-    from vigil.cli import CommandError
+    from vigil.core.errors import CommandError
 
     if os.environ.get("VIGIL_DATABASE_URL"):
         raise CommandError("the demo runs on the embedded database; unset VIGIL_DATABASE_URL")

@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("vigil.people.linkage_urls")),
     path("incidents/", include("vigil.incidents.urls")),
     path("queues/", include("vigil.safeguarding.urls")),
+    path("tasks/", include("vigil.safeguarding.task_urls")),
     path("analytics/", include("vigil.analytics.urls")),
 ]

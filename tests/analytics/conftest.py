@@ -105,10 +105,20 @@ def hand_built() -> Tables:
 
     t.add("risk_assessments", incident_id=i1, assessed_at=ts("2025-01-10 12:00"),
           final_level=3, yes_count=15)
-    t.add("risk_assessments", crime_id=c4, assessed_at=ts("2025-02-14 20:00"), final_level=1,
-          yes_count=3)
+    ra_cov = t.add("risk_assessments", crime_id=c4, assessed_at=ts("2025-02-14 20:00"),
+                   final_level=1, yes_count=3)
     t.add("risk_assessments", incident_id=i2, assessed_at=ts("2025-02-14 21:00"),
           final_level=2, yes_count=11)
+    # QA dip samples: two standard-risk assessments re-read; one reviewer disagrees. c7's
+    # assessment was made before the window (so the DASH measures do not count it).
+    ra_bhm = t.add("risk_assessments", crime_id=c7, assessed_at=ts("2024-12-20 12:00"),
+                   final_level=1, yes_count=4)
+    t.add("dip_sample_reviews", assessment_id=ra_bhm, reviewed_at=ts("2025-03-20 10:00"),
+          agrees=False, proposed_level=2)
+    t.add("dip_sample_reviews", assessment_id=ra_cov, reviewed_at=ts("2025-02-24 10:00"),
+          agrees=True)
+    t.add("dip_sample_reviews", assessment_id=ra_cov, reviewed_at=ts("2025-04-02 10:00"),
+          agrees=False, proposed_level=3)  # after the window: not counted
 
     t.add("encompass_notifications", incident_id=i2, local_authority_id=COV,
           child_present=True, notified_at=ts("2025-02-15 08:30"), child_key="k1")

@@ -105,6 +105,10 @@ CASES = [
     ("dvds_decided_in_time", FEB, FEB, COV, 0.0),  # 36 days
     ("vcop_needs_assessment", *Q, FORCE, pytest.approx(200 / 3)),  # c6's is after as-of
     ("vcop_contact_plan", *Q, FORCE, pytest.approx(100 / 3)),
+    ("dip_sample_disagreement_rate", *Q, FORCE, 50.0),  # 1 of 2 (April's is out)
+    ("dip_sample_disagreement_rate", MAR, MAR, BHM, 100.0),  # c7 is Birmingham
+    ("dip_sample_disagreement_rate", FEB, FEB, COV, 0.0),  # c4 is Coventry, agreed
+    ("dip_sample_disagreement_rate", *Q, SOL, None),  # none reviewed
 ]
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from tests.linkage.helpers import record
-from vigil.cli import CommandError
+from vigil.core.errors import CommandError
 from vigil.people.cli import cmd_link, cmd_revert
 from vigil.people.linkage import model, testdata
 from vigil.people.models import LinkChange, LinkModelVersion, Person, SourceRecord

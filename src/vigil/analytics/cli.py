@@ -37,7 +37,7 @@ def cmd_snapshot(args) -> int:
 
 
 def parse_date(text: str, option: str) -> date:
-    from vigil.cli import CommandError
+    from vigil.core.errors import CommandError
 
     try:
         return date.fromisoformat(text)
@@ -53,7 +53,7 @@ def cmd_report(args) -> int:
     from vigil.analytics.report import ReportError, build, write_all
     from vigil.analytics.services import overrides_for
     from vigil.analytics.snapshot import SnapshotError
-    from vigil.cli import CommandError
+    from vigil.core.errors import CommandError
     from vigil.core.policy import current
 
     as_of = parse_date(args.as_of, "--as-of")

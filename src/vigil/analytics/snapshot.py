@@ -115,6 +115,10 @@ TABLES: tuple[TableSpec, ...] = (
                "reopened", "risk_assessment_feedback", "reassurance_given",
                "asked_support_services", "children_identified", "key_risk_factors_asked",
                "victim_blaming_language"), partition_by="reviewed_at"),
+    # QA dip-sample reviews made in Vigil (the reason, free text, is not exported).
+    TableSpec("dip_sample_reviews", "risk.DipSampleReview",
+              ("id", "assessment_id", "reviewed_at", "agrees", "proposed_level"),
+              partition_by="reviewed_at"),
     TableSpec("dvds_applications", "disclosure.DvdsApplication",
               ("id", "route", "applicant_type", "lpa_id", "received_at", "initial_checks_at",
                "decision", "decided_at", "disclosed_at", "safety_plan", "form_quality"),

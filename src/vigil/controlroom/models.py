@@ -7,6 +7,8 @@ from vigil.incidents.models import Incident
 
 
 class LogReview(SourceKeyed):
+    fact_key = ("incident",)  # ADR 0005
+
     class Feedback(models.TextChoices):
         NONE = "none", "No feedback"
         DIRECT = "direct", "Direct to call handler"

@@ -64,7 +64,7 @@ def cmd_worker(args) -> int:
 
 
 def cmd_createuser(args) -> int:
-    from vigil.cli import CommandError
+    from vigil.core.errors import CommandError
     from vigil.core.services import create_user
 
     if args.generate_password:

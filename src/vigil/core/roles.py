@@ -13,6 +13,7 @@ Capabilities are plain strings so the table below reads as policy:
   manage_linkage       confirm or split person links
   view_audit           read the audit log
   admin                reference data and user accounts (Django admin)
+  review_log           record a DA specialist's review of a control-room log
 
 Least privilege: analysts and the commissioner's office get aggregate or
 pseudonymised analytics only, never person or incident pages; the system
@@ -41,6 +42,7 @@ EXPORT = "export"
 MANAGE_LINKAGE = "manage_linkage"
 VIEW_AUDIT = "view_audit"
 ADMIN = "admin"
+REVIEW_LOG = "review_log"  # a DA specialist reviews control-room logs (Raneem's Law)
 
 # Team queues, by the values of vigil.safeguarding.models.Team (kept as strings so
 # that core does not import a workflow app).
@@ -80,7 +82,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         Role.CIVIL_ORDERS: _CASEWORK | _works("civil_orders"),
         Role.ENCOMPASS: _CASEWORK | _works("encompass"),
         Role.CLARES_LAW: _CASEWORK | _works("clares_law"),
-        Role.CONTROL_ROOM: {VIEW_INCIDENT, VIEW_PERSON, SEARCH},
+        Role.CONTROL_ROOM: {VIEW_INCIDENT, VIEW_PERSON, SEARCH, REVIEW_LOG},
         Role.INVESTIGATOR: _CASEWORK | _works("investigators"),
         Role.LPA_COMMANDER: _CASEWORK | {VIEW_DASHBOARDS, EXPORT} | _works("local_policing")
         | _sees(*TEAMS),

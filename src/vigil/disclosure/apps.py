@@ -4,3 +4,16 @@ from django.apps import AppConfig
 class DisclosureConfig(AppConfig):
     name = "vigil.disclosure"
     verbose_name = "Clare's Law (DVDS)"
+
+    def ready(self):
+        # This team's rules run in the safeguarding engine, which imports no team app.
+        from vigil.disclosure import rules
+        from vigil.safeguarding.api import register_rules
+
+        register_rules(*rules.RULES)
+        # The forms that complete this team's tasks (safeguarding.task_forms.TASK_RECORDS).
+        from vigil.disclosure import forms
+        from vigil.safeguarding.task_forms import register_task_form
+
+        register_task_form("disclosure.initial_checks", forms.InitialChecksForm)
+        register_task_form("disclosure.decision", forms.DecisionForm)

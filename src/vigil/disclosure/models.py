@@ -7,6 +7,9 @@ from vigil.people.models import SourceRecord
 
 
 class DvdsApplication(SourceKeyed):
+    # Filled in from Vigil; an export's empty cell keeps them (ADR 0005).
+    vigil_fields = ("initial_checks_at", "decision", "decided_at")
+
     class Route(models.TextChoices):
         RIGHT_TO_ASK = "ask", "Right to Ask"
         RIGHT_TO_KNOW = "know", "Right to Know"
@@ -54,6 +57,8 @@ class DvdsApplication(SourceKeyed):
 
 
 class DvdsStep(SourceKeyed):
+    fact_key = ("application", "step")  # ADR 0005
+
     class Step(models.TextChoices):
         INITIAL_CHECKS = "initial_checks", "Initial checks"
         FACE_TO_FACE = "face_to_face", "Face-to-face meeting"
@@ -67,6 +72,13 @@ class DvdsStep(SourceKeyed):
     at = models.DateTimeField()
     by = models.CharField(max_length=100)
     note = models.TextField(blank=True)
+
+    @property
+    def summary(self) -> str:
+        decision = self.application.get_decision_display() if self.step in (
+            "multi_agency", "closed") and self.application.decision else ""
+        return f"{self.get_step_display()}" + (f": {decision}" if decision else "") + (
+            f". {self.note}" if self.note else "")
 
     class Meta:
         ordering = ["at"]

@@ -4,3 +4,15 @@ from django.apps import AppConfig
 class EncompassConfig(AppConfig):
     name = "vigil.encompass"
     verbose_name = "Operation Encompass"
+
+    def ready(self):
+        # This team's rules run in the safeguarding engine, which imports no team app.
+        from vigil.encompass import rules
+        from vigil.safeguarding.api import register_rules
+
+        register_rules(*rules.RULES)
+        # The forms that complete this team's tasks (safeguarding.task_forms.TASK_RECORDS).
+        from vigil.encompass import forms
+        from vigil.safeguarding.task_forms import register_task_form
+
+        register_task_form("encompass.notification", forms.NotificationForm)

@@ -9,6 +9,7 @@ from vigil.people.models import SourceRecord
 
 class EncompassNotification(SourceKeyed):
     """What the school sees: never the full record (domain.md, Operation Encompass)."""
+    fact_key = ("incident", "child__person")  # ADR 0005
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT,
                                  related_name="encompass_notifications")
@@ -23,6 +24,12 @@ class EncompassNotification(SourceKeyed):
     circumstances = models.TextField()
     notified_at = models.DateTimeField(null=True, blank=True)
     notified_by = models.CharField(max_length=100, blank=True)
+
+    @property
+    def summary(self) -> str:
+        who = self.school.name if self.school_id else "the local authority (home educated)"
+        return f"{who} notified" + (f" on {self.notified_at:%d %b %Y %H:%M}"
+                                    if self.notified_at else "")
 
     class Meta:
         constraints = [

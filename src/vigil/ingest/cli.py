@@ -34,7 +34,7 @@ def format_counts(result) -> str:
 
 
 def cmd_import(args) -> int:
-    from vigil.cli import CommandError
+    from vigil.core.errors import CommandError
     from vigil.ingest.importer import ImportRejected, import_dir
 
     folder = Path(args.dir)

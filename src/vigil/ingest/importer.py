@@ -27,7 +27,7 @@ from tqdm import tqdm
 
 from vigil.core import policy as policy_module
 from vigil.core.models import AuditEvent
-from vigil.ingest import persons
+from vigil.ingest import persons, reconcile
 from vigil.ingest.checks import check_row
 from vigil.ingest.dupes import KeyFilter, bits_for
 from vigil.ingest.idset import IdSet
@@ -516,7 +516,10 @@ class FileImporter:
             names.add("version")
         if self.spec.name == "persons":
             names |= {"person_id", *persons.SUMMARY_FIELDS}
-        return {tuple(v[a] for a in self.key_attnames): v for v in qs.values(*names)}
+        found = {tuple(v[a] for a in self.key_attnames): v for v in qs.values(*names)}
+        if self.spec.source_keyed:  # the same fact already made in Vigil (ADR 0005)
+            found.update(reconcile.adopt(self.model, rows, found, self._db_key, names))
+        return found
 
     # -- writing, with the database as the backstop
 

@@ -1,9 +1,5 @@
-"""Signals the import sends; receivers (e.g. the safeguarding rules) connect here."""
+"""Signals the import sends (defined in core: the team apps' services send the same one)."""
 
-from django.dispatch import Signal
+from vigil.core.signals import records_imported
 
-# Sent once after a successful (committed, not dry-run) import, with
-#   person_ids: a read-only set of people.Person ids (collections.abc.Set of int; compact)
-#               touched by any created or updated row
-#   as_of: datetime | None - the latest date-time value among those rows
-records_imported = Signal()
+__all__ = ["records_imported"]

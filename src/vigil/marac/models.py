@@ -25,6 +25,9 @@ class MaracMeeting(SourceKeyed):
 
 
 class MaracReferral(SourceKeyed):
+    vigil_fields = ("idva_referred_on",)  # ADR 0005
+    fact_key = ("victim__person", "referred_on")  # ADR 0005
+
     class Status(models.TextChoices):
         PROPOSED = "proposed", "Proposed (awaiting coordinator)"
         AWAITING = "awaiting", "Awaiting hearing"
@@ -52,6 +55,14 @@ class MaracReferral(SourceKeyed):
     meeting = models.ForeignKey(MaracMeeting, null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="cases")
     heard_on = models.DateField(null=True, blank=True)
+
+    @property
+    def summary(self) -> str:
+        met = [f.verbose_name for f in self._meta.concrete_fields
+               if f.name in ("visible_high_risk", "professional_judgement",
+                             "potential_escalation", "repeat_referral")
+               and getattr(self, f.name)]
+        return f"Referred on {self.referred_on:%d %b %Y}: {', '.join(met)}"
 
     class Meta:
         constraints = [

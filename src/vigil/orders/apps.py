@@ -4,3 +4,16 @@ from django.apps import AppConfig
 class OrdersConfig(AppConfig):
     name = "vigil.orders"
     verbose_name = "Protective orders"
+
+    def ready(self):
+        # This team's rules run in the safeguarding engine, which imports no team app.
+        from vigil.orders import rules
+        from vigil.safeguarding.api import register_rules
+
+        register_rules(*rules.RULES)
+        # The forms that complete this team's tasks (safeguarding.task_forms.TASK_RECORDS).
+        from vigil.orders import forms
+        from vigil.safeguarding.task_forms import register_task_form
+
+        register_task_form("orders.order_check", forms.OrderCheckForm)
+        register_task_form("orders.notification", forms.NotificationForm)

@@ -25,6 +25,8 @@ NOTICE_TYPES = (OrderType.DVPN, OrderType.DAPN)
 
 
 class ProtectiveOrder(SourceKeyed):
+    vigil_fields = ("notified_at",)  # ADR 0005
+
     class Status(models.TextChoices):
         APPLIED = "applied", "Applied for"
         LIVE = "live", "Live"
@@ -120,6 +122,8 @@ class OrderCondition(models.Model):
 
 class OrderCheck(SourceKeyed):
     """The weekly check of victim and subject while a DVPN/DVPO is live."""
+    # The same check, whichever system recorded it (ADR 0005).
+    fact_key = ("order", "checked_at__date")
 
     order = models.ForeignKey(ProtectiveOrder, on_delete=models.CASCADE, related_name="checks")
     checked_at = models.DateTimeField()
@@ -128,6 +132,14 @@ class OrderCheck(SourceKeyed):
     subject_checked = models.BooleanField()
     breach_found = models.BooleanField(default=False)
     notes = models.TextField(blank=True)
+
+    @property
+    def summary(self) -> str:
+        """What the check found, in a line (task page, timeline)."""
+        yes = {True: "yes", False: "no"}
+        return (f"Victim seen: {yes[self.victim_contacted]}; subject seen: "
+                f"{yes[self.subject_checked]}; breach found: {yes[self.breach_found]}"
+                + (f". {self.notes}" if self.notes else ""))
 
     class Meta:
         constraints = [source_key_constraint("ordercheck")]

@@ -29,7 +29,7 @@ def register(sub) -> None:
 def _as_of(value: str | None) -> datetime:
     from django.utils import timezone
 
-    from vigil.cli import CommandError
+    from vigil.core.errors import CommandError
 
     if not value:
         return timezone.now()
@@ -41,7 +41,7 @@ def _as_of(value: str | None) -> datetime:
 
 
 def cmd_link(args) -> int:
-    from vigil.cli import CommandError
+    from vigil.core.errors import CommandError
     from vigil.people.linkage.batch import link_all
     from vigil.people.models import SourceRecord
 
@@ -68,7 +68,7 @@ def cmd_default_model(args) -> int:
 
 
 def cmd_revert(args) -> int:
-    from vigil.cli import CommandError
+    from vigil.core.errors import CommandError
     from vigil.people.linkage.decisions import LinkageError, revert
     from vigil.people.models import LinkChange
 

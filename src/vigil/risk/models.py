@@ -92,3 +92,36 @@ class RiskAnswer(models.Model):
             models.CheckConstraint(condition=Q(question__gte=1) & Q(question__lte=27),
                                    name="riskanswer_question_range"),
         ]
+
+
+class DipSampleReview(SourceKeyed):
+    """A supervisor's re-read of a dip-sampled standard-risk assessment (the QA task).
+
+    Made in Vigil only. The share of reviews that disagree with the level is a KPI
+    (analytics/kpis/dip_sample_disagreement_rate.sql).
+    """
+
+    assessment = models.ForeignKey(RiskAssessment, on_delete=models.PROTECT,
+                                   related_name="dip_sample_reviews")
+    reviewed_at = models.DateTimeField(db_index=True)
+    reviewer = models.CharField(max_length=100)
+    agrees = models.BooleanField(help_text="The reviewer agrees with the final risk level")
+    proposed_level = models.PositiveSmallIntegerField(
+        choices=RiskLevel.choices, null=True, blank=True,
+        help_text="The level the reviewer would have given, when they disagree")
+    reason = models.TextField(blank=True, help_text="Why the reviewer disagrees")
+
+    @property
+    def summary(self) -> str:
+        if self.agrees:
+            return "Agrees with the risk level"
+        return (f"Disagrees: should have been {self.get_proposed_level_display().lower()}. "
+                f"{self.reason}")
+
+    class Meta:
+        constraints = [
+            source_key_constraint("dipsamplereview"),
+            models.CheckConstraint(
+                condition=Q(agrees=True) | (Q(proposed_level__isnull=False) & ~Q(reason="")),
+                name="dipsamplereview_disagreement_has_level_and_reason"),
+        ]

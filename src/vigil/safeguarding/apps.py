@@ -1,5 +1,3 @@
-import importlib.util
-
 from django.apps import AppConfig
 
 
@@ -15,12 +13,9 @@ class SafeguardingConfig(AppConfig):
         if not any(item.url_name == "safeguarding:queues" for item in NAV_ITEMS):
             NAV_ITEMS.append(NavItem("Queues", "safeguarding:queues", "view_queue:*",
                                      "Timed safeguarding work for your teams, overdue first."))
-        # The import sends records_imported after each successful import; the rules
-        # then run for the persons it touched. Guarded so this app loads even where
-        # the ingest app is not installed.
-        if importlib.util.find_spec("vigil.ingest.signals") is None:
-            return
-        from vigil.ingest.signals import records_imported
+        # The import (and every team service) sends records_imported after committing
+        # records; the rules then run for the persons they touched.
+        from vigil.core.signals import records_imported
         from vigil.safeguarding.receivers import on_records_imported
 
         records_imported.connect(on_records_imported,

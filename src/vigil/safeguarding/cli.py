@@ -17,8 +17,8 @@ def register(sub) -> None:
 def parse_as_of(text: str | None) -> datetime:
     from django.utils import timezone
 
-    from vigil.cli import CommandError
     from vigil.core.calendar import LONDON
+    from vigil.core.errors import CommandError
 
     if not text:
         return timezone.now().astimezone(LONDON)
@@ -32,7 +32,7 @@ def parse_as_of(text: str | None) -> datetime:
 
 
 def cmd_rules(args) -> int:
-    from vigil.safeguarding import engine, qa
+    from vigil.safeguarding import api, engine
 
     as_of = parse_as_of(args.as_of)
     stats = engine.run(as_of=as_of, actor="cli")
@@ -42,21 +42,20 @@ def cmd_rules(args) -> int:
           f"(load {stats.load_s:.1f} s, rules {stats.evaluate_s:.1f} s, "
           f"write {stats.write_s:.1f} s).")
     if not args.no_qa:
-        drawn = qa.draw_dip_samples(as_of=as_of)
-        print(f"QA dip sample: {drawn} standard-risk assessments newly drawn for review.")
-        for row in qa.high_risk_share(as_of=as_of):
-            print(f"  {row.lpa_name:15} high-risk share {row.share:6.1%} of {row.assessed} "
-                  f"victims assessed (expected {row.expected:.0%})")
+        # Set-wise draws the team apps registered (the R&A QA dip sample).
+        for draw in api.registered_draws().values():
+            _, lines = draw(as_of=as_of)
+            print("\n".join(lines))
     return 0
 
 
 def demo_step(ctx) -> None:
     """The demo's batch run: every rule over the loaded history, as of now."""
-    from vigil.safeguarding import engine, qa, services
+    from vigil.safeguarding import api, engine, services
 
     as_of = parse_as_of(None)
     stats = engine.run(as_of=as_of, actor="demo")
-    drawn = qa.draw_dip_samples(as_of=as_of)
+    drawn = sum(draw(as_of=as_of)[0] for draw in api.registered_draws().values())
     ctx.notes.append(rules_note(services.totals(), stats, drawn))
 
 

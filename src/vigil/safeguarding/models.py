@@ -104,3 +104,8 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_team_display()}: {self.reason}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("tasks:detail", args=[self.pk])

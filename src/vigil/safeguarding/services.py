@@ -66,3 +66,46 @@ def totals() -> Totals:
     counts = Task.objects.aggregate(tasks=Count("id"),
                                     open_tasks=Count("id", filter=Q(status=Task.Status.OPEN)))
     return Totals(counts["tasks"], counts["open_tasks"], Flag.objects.count())
+
+
+def record_and_complete(task_id: int, *, actor, form, version: int, at: datetime,
+                        context: str = "") -> tuple[Task, object]:
+    """Complete a task by recording what it asks for (its kind's form, task_forms.py).
+
+    The form's save makes the record through its team's service, which lets the rules
+    answer: a task the record meets turns Met with the record as its outcome. A record
+    the rules do not read (a QA review, a decision not to refer) completes the task as
+    done by the user, naming the record. All in one transaction; a stale version or a
+    refused record writes nothing.
+    """
+    from vigil.safeguarding.task_forms import PlainOutcomeForm
+
+    with transaction.atomic():
+        task = Task.objects.select_for_update().filter(pk=task_id).first()
+        if task is None:
+            raise TaskError(f"task {task_id} does not exist")
+        if not roles.can(actor, roles.complete_task(task.team)):
+            raise TaskError(f"your role cannot complete {task.get_team_display()} tasks")
+        if task.lpa_id is not None and not roles.in_scope(actor, [task.lpa_id]):
+            raise TaskError("this task belongs to another area")
+        if task.status != Task.Status.OPEN:
+            raise TaskError(f"task is already {task.get_status_display().lower()}")
+        if task.version != version:
+            raise StaleTask("the task was changed by someone else since you opened it; "
+                            "reload the page and try again")
+        if isinstance(form, PlainOutcomeForm):
+            return complete_task(task_id, actor=actor, outcome=form.outcome_text(),
+                                 version=version, at=at), None
+        made = form.save(actor=actor, at=at, context=context)
+        task.refresh_from_db()
+        reference = (f"{made._meta.label_lower}:{made.pk}" if hasattr(made, "_meta")
+                     else str(made))
+        if task.status == Task.Status.OPEN:
+            task = complete_task(task_id, actor=actor, outcome=reference, version=task.version,
+                                 at=at)
+        if hasattr(made, "_meta") and reference not in task.evidence:
+            # The record the user made is the task's evidence, whatever the rule names.
+            Task.objects.filter(pk=task_id).update(evidence=[*task.evidence, reference],
+                                                   version=task.version + 1)
+            task.refresh_from_db()
+        return task, made

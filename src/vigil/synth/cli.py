@@ -26,7 +26,7 @@ def register(sub) -> None:
 
 
 def cmd_generate(args) -> int:
-    from vigil.cli import CommandError
+    from vigil.core.errors import CommandError
 
     try:
         end = date.fromisoformat(args.end)

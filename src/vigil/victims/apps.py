@@ -4,3 +4,16 @@ from django.apps import AppConfig
 class VictimsConfig(AppConfig):
     name = "vigil.victims"
     verbose_name = "Victims' Code"
+
+    def ready(self):
+        # This team's rules run in the safeguarding engine, which imports no team app.
+        from vigil.safeguarding.api import register_rules
+        from vigil.victims import rules
+
+        register_rules(*rules.RULES)
+        # The forms that complete this team's tasks (safeguarding.task_forms.TASK_RECORDS).
+        from vigil.safeguarding.task_forms import register_task_form
+        from vigil.victims import forms
+
+        register_task_form("victims.update", forms.VictimUpdateForm)
+        register_task_form("victims.support_referral", forms.SupportReferralForm)

@@ -8,6 +8,9 @@ from vigil.people.models import SourceRecord
 
 
 class VictimCare(SourceKeyed):
+    vigil_fields = ("support_referred_at", "support_service")  # ADR 0005
+    fact_key = ("victim__person", "crime")  # the same care, whoever recorded it (ADR 0005)
+
     victim = models.ForeignKey(SourceRecord, on_delete=models.PROTECT,
                                related_name="victim_care")
     crime = models.ForeignKey(Crime, on_delete=models.PROTECT, related_name="victim_care")
@@ -26,6 +29,8 @@ class VictimCare(SourceKeyed):
 
 
 class VictimUpdate(SourceKeyed):
+    fact_key = ("care", "reason", "told_at__date")  # ADR 0005
+
     class Reason(models.TextChoices):
         ARREST = "arrest", "Suspect arrested"
         BAIL = "bail", "Suspect bailed"
@@ -40,6 +45,11 @@ class VictimUpdate(SourceKeyed):
                                     help_text="When the event the update is about happened")
     told_at = models.DateTimeField()
     method = models.CharField(max_length=30, blank=True)
+
+    @property
+    def summary(self) -> str:
+        how = f" by {self.method.replace('_', ' ')}" if self.method else ""
+        return f"{self.get_reason_display()}: victim told{how}"
 
     class Meta:
         constraints = [

@@ -116,3 +116,13 @@ def high_risk_share(*, as_of: datetime, days: int = 365, policy: Policy | None =
     names = dict(Area.objects.filter(id__in=counts).values_list("id", "name"))
     return [ShareRow(lpa, names.get(lpa, str(lpa)), n, high, policy.high_risk_share_expected)
             for lpa, (n, high) in sorted(counts.items(), key=lambda kv: names.get(kv[0], ""))]
+
+
+def draw_and_report(*, as_of: datetime) -> tuple[int, list[str]]:
+    """The draw `vigil rules` runs after the person rules (registered in RiskConfig.ready)."""
+    drawn = draw_dip_samples(as_of=as_of)
+    lines = [f"QA dip sample: {drawn} standard-risk assessments newly drawn for review."]
+    lines += [f"  {row.lpa_name:15} high-risk share {row.share:6.1%} of {row.assessed} "
+              f"victims assessed (expected {row.expected:.0%})"
+              for row in high_risk_share(as_of=as_of)]
+    return drawn, lines

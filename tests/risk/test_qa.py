@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from tests.safeguarding import builders as b
-from vigil.safeguarding import qa
+from vigil.risk import qa
 from vigil.safeguarding.models import Task
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,39 @@
+"""Clare's Law (DVDS): initial checks and the decision, each on its own clock."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from vigil.safeguarding.api import MET, OPEN, Context, TaskSpec, cal, ref
+
+APPLICATION_REF = "disclosure.dvdsapplication"
+
+
+def dvds_tasks(ctx: Context) -> None:
+    policy = ctx.policy
+    for aid, pid, lpa, received, checks_at, decided_at, decision in ctx.h.dvds.get(ctx.pid, ()):
+        if received > ctx.as_of or ctx.stale(received):
+            continue
+        a_ref = ref(APPLICATION_REF, aid)
+        ok = ctx.met(checks_at) or ctx.met(decided_at)
+        ctx.task(TaskSpec(
+            key=f"dvds_checks:{a_ref}", person_id=pid, kind="dvds_initial_checks",
+            team="clares_law", rule="dvds_initial_checks", subject=a_ref,
+            reason=f"Clare's Law initial checks within {policy.dvds_initial_checks_hours} h",
+            starts_at=received,
+            due_at=received + timedelta(hours=policy.dvds_initial_checks_hours), lpa_id=lpa,
+            evidence=(a_ref,), status=MET if ok else OPEN,
+            closed_at=(checks_at if ctx.met(checks_at) else decided_at) if ok else None,
+            closed_because="initial checks recorded" if ok else ""))
+        done = ctx.met(decided_at)
+        ctx.task(TaskSpec(
+            key=f"dvds_decision:{a_ref}", person_id=pid, kind="dvds_decision",
+            team="clares_law", rule="dvds_decision", subject=a_ref,
+            reason=f"Clare's Law decision within {policy.dvds_decision_days} days",
+            starts_at=received, due_at=cal.add_days(received, policy.dvds_decision_days),
+            lpa_id=lpa, evidence=(a_ref,), status=MET if done else OPEN,
+            closed_at=decided_at if done else None,
+            closed_because=f"decision: {decision}" if done else ""))
+
+
+RULES = (dvds_tasks,)

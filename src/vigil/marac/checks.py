@@ -1,0 +1,24 @@
+"""Checks on MARAC records, shared by the import (vigil.ingest.checks) and marac.services."""
+
+from __future__ import annotations
+
+from vigil.core.checks import Problem
+
+CRITERIA = ("visible_high_risk", "professional_judgement", "potential_escalation",
+            "repeat_referral")
+
+
+def check_referral(values, refs=None, plans=()) -> list[Problem]:
+    out = []
+    if not any(values.get(c) for c in CRITERIA):
+        out.append(("visible_high_risk", "",
+                    f"a referral must meet at least one criterion: {', '.join(CRITERIA)}"))
+    if values.get("status") == "heard" and values.get("heard_on") is None:
+        out.append(("heard_on", "", "a heard referral needs heard_on"))
+    return out
+
+
+def check_transfer(values, refs=None, plans=()) -> list[Problem]:
+    if values.get("to_lpa") is None and not values.get("destination"):
+        return [("destination", "", "give to_lpa, or the destination when out of the region")]
+    return []

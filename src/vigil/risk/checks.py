@@ -1,0 +1,36 @@
+"""Checks on risk assessments, shared by the import (vigil.ingest.checks) and risk.services."""
+
+from __future__ import annotations
+
+from vigil.core.checks import Problem
+from vigil.risk.models import QUESTION_COUNT
+
+
+def check_assessment(values, refs, plans, policy) -> list[Problem]:
+    out = []
+    yes = values["yes_count"]
+    limit = QUESTION_COUNT[values["instrument"]]
+    if yes > limit:
+        out.append(("yes_count", yes, f"{values['instrument']} has only {limit} questions"))
+        return out
+    actuarial = policy.actuarial_level(yes)
+    values["actuarial_level"] = actuarial
+    for name in ("officer_level", "final_level"):
+        if values[name] < actuarial:
+            out.append((name, values[name],
+                        f"below the actuarial level {actuarial} for {yes} Yes answers; "
+                        "professional judgement may raise a level, never lower it"))
+    if values["final_level"] > actuarial and not values.get("judgement_reason"):
+        out.append(("judgement_reason", "",
+                    f"final_level {values['final_level']} differs from the actuarial level "
+                    f"{actuarial}: give the reason for the professional judgement"))
+    return out
+
+
+def check_answer(values, refs, plans=()) -> list[Problem]:
+    question = values["question"]
+    limit = QUESTION_COUNT[refs["assessment"]["instrument"]]
+    if not 1 <= question <= limit:
+        return [("question", question,
+                 f"{refs['assessment']['instrument']} questions are numbered 1 to {limit}")]
+    return []
