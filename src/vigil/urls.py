@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("vigil.people.linkage_urls")),
     path("incidents/", include("vigil.incidents.urls")),
     path("queues/", include("vigil.safeguarding.urls")),
+    path("", include("vigil.safeguarding.work_urls")),
     path("analytics/", include("vigil.analytics.urls")),
 ]
