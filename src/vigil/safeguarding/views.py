@@ -133,8 +133,9 @@ def _act(request, team: str, pk: int, verb: str, action, **kwargs):
     except ownership.OwnershipError as exc:
         messages.error(request, f"Task not {verb}: {exc}.")
         return redirect(back)
-    messages.success(request, f"{verb.capitalize()}: {task.kind_label}"
-                     f"{' for ' + str(task.claimed_by) if verb == 'assigned' else ''}.")
+    after = {"assigned": f" to {task.claimed_by}; they have a notice",
+             "claimed": "; it is in My work", "taken over": "; it is in My work"}
+    messages.success(request, f"{verb.capitalize()}: {task.kind_label}{after.get(verb, '')}.")
     return redirect(back)
 
 
