@@ -6,6 +6,9 @@ VIGIL_SECRET_KEY      required when VIGIL_DEBUG is off
 VIGIL_DEBUG           "1" for development
 VIGIL_ALLOWED_HOSTS   comma separated
 VIGIL_POLICY_FILE     JSON file of policy overrides (see vigil.core.policy)
+VIGIL_EMAIL_HOST      SMTP server for the daily digest (localhost); VIGIL_EMAIL_PORT (25)
+VIGIL_EMAIL_FROM      sender of Vigil's email (vigil@localhost)
+VIGIL_SITE_URL        the address links in email point to (http://127.0.0.1:8000)
 """
 
 import os
@@ -138,6 +141,11 @@ Q_CLUSTER = {
     "label": "Background jobs",
 }
 VIGIL_JOBS_SYNC = os.environ.get("VIGIL_JOBS_SYNC") == "1"
+
+EMAIL_HOST = os.environ.get("VIGIL_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("VIGIL_EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("VIGIL_EMAIL_FROM", "vigil@localhost")
+VIGIL_SITE_URL = os.environ.get("VIGIL_SITE_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

@@ -9,5 +9,6 @@ urlpatterns = [
     path("incidents/", include("vigil.incidents.urls")),
     path("queues/", include("vigil.safeguarding.urls")),
     path("tasks/", include("vigil.safeguarding.task_urls")),
+    path("", include("vigil.safeguarding.work_urls")),
     path("analytics/", include("vigil.analytics.urls")),
 ]

@@ -68,8 +68,31 @@ def test_every_role_has_a_row_and_every_queue_is_a_real_team():
         for cap in caps:
             if ":" in cap:
                 kind, team = cap.split(":")
-                assert kind in {"view_queue", "complete_task"}
+                assert kind in {"view_queue", "complete_task", "assign_task"}
                 assert team in Team.values
+
+
+@pytest.mark.parametrize("role,team,supervises", [
+    ("referral_allocation", "referral_allocation", True),
+    ("referral_allocation", "victim_care", True),
+    ("referral_allocation", "marac", False),
+    ("marac_coordinator", "marac", True),
+    ("marac_coordinator", "safeguarding", False),
+    ("lpa_commander", "encompass", True),
+    ("safeguarding", "safeguarding", False),
+    ("da_desk", "victim_care", False),
+    ("investigator", "investigators", False),
+    ("analyst", "marac", False),
+])
+def test_supervisors_assign_only_in_the_teams_they_supervise(role, team, supervises):
+    assert roles.can(User(username=role, role=role), roles.assign_task(team)) is supervises
+
+
+def test_supervising_a_queue_implies_seeing_it():
+    for role, caps in roles.ROLE_CAPABILITIES.items():
+        for cap in caps:
+            if cap.startswith("assign_task:"):
+                assert f"view_queue:{cap.split(':')[1]}" in caps, role
 
 
 def test_completing_a_queue_implies_seeing_it():

@@ -77,6 +77,10 @@ class Policy:
     # A first rules run over years of history opens only duties due in the last N days;
     # older duties are history for the KPIs. Once open, a task stays until it is done.
     task_backfill_days: int = 90
+    # Local practice: how far ahead a task may be rescheduled (the rules' own due time
+    # is kept for the KPIs), and how soon before its due time a holder gets a notice.
+    task_reschedule_max_days: int = 90
+    task_due_soon_hours: int = 4
 
     # --- Outcomes
     positive_outcome_codes: tuple[str, ...] = ("1", "1A", "2", "2A", "3", "3A", "4", "6", "7",

@@ -6,7 +6,9 @@ Capabilities are plain strings so the table below reads as policy:
   view_incident        open incident pages
   search               search for people
   view_queue:<team>    see a team's work queue (teams: vigil.safeguarding.models.Team)
-  complete_task:<team> complete a task in that queue
+  complete_task:<team> complete a task in that queue (and claim or reschedule it)
+  assign_task:<team>   assign a task in that queue to a named colleague, or take
+                       over or reschedule a task another officer holds (supervisors)
   view_dashboards      aggregate performance dashboards and the board report
   view_analytics       pseudonymised record-level analytics (no names, no person pages)
   export               download reports and extracts (audited)
@@ -60,6 +62,10 @@ def complete_task(team: str) -> str:
     return f"complete_task:{team}"
 
 
+def assign_task(team: str) -> str:
+    return f"assign_task:{team}"
+
+
 def _works(*teams: str) -> set[str]:
     """A team member sees and completes the team's queue."""
     return {c for t in teams for c in (view_queue(t), complete_task(t))}
@@ -69,7 +75,23 @@ def _sees(*teams: str) -> set[str]:
     return {view_queue(t) for t in teams}
 
 
+def _supervises(*teams: str) -> set[str]:
+    return {assign_task(t) for t in teams}
+
+
 _CASEWORK = {VIEW_PERSON, VIEW_INCIDENT, SEARCH}
+
+# Supervisors: the roles that hand work to named colleagues. The Referral &
+# Allocation sergeant allocates the work it reviews to the teams it allocates to
+# (and supervises its own queue); the MARAC coordinator runs the MARAC queue; the
+# LPA commander supervises every team's work in the area. Everyone else claims
+# their own work. Assigning never reaches past the supervisor's area.
+SUPERVISORS: dict[str, tuple[str, ...]] = {
+    Role.REFERRAL_ALLOCATION.value: ("referral_allocation", "investigators", "local_policing",
+                                     "safeguarding", "victim_care"),
+    Role.MARAC_COORDINATOR.value: ("marac",),
+    Role.LPA_COMMANDER.value: TEAMS,
+}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     role.value: frozenset(caps) for role, caps in {
@@ -91,6 +113,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         Role.ADMIN: {ADMIN, VIEW_AUDIT, VIEW_DASHBOARDS},
     }.items()
 }
+ROLE_CAPABILITIES = {role: caps | _supervises(*SUPERVISORS.get(role, ()))
+                     for role, caps in ROLE_CAPABILITIES.items()}
 
 
 def capabilities(user) -> frozenset[str]:

@@ -6,8 +6,11 @@ from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from vigil.core import audit, queries, roles
+from vigil.core import home as home_parts
 from vigil.core.context_processors import nav_for
 from vigil.core.models import AuditEvent
 from vigil.safeguarding.models import Team
@@ -45,7 +48,11 @@ class LogoutView(auth_views.LogoutView):
 def home(request):
     user = request.user
     links = [item for item in nav_for(user, request.path) if item["href"] != request.path]
+    panels = [mark_safe(render_to_string(template, context, request))  # noqa: S308 our templates
+              for template, context in home_parts.panels(request)]
     return render(request, "core/home.html", {
+        "panels": panels, "recent": home_parts.recent_records(user)
+        if roles.can(user, roles.VIEW_PERSON) else [],
         "links": links,
         "teams": [TEAM_LABELS.get(t, t) for t in roles.teams_for(user)],
         "can_open_people": roles.can(user, roles.VIEW_PERSON),

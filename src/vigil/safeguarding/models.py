@@ -88,6 +88,14 @@ class Task(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     outcome = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
+    # Ownership (ownership.py). Nullable: the rules insert tasks by raw SQL and know
+    # nothing of who works them.
+    claimed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="claimed_tasks")
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    # The due time the rules set, kept when a task is rescheduled: the KPIs measure
+    # timeliness against it, never against the agreed new time.
+    original_due_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_at"]
@@ -109,3 +117,91 @@ class Task(models.Model):
         from django.urls import reverse
 
         return reverse("tasks:detail", args=[self.pk])
+
+    @property
+    def kpi_due_at(self):
+        """The deadline the KPIs count against: the rules' own, before any reschedule."""
+        return self.original_due_at or self.due_at
+
+    @property
+    def kind_label(self) -> str:
+        from vigil.safeguarding.kinds import label
+
+        return label(self.kind)
+
+
+class TaskChange(models.Model):
+    """One change of who works a task or when it is due: the task's history."""
+
+    class Action(models.TextChoices):
+        CLAIM = "claim", "Claimed"
+        RELEASE = "release", "Released"
+        ASSIGN = "assign", "Assigned"
+        TAKE_OVER = "take_over", "Taken over"
+        RESCHEDULE = "reschedule", "Rescheduled"
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="changes")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                              related_name="+")
+    action = models.CharField(max_length=12, choices=Action.choices)
+    from_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    to_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    due_before = models.DateTimeField(null=True, blank=True)
+    due_after = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["task", "at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(action="reschedule")
+                | (Q(due_before__isnull=False) & Q(due_after__isnull=False) & ~Q(reason="")),
+                name="taskchange_reschedule_has_times_and_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} task {self.task_id}"
+
+
+class Notice(models.Model):
+    """Something a user should know now, about a task they may see.
+
+    `key` makes the notice sweep idempotent: the same event for the same user is
+    noticed once, however often the sweep runs.
+    """
+
+    class Kind(models.TextChoices):
+        ASSIGNED = "assigned", "Task assigned to you"
+        HIGH_RISK = "high_risk", "High-risk case in your team's queue"
+        DUE_SOON = "due_soon", "Your task is about to fall due"
+
+    key = models.CharField(max_length=200, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="notices")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.user_id})"
+
+
+class NoticePreference(models.Model):
+    """A user's choice of the daily email digest (off unless they opt in)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="notice_preference")
+    email_digest = models.BooleanField(default=False)
+    last_digest_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"digest {'on' if self.email_digest else 'off'} ({self.user_id})"

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Count, Q, QuerySet
 
+from vigil.core import calendar as cal
 from vigil.core import roles
 from vigil.safeguarding.models import Flag, Task, Team
 
@@ -30,20 +31,53 @@ class QueueSummary:
     label: str
     open: int
     overdue: int
+    unclaimed: int = 0
 
 
 def queue_summaries(user, *, as_of: datetime) -> list[QueueSummary]:
     teams = roles.teams_for(user)
     counts = {row["team"]: row for row in _scoped(user, Task.objects.filter(
         team__in=teams, status=Task.Status.OPEN)).values("team").annotate(
-        open=Count("id"), overdue=Count("id", filter=Q(due_at__lt=as_of)))}
+        open=Count("id"), overdue=Count("id", filter=Q(due_at__lt=as_of)),
+        unclaimed=Count("id", filter=Q(claimed_by__isnull=True)))}
     labels = dict(Team.choices)
-    return [QueueSummary(t, labels[t], counts.get(t, {}).get("open", 0),
-                         counts.get(t, {}).get("overdue", 0)) for t in teams]
+    empty = {"open": 0, "overdue": 0, "unclaimed": 0}
+    return [QueueSummary(t, labels[t], counts.get(t, empty)["open"],
+                         counts.get(t, empty)["overdue"], counts.get(t, empty)["unclaimed"])
+            for t in teams]
+
+
+DUE_FILTERS = {"overdue": "Overdue", "today": "Due today", "week": "Due this week"}
+HOLDER_FILTERS = {"unclaimed": "Nobody yet", "mine": "Me", "others": "Someone else"}
+
+
+def due_window(due: str | None, as_of: datetime) -> Q:
+    """Overdue: before now. Today / this week: from now to the end of the local day /
+    of Sunday, so a filter never mixes late work with work still in time."""
+    if due == "overdue":
+        return Q(due_at__lt=as_of)
+    day = as_of.astimezone(cal.LONDON).date()
+    if due == "today":
+        return Q(due_at__gte=as_of, due_at__lt=cal.local(day + timedelta(days=1)))
+    if due == "week":
+        return Q(due_at__gte=as_of,
+                 due_at__lt=cal.local(day + timedelta(days=7 - day.weekday())))
+    return Q()
+
+
+def _holder(user, holder: str | None) -> Q:
+    if holder == "unclaimed":
+        return Q(claimed_by__isnull=True)
+    if holder == "mine":
+        return Q(claimed_by_id=user.pk)
+    if holder == "others":
+        return Q(claimed_by__isnull=False) & ~Q(claimed_by_id=user.pk)
+    return Q()
 
 
 def queue(user, team: str, *, as_of: datetime, lpa_id: int | None = None,
-          kind: str | None = None) -> QuerySet:
+          kind: str | None = None, due: str | None = None,
+          holder: str | None = None) -> QuerySet:
     """Open tasks of one team the user may see: overdue first, then by due time."""
     if not can_see_team(user, team):
         return Task.objects.none()
@@ -52,8 +86,39 @@ def queue(user, team: str, *, as_of: datetime, lpa_id: int | None = None,
         qs = qs.filter(lpa_id=lpa_id)
     if kind:
         qs = qs.filter(kind=kind)
+    qs = qs.filter(due_window(due, as_of) & _holder(user, holder))
     # Ordered by due time: every overdue task is due before every task still in time.
-    return qs.select_related("person", "lpa").order_by("due_at", "id")
+    return qs.select_related("person", "lpa", "claimed_by").order_by("due_at", "id")
+
+
+def my_work(user, *, as_of: datetime, due: str | None = None, team: str | None = None
+            ) -> QuerySet:
+    """Open tasks the user holds, across every team they work, in their area."""
+    teams = roles.teams_for(user, "complete_task")
+    if team:
+        teams = [t for t in teams if t == team]
+    qs = _scoped(user, Task.objects.filter(status=Task.Status.OPEN, claimed_by_id=user.pk,
+                                           team__in=teams))
+    return qs.filter(due_window(due, as_of)).select_related(
+        "person", "lpa", "claimed_by").order_by("due_at", "id")
+
+
+@dataclass(frozen=True)
+class MyQueue:
+    team: str
+    label: str
+    open: int
+    overdue: int
+
+
+def my_work_by_queue(user, *, as_of: datetime) -> list[MyQueue]:
+    """How many open and overdue tasks the user holds in each team they work."""
+    counts = {row["team"]: row for row in my_work(user, as_of=as_of).order_by()
+              .values("team").annotate(open=Count("id"),
+                                       overdue=Count("id", filter=Q(due_at__lt=as_of)))}
+    labels = dict(Team.choices)
+    return [MyQueue(t, labels[t], counts[t]["open"], counts[t]["overdue"])
+            for t in roles.teams_for(user, "complete_task") if t in counts]
 
 
 def kinds_in_queue(user, team: str) -> list[str]:
