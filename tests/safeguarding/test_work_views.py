@@ -172,6 +172,7 @@ def test_notices_page_marks_read_and_digest_opt_in(ra_tasks, make_user, client):
     client.force_login(colleague)
     page = client.get(reverse("work:notices")).content.decode()
     assert "Task assigned to you" in page and "Referral &amp; Allocation review" in page
+    assert f'/my-work/?team={QUEUE}#task-{ra_tasks[0].pk}' in page  # mine: link to My work
     client.post(reverse("work:notices-read"), {"notice": Notice.objects.get().pk})
     assert notices.unread_count(colleague) == 0
     refused = client.post(reverse("work:notices-digest"), {"email_digest": "1"}, follow=True)

@@ -104,7 +104,7 @@ def _run(task_id: int, actor, action: str, change: Callable[[Task], Task]) -> Ta
     """Run `change` on the locked task in one transaction; audit a refusal outside it."""
     try:
         with transaction.atomic():
-            task = (Task.objects.select_for_update().select_related("claimed_by")
+            task = (Task.objects.select_for_update(of=("self",)).select_related("claimed_by")
                     .filter(pk=task_id).first())
             if task is None:
                 raise OwnershipError(f"task {task_id} does not exist")
