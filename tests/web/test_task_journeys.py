@@ -84,7 +84,7 @@ JOURNEYS = {
     "victim_care": (_victim_update, Journey(
         "da_desk", "victim_care", "vcop_update", "Record the victim update",
         [("How did you tell the victim?", "Phone")],
-        "met", "Victim update VIGIL victimupdate-", "")),
+        "met", "Victim update VIGIL victimupdate-", "vcop_updates_given")),
     "marac": (_marac, Journey(
         "marac_coordinator", "marac", "marac_referral", "Record the marac referral decision",
         [("What did you decide?", "Refer to MARAC")],
