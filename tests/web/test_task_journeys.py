@@ -64,9 +64,12 @@ def _encompass(areas, now):
 
     School.objects.create(urn="103001", name="Aston Manor Primary", phase="primary",
                           local_authority=areas["BHM"])
+    school = School.objects.create(urn="103002", name="Nechells Primary", phase="primary",
+                                   local_authority=areas["BHM"])
     kid = b.child("Smith", age_on=now.date(), age=8)
-    b.make_incident(areas["BHM"], now - timedelta(hours=3), victim=b.make_person("Victim"),
-                    children=[kid])
+    incident = b.make_incident(areas["BHM"], now - timedelta(hours=3),
+                               victim=b.make_person("Victim"), children=[kid])
+    incident.parties.filter(role="child").update(school=school)  # the school on the log
 
 
 def _clares_law(areas, now):
