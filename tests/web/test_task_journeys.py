@@ -91,7 +91,7 @@ JOURNEYS = {
     "marac": (_marac, Journey(
         "marac_coordinator", "marac", "marac_referral", "Record the marac referral decision",
         [("What did you decide?", "Refer to MARAC")],
-        "met", "Marac referral VIGIL maracreferral-", "marac_referrals")),
+        "met", "MARAC referral VIGIL maracreferral-", "marac_referrals")),
     "qa_dip_sample": (_dip_sample, Journey(
         "referral_allocation", "referral_allocation", "qa_dip_sample",
         "Record the dip-sample review",
@@ -109,7 +109,7 @@ JOURNEYS = {
         [("What did the multi-agency panel decide?", "Disclose"),
          ("fill", "The panel's reasons (lawful, necessary, proportionate)",
           "Two previous DA convictions against former partners; disclosure is necessary.")],
-        "met", "Dvds step VIGIL dvdsstep-", "dvds_decided_in_time")),
+        "met", "Clare's Law step VIGIL dvdsstep-", "dvds_decided_in_time")),
 }
 
 
