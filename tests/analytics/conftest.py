@@ -149,12 +149,17 @@ def hand_built() -> Tables:
           received_at=ts("2025-03-01 10:00"), decided_at=ts("2025-03-05 10:00"),
           decision="withdrawn")
 
-    t.add("victim_care", crime_id=c1, needs_assessed_at=ts("2025-01-12 10:00"),
-          contact_plan_at=ts("2025-01-12 10:00"), victim_key="v1")
+    care1 = t.add("victim_care", crime_id=c1, needs_assessed_at=ts("2025-01-12 10:00"),
+                  contact_plan_at=ts("2025-01-12 10:00"), victim_key="v1")
     t.add("victim_care", crime_id=c3, needs_assessed_at=ts("2025-02-06 10:00"),
           victim_key="v3")
-    t.add("victim_care", crime_id=c6, needs_assessed_at=ts("2025-04-02 10:00"),
-          victim_key="v6")
+    care6 = t.add("victim_care", crime_id=c6, needs_assessed_at=ts("2025-04-02 10:00"),
+                  victim_key="v6")
+    # Victims' Code updates: two in January (Birmingham), one in March (Coventry).
+    for care, reason, told in ((care1, "arrest", "2025-01-11 09:00"),
+                               (care1, "monthly", "2025-01-31 23:30"),
+                               (care6, "charge", "2025-03-16 10:00")):
+        t.add("victim_updates", care_id=care, reason=reason, told_at=ts(told))
     return t
 
 

@@ -109,6 +109,9 @@ CASES = [
     ("dip_sample_disagreement_rate", MAR, MAR, BHM, 100.0),  # c7 is Birmingham
     ("dip_sample_disagreement_rate", FEB, FEB, COV, 0.0),  # c4 is Coventry, agreed
     ("dip_sample_disagreement_rate", *Q, SOL, None),  # none reviewed
+    ("vcop_updates_given", JAN, JAN, BHM, 2),  # 23:30 on 31 Jan is January
+    ("vcop_updates_given", *Q, FORCE, 3),
+    ("vcop_updates_given", *Q, SOL, 0),
 ]
 
 

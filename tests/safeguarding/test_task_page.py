@@ -168,3 +168,38 @@ def test_a_kind_with_no_record_keeps_a_plain_outcome(client, make_user, areas, n
 def test_every_form_named_by_the_policy_is_registered():
     for kind, name in task_forms.TASK_RECORDS.items():
         assert task_forms.form_class(kind) is not task_forms.PlainOutcomeForm, (kind, name)
+
+
+def test_the_ra_review_supervises_the_assessment_and_may_only_raise_it(
+        client, make_user, areas, now):
+    victim = b.make_person("V")
+    inc = b.make_incident(areas["BHM"], now - timedelta(hours=5), victim=victim)
+    b.make_crime(areas["BHM"], now - timedelta(hours=4), victim=victim, incident=inc)
+    ra = b.assessment(victim, now - timedelta(hours=4), yes=11, incident=inc)  # medium
+    engine.run(as_of=now)
+    task = Task.objects.get(kind="ra_review")
+    _login(client, make_user, "referral_allocation", areas["BHM"])
+    low = client.post(task.get_absolute_url(), {"version": task.version, "level": "1"})
+    assert b"never lower it" in low.content
+    no_reason = client.post(task.get_absolute_url(), {"version": task.version, "level": "3"})
+    assert b"Say why you raise the level" in no_reason.content
+    client.post(task.get_absolute_url(), {"version": task.version, "level": "3",
+                                          "reason": "Strangulation disclosed on review"})
+    ra.refresh_from_db()
+    assert (ra.supervisor_level, ra.final_level) == (3, 3) and ra.supervised_at is not None
+    assert ra.judgement_reason == "Strangulation disclosed on review"
+    task.refresh_from_db()
+    assert task.status == "met" and f"risk.riskassessment:{ra.pk}" in task.evidence
+    assert Task.objects.filter(kind="marac_referral", status="open").exists()  # now high
+
+
+def test_a_marac_hearing_is_recorded_on_the_referral(client, make_user, areas, now):
+    referral = b.referral(b.make_person("V"), areas["BHM"], (now - timedelta(days=3)).date())
+    engine.run(as_of=now)
+    task = Task.objects.get(kind="marac_hearing")
+    _login(client, make_user, "marac_coordinator")
+    client.post(task.get_absolute_url(), {"version": task.version, "heard": "yes"})
+    referral.refresh_from_db()
+    assert referral.status == "heard" and referral.heard_on == timezone.localdate()
+    task.refresh_from_db()
+    assert task.status == "met" and f"marac.maracreferral:{referral.pk}" in task.evidence

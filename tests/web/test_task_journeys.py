@@ -64,9 +64,12 @@ def _encompass(areas, now):
 
     School.objects.create(urn="103001", name="Aston Manor Primary", phase="primary",
                           local_authority=areas["BHM"])
+    school = School.objects.create(urn="103002", name="Nechells Primary", phase="primary",
+                                   local_authority=areas["BHM"])
     kid = b.child("Smith", age_on=now.date(), age=8)
-    b.make_incident(areas["BHM"], now - timedelta(hours=3), victim=b.make_person("Victim"),
-                    children=[kid])
+    incident = b.make_incident(areas["BHM"], now - timedelta(hours=3),
+                               victim=b.make_person("Victim"), children=[kid])
+    incident.parties.filter(role="child").update(school=school)  # the school on the log
 
 
 def _clares_law(areas, now):
@@ -84,11 +87,11 @@ JOURNEYS = {
     "victim_care": (_victim_update, Journey(
         "da_desk", "victim_care", "vcop_update", "Record the victim update",
         [("How did you tell the victim?", "Phone")],
-        "met", "Victim update VIGIL victimupdate-", "")),
+        "met", "Victim update VIGIL victimupdate-", "vcop_updates_given")),
     "marac": (_marac, Journey(
         "marac_coordinator", "marac", "marac_referral", "Record the marac referral decision",
         [("What did you decide?", "Refer to MARAC")],
-        "met", "Marac referral VIGIL maracreferral-", "marac_referrals")),
+        "met", "MARAC referral VIGIL maracreferral-", "marac_referrals")),
     "qa_dip_sample": (_dip_sample, Journey(
         "referral_allocation", "referral_allocation", "qa_dip_sample",
         "Record the dip-sample review",
@@ -106,7 +109,7 @@ JOURNEYS = {
         [("What did the multi-agency panel decide?", "Disclose"),
          ("fill", "The panel's reasons (lawful, necessary, proportionate)",
           "Two previous DA convictions against former partners; disclosure is necessary.")],
-        "met", "Dvds step VIGIL dvdsstep-", "dvds_decided_in_time")),
+        "met", "Clare's Law step VIGIL dvdsstep-", "dvds_decided_in_time")),
 }
 
 

@@ -128,6 +128,8 @@ TABLES: tuple[TableSpec, ...] = (
               ("id", "crime_id", "needs_assessed_at", "contact_plan_at",
                "support_referred_at"), persons={"victim": "victim_key"},
               partition_by="crime__recorded_at"),
+    TableSpec("victim_updates", "victims.VictimUpdate",
+              ("id", "care_id", "reason", "event_at", "told_at"), partition_by="told_at"),
 )
 TABLES_BY_NAME = {t.name: t for t in TABLES}
 

@@ -102,9 +102,3 @@ def actor_name(actor) -> str:
     """How a record names who made it (the officer's name, or the system job)."""
     return actor if isinstance(actor, str) else (actor.get_full_name() or actor.username)
 
-
-def end_of(day) -> datetime:
-    """The rules' as-of for a record dated by day only: the end of that London day."""
-    from vigil.core import calendar
-
-    return calendar.end_of_day(day)

@@ -14,9 +14,10 @@ INCIDENT = "incidents.incident"
 
 class NotificationForm(TaskRecordForm):
     record_label = "School notification"
+    home_educated = yes_no("Is the child educated at home?",
+                           "If so, the local authority is notified instead of a school")
     school = forms.ModelChoiceField(label="School notified", queryset=School.objects.none(),
-                                    empty_label="Home educated: notify the local authority",
-                                    required=False)
+                                    empty_label="Choose the school", required=False)
     child_present = yes_no("Was the child present at the incident?")
     circumstances = explain("What the Key Adult needs to know (no more than they need)",
                             required=True)
@@ -33,7 +34,16 @@ class NotificationForm(TaskRecordForm):
             "Say what the Key Adult needs to know")
         if party and not self.is_bound:
             self.initial.update(school=party.school_id,
+                                home_educated="yes" if party.home_educated else "no",
                                 child_present="yes" if party.present else "no")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("home_educated") is False and not data.get("school"):
+            self.add_error("school", "Choose the school, or say the child is educated at home")
+        if data.get("home_educated"):
+            data["school"] = None
+        return data
 
     def incident(self) -> Incident | None:
         return self.subject(INCIDENT)

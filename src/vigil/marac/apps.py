@@ -17,3 +17,4 @@ class MaracConfig(AppConfig):
 
         register_task_form("marac.referral", forms.ReferralForm)
         register_task_form("marac.idva_referral", forms.IdvaReferralForm)
+        register_task_form("marac.hearing", forms.HearingForm)

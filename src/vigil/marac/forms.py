@@ -94,3 +94,17 @@ class IdvaReferralForm(TaskRecordForm):
 
         return services.record_idva_referral(self.referral(), actor=actor,
                                              on=at.astimezone(LONDON).date(), context=context)
+
+
+class HearingForm(TaskRecordForm):
+    record_label = "MARAC hearing"
+    heard = forms.ChoiceField(
+        label="Was the case heard at MARAC?", widget=forms.RadioSelect,
+        choices=[("yes", "Yes, heard today")],
+        error_messages={"required": "Confirm the case was heard"})
+
+    def save(self, *, actor, at, context):
+        from vigil.core.calendar import LONDON
+
+        return services.record_hearing(self.subject("marac.maracreferral"), actor=actor,
+                                       heard_on=at.astimezone(LONDON).date(), context=context)

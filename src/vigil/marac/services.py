@@ -27,7 +27,7 @@ def refer(victim: SourceRecord, *, actor, lpa: Area, referred_on: date, criteria
                              **{c: c in criteria for c in CRITERIA})
     values = {f.name: getattr(referral, f.attname) for f in referral._meta.concrete_fields}
     return records.save(referral, actor=actor, person_ids={victim.person_id},
-                        as_of=records.end_of(referred_on), context=context,
+                        context=context,
                         problems=check_referral(values))
 
 
@@ -37,5 +37,17 @@ def record_idva_referral(referral: MaracReferral, *, actor, on: date,
                       what="marac.maracreferral")
     referral.idva_referred_on = on
     return records.save(referral, actor=actor, person_ids={referral.victim.person_id},
-                        as_of=records.end_of(on), context=context,
+                        context=context,
                         detail={"idva_referred_on": on.isoformat()})
+
+
+def record_hearing(referral: MaracReferral, *, actor, heard_on: date,
+                   context: str = "") -> MaracReferral:
+    """The case was heard at MARAC on `heard_on`."""
+    records.authorise(actor, roles.complete_task("marac"), [referral.lpa_id],
+                      what="marac.maracreferral")
+    referral.heard_on, referral.status = heard_on, MaracReferral.Status.HEARD
+    values = {f.name: getattr(referral, f.attname) for f in referral._meta.concrete_fields}
+    return records.save(referral, actor=actor, person_ids={referral.victim.person_id},
+                        context=context,
+                        problems=check_referral(values), detail={"heard_on": heard_on.isoformat()})

@@ -17,3 +17,4 @@ class RiskConfig(AppConfig):
         from vigil.safeguarding.task_forms import register_task_form
 
         register_task_form("risk.dip_sample", forms.DipSampleForm)
+        register_task_form("risk.supervision", forms.SupervisionForm)

@@ -20,6 +20,8 @@ TASK_RECORDS: dict[str, str] = {
     "vcop_support_referral": "victims.support_referral",
     "marac_referral": "marac.referral",
     "idva_referral": "marac.idva_referral",
+    "marac_hearing": "marac.hearing",
+    "ra_review": "risk.supervision",
     "encompass": "encompass.notification",
     "dvds_initial_checks": "disclosure.initial_checks",
     "dvds_decision": "disclosure.decision",
@@ -41,7 +43,6 @@ PLAIN_OUTCOMES: dict[str, list[tuple[str, str]]] = {
         ("renewal_sought", "Renewal sought; victim told"),
         ("not_renewed", "Not renewed; victim told"),
     ],
-    "ra_review": [("reviewed", "Reviewed and allocated")],
 }
 DEFAULT_OUTCOMES = [("done", "Done")]
 OTHER = ("other", "Other (explain)")

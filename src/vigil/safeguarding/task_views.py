@@ -28,12 +28,18 @@ def _task_for(request, pk: int) -> Task:
     return task
 
 
+# Where a model's own name is not the one the force uses.
+LABELS = {"disclosure.dvdsapplication": "Clare's Law application",
+          "disclosure.dvdsstep": "Clare's Law step", "marac.maracreferral": "MARAC referral",
+          "risk.riskassessment": "Risk assessment (DASH)"}
+
+
 def describe(reference: str) -> dict:
     """A record reference as a person reads it: its kind and the force's own reference."""
     record = resolve(reference)
     if record is None:
         return {"label": reference.replace("_", " "), "ref": "", "url": "", "summary": ""}
-    kind = record._meta.verbose_name.capitalize()
+    kind = LABELS.get(record._meta.label_lower) or record._meta.verbose_name.capitalize()
     own = getattr(record, "reference", "") or getattr(record, "source_ref", "")
     url = record.get_absolute_url() if hasattr(record, "get_absolute_url") else ""
     return {"label": kind, "ref": own.replace(":", " "), "url": url,
