@@ -1,5 +1,5 @@
 """A record made in Vigil, then imported from its source system: one record, nothing lost
-(docs/adr/0005-records-made-in-vigil.md)."""
+(docs/adr/0006-records-made-in-vigil.md)."""
 
 from datetime import datetime
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from vigil.safeguarding import kinds
-from vigil.safeguarding.rules import HEARING_AFTER
+from vigil.orders.rules import HEARING_AFTER
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "vigil"
 

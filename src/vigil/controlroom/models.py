@@ -7,7 +7,7 @@ from vigil.incidents.models import Incident
 
 
 class LogReview(SourceKeyed):
-    fact_key = ("incident",)  # ADR 0005
+    fact_key = ("incident",)  # ADR 0006
 
     class Feedback(models.TextChoices):
         NONE = "none", "No feedback"

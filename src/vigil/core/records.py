@@ -3,7 +3,7 @@
 `save` checks the record with the checks the import uses, stores it (a new record
 under the source system VIGIL with a stable id), writes the audit row in the same
 transaction, and sends `records_imported` for the persons it touches, so the rules
-answer at once, exactly as they do after an import. docs/adr/0005 says how a later
+answer at once, exactly as they do after an import. docs/adr/0006 says how a later
 import of the same fact from a source system is reconciled with it.
 """
 

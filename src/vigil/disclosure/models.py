@@ -7,7 +7,7 @@ from vigil.people.models import SourceRecord
 
 
 class DvdsApplication(SourceKeyed):
-    # Filled in from Vigil; an export's empty cell keeps them (ADR 0005).
+    # Filled in from Vigil; an export's empty cell keeps them (ADR 0006).
     vigil_fields = ("initial_checks_at", "decision", "decided_at")
 
     class Route(models.TextChoices):
@@ -57,7 +57,7 @@ class DvdsApplication(SourceKeyed):
 
 
 class DvdsStep(SourceKeyed):
-    fact_key = ("application", "step")  # ADR 0005
+    fact_key = ("application", "step")  # ADR 0006
 
     class Step(models.TextChoices):
         INITIAL_CHECKS = "initial_checks", "Initial checks"

@@ -9,7 +9,7 @@ from vigil.people.models import SourceRecord
 
 class EncompassNotification(SourceKeyed):
     """What the school sees: never the full record (domain.md, Operation Encompass)."""
-    fact_key = ("incident", "child__person")  # ADR 0005
+    fact_key = ("incident", "child__person")  # ADR 0006
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT,
                                  related_name="encompass_notifications")

@@ -1,6 +1,6 @@
 """A record made in Vigil, then imported from its source system: one record, nothing lost.
 
-docs/adr/0005-records-made-in-vigil.md. A model whose records can be made in Vigil
+docs/adr/0006-records-made-in-vigil.md. A model whose records can be made in Vigil
 names its `fact_key`: the fields that identify the fact whatever system recorded it
 (e.g. an order check: the order and the day). When an import brings a row from a
 source system whose key is not yet stored, and a record mastered in Vigil (source

@@ -25,8 +25,8 @@ class MaracMeeting(SourceKeyed):
 
 
 class MaracReferral(SourceKeyed):
-    vigil_fields = ("idva_referred_on",)  # ADR 0005
-    fact_key = ("victim__person", "referred_on")  # ADR 0005
+    vigil_fields = ("idva_referred_on",)  # ADR 0006
+    fact_key = ("victim__person", "referred_on")  # ADR 0006
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", "Proposed (awaiting coordinator)"

@@ -25,7 +25,7 @@ NOTICE_TYPES = (OrderType.DVPN, OrderType.DAPN)
 
 
 class ProtectiveOrder(SourceKeyed):
-    vigil_fields = ("notified_at",)  # ADR 0005
+    vigil_fields = ("notified_at",)  # ADR 0006
 
     class Status(models.TextChoices):
         APPLIED = "applied", "Applied for"
@@ -122,7 +122,7 @@ class OrderCondition(models.Model):
 
 class OrderCheck(SourceKeyed):
     """The weekly check of victim and subject while a DVPN/DVPO is live."""
-    # The same check, whichever system recorded it (ADR 0005).
+    # The same check, whichever system recorded it (ADR 0006).
     fact_key = ("order", "checked_at__date")
 
     order = models.ForeignKey(ProtectiveOrder, on_delete=models.CASCADE, related_name="checks")

@@ -59,6 +59,11 @@ def form_class(kind: str) -> type[forms.Form]:
     return _FORMS.get(TASK_RECORDS.get(kind, ""), PlainOutcomeForm)
 
 
+def has_record_form(kind: str) -> bool:
+    """Whether a task of `kind` is completed by recording a record (not a plain outcome)."""
+    return TASK_RECORDS.get(kind, "") in _FORMS
+
+
 def resolve(reference: str):
     """"app.model:id" -> the record, or None (evidence of a record since removed)."""
     label, _, pk = reference.partition(":")

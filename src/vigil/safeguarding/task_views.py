@@ -9,14 +9,14 @@ from django.utils import timezone
 
 from vigil.core import audit, roles
 from vigil.core.records import NotAllowed, RecordInvalid
-from vigil.safeguarding import queries, services
+from vigil.safeguarding import ownership, queries, services
 from vigil.safeguarding.models import Task
 from vigil.safeguarding.task_forms import PlainOutcomeForm, form_class, resolve
 
 
 def _task_for(request, pk: int) -> Task:
     """The task, if the user may see its team's queue and its area (refusals audited)."""
-    task = Task.objects.select_related("lpa", "person").filter(pk=pk).first()
+    task = Task.objects.select_related("lpa", "person", "claimed_by").filter(pk=pk).first()
     if task is None:
         raise Http404("no such task")
     needed = roles.view_queue(task.team)
@@ -63,6 +63,7 @@ def task_detail(request, pk: int):
         version = request.POST.get("version", "")
         if form.is_valid():
             try:
+                ownership.assert_may_complete(task.pk, actor=request.user)
                 task, made = services.record_and_complete(
                     task.pk, actor=request.user, form=form,
                     version=int(version) if version.isdigit() else -1,
@@ -70,7 +71,7 @@ def task_detail(request, pk: int):
             except RecordInvalid as exc:
                 for field, _, reason in exc.problems:
                     form.add_error(field if field in form.fields else None, reason)
-            except (services.TaskError, NotAllowed) as exc:
+            except (services.TaskError, NotAllowed, ownership.OwnershipError) as exc:
                 form.add_error(None, str(exc).capitalize())
             else:
                 what = getattr(form, "record_label", "outcome")

@@ -24,6 +24,7 @@ from vigil.core import calendar as cal
 from vigil.core.models import Area
 from vigil.safeguarding import kinds, ownership, queries, references, services
 from vigil.safeguarding.models import Task, Team
+from vigil.safeguarding.task_forms import has_record_form
 
 PAGE_SIZE = 25
 
@@ -57,6 +58,7 @@ def rows_for(user, tasks, now: datetime) -> list[dict]:
                 free or mine), "can_release": mine or (supervises and not free),
             "can_reschedule": (works and (free or mine)) or supervises,
             "can_assign": supervises, "can_complete": works and (free or mine),
+            "records": has_record_form(t.kind),
         })
     return rows
 
@@ -244,6 +246,13 @@ def complete(request, team: str, pk: int):
         return redirect(back)
     try:
         ownership.assert_may_complete(pk, actor=request.user)
+        task = Task.objects.filter(pk=pk).first()
+        if task is not None and has_record_form(task.kind):
+            # A duty with a record behind it is completed by recording that record, on
+            # the task's page; a line of free text here would leave the KPIs blind.
+            messages.error(request, f"{task.kind_label} is completed by recording it on "
+                                    "the task page.")
+            return redirect(task.get_absolute_url())
         task = services.complete_task(pk, actor=request.user, outcome=request.POST.get(
             "outcome", ""), version=version, at=timezone.now())
     except (services.TaskError, ownership.OwnershipError) as exc:

@@ -8,8 +8,8 @@ from vigil.people.models import SourceRecord
 
 
 class VictimCare(SourceKeyed):
-    vigil_fields = ("support_referred_at", "support_service")  # ADR 0005
-    fact_key = ("victim__person", "crime")  # the same care, whoever recorded it (ADR 0005)
+    vigil_fields = ("support_referred_at", "support_service")  # ADR 0006
+    fact_key = ("victim__person", "crime")  # the same care, whoever recorded it (ADR 0006)
 
     victim = models.ForeignKey(SourceRecord, on_delete=models.PROTECT,
                                related_name="victim_care")
@@ -29,7 +29,7 @@ class VictimCare(SourceKeyed):
 
 
 class VictimUpdate(SourceKeyed):
-    fact_key = ("care", "reason", "told_at__date")  # ADR 0005
+    fact_key = ("care", "reason", "told_at__date")  # ADR 0006
 
     class Reason(models.TextChoices):
         ARREST = "arrest", "Suspect arrested"
