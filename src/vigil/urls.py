@@ -7,6 +7,10 @@ urlpatterns = [
     path("people/", include("vigil.people.urls")),
     path("", include("vigil.people.linkage_urls")),
     path("incidents/", include("vigil.incidents.urls")),
+    path("orders/", include("vigil.orders.urls")),
+    path("marac/", include("vigil.marac.urls")),
+    path("clares-law/", include("vigil.disclosure.urls")),
+    path("encompass/", include("vigil.encompass.urls")),
     path("queues/", include("vigil.safeguarding.urls")),
     path("analytics/", include("vigil.analytics.urls")),
 ]

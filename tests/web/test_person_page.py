@@ -184,12 +184,13 @@ def test_query_count_does_not_grow_with_history(client, make_user, areas, victim
     person, control, connect, suspect, _ = victim
     client.force_login(make_user(role="da_desk", area=areas["BHM"]))
     client.get(_url(person))  # warm the session
-    # Session, user, the person (scoped), source records, one query per kind (+1 for
-    # order conditions), the audit insert, the user's area in the header and the flags.
-    with django_assert_max_num_queries(18):
+    # Session, user, the person and its area scope, source records, one query per kind
+    # (+1 for order conditions), the audit insert, the user's area in the header; the
+    # summary's parties (2), open tasks and flags, and one per kind of evidence record.
+    with django_assert_max_num_queries(23):
         small = client.get(_url(person))
     _add_history(areas, control, connect, suspect, 8)
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(23):
         large = client.get(_url(person))
     assert len(large.context["view"].timeline) > len(small.context["view"].timeline) + 40
 
@@ -198,13 +199,16 @@ def test_person_page_shows_flags_with_their_evidence(client, make_user, areas):
     from vigil.safeguarding import engine
 
     victim = make_person(surname="Repeat")
-    first = make_incident(areas["BHM"], at(2026, 1, 5), victim=victim)
+    make_incident(areas["BHM"], at(2026, 1, 5), victim=victim)
     second = make_incident(areas["BHM"], at(2026, 2, 5), victim=victim)
     engine.run(as_of=at(2026, 2, 6))
     client.force_login(make_user(role="da_desk"))
     page = client.get(_url(victim.person)).content.decode()
     assert "Repeat victim" in page
-    assert f"incidents.incident:{second.pk}" in page or f"incidents.incident:{first.pk}" in page
+    # Evidence shows the force's own reference, linked to the record; never the model id.
+    assert (f'href="/incidents/{second.pk}/?ctx=person:{victim.person.pk}">Incident '
+            f'CONTROL {second.reference}</a>') in page
+    assert "incidents.incident:" not in page and "repeat_victim" not in page
 
 
 def test_person_page_says_when_there_are_no_flags(client, make_user, areas):

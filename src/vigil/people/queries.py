@@ -19,12 +19,12 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from vigil.core import roles
+from vigil.core import records, roles
 from vigil.disclosure.models import DvdsApplication
 from vigil.encompass.models import EncompassNotification
 from vigil.incidents.models import Arrest, CrimeParty, IncidentParty
 from vigil.marac.models import MaracReferral
-from vigil.orders.models import ProtectiveOrder
+from vigil.orders.models import ProtectedPerson, ProtectiveOrder
 from vigil.people.models import Person, SourceRecord, Vulnerability
 from vigil.risk.models import RiskAssessment
 from vigil.victims.models import VictimCare
@@ -51,6 +51,53 @@ def _lpa_presence(lpa_ids) -> Q:
     for check in checks:
         q |= Exists(check)
     return q
+
+
+def _presence_arms() -> list[tuple[str, str, str]]:
+    """(FROM clause, source-record column, LPA column) for each way a person has a record
+    in an LPA: the same list as _lpa_presence, as SQL for persons_in_area."""
+    t = {m.__name__: m._meta.db_table for m in (
+        IncidentParty, CrimeParty, ProtectiveOrder, ProtectedPerson, MaracReferral,
+        DvdsApplication, EncompassNotification)}
+    incident = IncidentParty._meta.get_field("incident").related_model._meta.db_table
+    crime = CrimeParty._meta.get_field("crime").related_model._meta.db_table
+    return [
+        (f"{t['IncidentParty']} x JOIN {incident} r ON r.id = x.incident_id", "x.person_id",
+         "r.lpa_id"),
+        (f"{t['CrimeParty']} x JOIN {crime} r ON r.id = x.crime_id", "x.person_id", "r.lpa_id"),
+        (f"{t['ProtectiveOrder']} x", "x.subject_id", "x.lpa_id"),
+        (f"{t['ProtectedPerson']} x JOIN {t['ProtectiveOrder']} r ON r.id = x.order_id",
+         "x.person_id", "r.lpa_id"),
+        (f"{t['MaracReferral']} x", "x.victim_id", "x.lpa_id"),
+        (f"{t['MaracReferral']} x", "x.perpetrator_id", "x.lpa_id"),
+        (f"{t['DvdsApplication']} x", "x.person_at_risk_id", "x.lpa_id"),
+        (f"{t['DvdsApplication']} x", "x.subject_id", "x.lpa_id"),
+        (f"{t['DvdsApplication']} x", "x.applicant_id", "x.lpa_id"),
+        (f"{t['EncompassNotification']} x", "x.child_id", "x.local_authority_id"),
+    ]
+
+
+def persons_in_area(person_ids, lpa_ids) -> set[int]:
+    """Which of these persons have a record in one of these LPAs.
+
+    The same answer as visible_persons for an area-scoped user, asked from the
+    other side: from the given persons' source records to their records, each arm
+    an index lookup. visible_persons' EXISTS subqueries, ORed, made PostgreSQL hash
+    every person of the LPA for each search (about 500 ms on the demo)."""
+    from vigil.people.search_candidates import in_list, rows
+
+    person_ids, lpa_ids = sorted(set(person_ids)), sorted(set(lpa_ids))
+    if not person_ids or not lpa_ids:
+        return set()
+    persons, p_params = in_list("sr.person_id", person_ids)
+    lpas, l_params = in_list("{lpa}", lpa_ids)
+    sr = SourceRecord._meta.db_table
+    arms, params = [], []
+    for source, record_col, lpa_col in _presence_arms():
+        arms.append(f"SELECT sr.person_id FROM {source} JOIN {sr} sr ON sr.id = {record_col} "
+                    f"WHERE {persons} AND {lpas.format(lpa=lpa_col)}")
+        params += [*p_params, *l_params]
+    return {row[0] for row in rows(" UNION ".join(arms), params)}
 
 
 def visible_persons(user) -> QuerySet[Person]:
@@ -84,12 +131,24 @@ class Entry:
     date_only: bool = False
 
 
+# The timeline's kinds, as its filter names them, in the order offered.
+KIND_LABELS = {
+    "incident": "Incidents", "crime": "Crimes", "risk": "Risk assessments",
+    "arrest": "Arrests and bail", "order": "Orders", "marac": "MARAC",
+    "dvds": "Clare's Law", "encompass": "Operation Encompass", "victims": "Victims' Code",
+    "vulnerability": "Vulnerabilities",
+}
+
+
 @dataclass
 class PersonView:
     person: Person
     source_records: list[SourceRecord]
     timeline: list[Entry]
     counts: dict[str, int]
+    # Records the loaders read, by kind, for the summary (vigil.people.summary).
+    seen: dict[str, list] = field(default_factory=dict)
+    sr_ids: list[int] = field(default_factory=list)
 
 
 def _dt(d: date | datetime | None) -> datetime | None:
@@ -109,7 +168,10 @@ class _Builder:
         self.sr_ids = sr_ids
         self.allowed = roles.area_ids(user)
         self.can_open_incidents = roles.can(user, roles.VIEW_INCIDENT)
+        self.can_open_records = roles.can(user, records.CAPABILITY)
         self.entries: list[Entry] = []
+        # The records the summary at the top of the page reads (no second query).
+        self.seen: dict[str, list] = {}
 
     def outside(self, lpa_id) -> bool:
         return self.allowed is not None and lpa_id not in self.allowed
@@ -118,6 +180,13 @@ class _Builder:
         if incident is None or not self.can_open_incidents or self.outside(incident.lpa_id):
             return ""
         return reverse("incidents:detail", args=[incident.pk])
+
+    def record_url(self, url_name: str, pk: int, *lpa_ids) -> str:
+        """A record page's URL, when the user may open it (role, and area by any LPA)."""
+        if not self.can_open_records or (self.allowed is not None and not any(
+                i in self.allowed for i in lpa_ids if i is not None)):
+            return ""
+        return reverse(url_name, args=[pk])
 
     def add(self, at, kind, record, title, lines, *, url="", lpa_id=None):
         when = _dt(at)
@@ -183,6 +252,7 @@ class _Builder:
                      f"{ra.get_instrument_display().split(' (')[0]} risk assessment: "
                      f"{ra.get_final_level_display()} risk",
                      lines, url=self.incident_url(ra.incident))
+            self.seen.setdefault("risk", []).append(ra)
 
     def arrests(self):
         arrests = (Arrest.objects
@@ -206,8 +276,11 @@ class _Builder:
                              + (f"; conditions: {bail.conditions}" if bail.conditions else ""))
                 lines.append("Victim's views captured" if bail.victim_views_captured
                              else "Victim's views not captured")
+            lpa_ids = (arrest.crime.lpa_id if arrest.crime else None,
+                       arrest.for_breach_of.lpa_id if arrest.for_breach_of else None)
             self.add(arrest.arrested_at, "arrest", arrest, title, lines,
-                     lpa_id=arrest.crime.lpa_id if arrest.crime else None)
+                     url=self.record_url("incidents:arrest", arrest.pk, *lpa_ids),
+                     lpa_id=next((i for i in lpa_ids if i is not None), None))
 
     def orders(self):
         orders = (ProtectiveOrder.objects
@@ -225,7 +298,9 @@ class _Builder:
             lines += [f"Condition {c.number} ({c.get_kind_display()}): {c.text}"
                       for c in order.conditions.all()]
             self.add(order.served_at or order.applied_at or order.starts_on, "order", order,
-                     order.get_order_type_display(), lines, lpa_id=order.lpa_id)
+                     order.get_order_type_display(), lines, lpa_id=order.lpa_id,
+                     url=self.record_url("orders:detail", order.pk, order.lpa_id))
+            self.seen.setdefault("orders", []).append((order, own))
 
     def marac(self):
         referrals = (MaracReferral.objects
@@ -238,20 +313,23 @@ class _Builder:
                 (ref.potential_escalation, "potential escalation"),
                 (ref.repeat_referral, "repeat")) if flag]
             role = "victim" if ref.victim_id in self.sr_ids else "perpetrator"
+            self.seen.setdefault("marac", []).append((ref, role))
+            url = self.record_url("marac:referral", ref.pk, ref.lpa_id)
             self.add(ref.referred_on, "marac", ref, f"MARAC referral ({ref.lpa})",
                      [f"As {role}; by {ref.referring_agency}",
                       f"Criteria: {', '.join(criteria)}",
                       f"Status: {ref.get_status_display()}",
                       f"IDVA referred {_fmt_date(ref.idva_referred_on)}"
                       if ref.idva_referred_on else "No IDVA referral recorded"],
-                     lpa_id=ref.lpa_id)
+                     url=url, lpa_id=ref.lpa_id)
             if ref.heard_on:
                 self.add(ref.heard_on, "marac", ref, f"MARAC hearing ({ref.lpa})",
                          [f"Heard {(ref.heard_on - ref.referred_on).days} days after referral"],
-                         lpa_id=ref.lpa_id)
+                         url=url, lpa_id=ref.lpa_id)
             elif ref.meeting is not None:
                 self.add(ref.meeting.held_on, "marac", ref, f"MARAC hearing listed ({ref.lpa})",
-                         [f"Meeting {_fmt_date(ref.meeting.held_on)}"], lpa_id=ref.lpa_id)
+                         [f"Meeting {_fmt_date(ref.meeting.held_on)}"], url=url,
+                         lpa_id=ref.lpa_id)
 
     def encompass(self):
         for n in (EncompassNotification.objects.filter(child__in=self.sr_ids)
@@ -264,7 +342,8 @@ class _Builder:
                       if n.notified_at else "Not yet notified",
                       "Child present" if n.child_present else "Child not present",
                       f"About incident {n.incident.reference}"],
-                     url=self.incident_url(n.incident), lpa_id=n.local_authority_id)
+                     url=self.record_url("encompass:notification", n.pk, n.local_authority_id),
+                     lpa_id=n.local_authority_id)
 
     def dvds(self):
         apps = (DvdsApplication.objects
@@ -285,6 +364,7 @@ class _Builder:
                       if app.decision else "Awaiting decision",
                       f"Disclosed {_fmt_date(app.disclosed_at)}" if app.disclosed_at else "",
                       str(app.lpa)],
+                     url=self.record_url("disclosure:application", app.pk, app.lpa_id),
                      lpa_id=app.lpa_id)
 
     def victim_care(self):
@@ -318,8 +398,11 @@ LOADERS = ("incidents", "crimes", "risk_assessments", "arrests", "orders", "mara
 
 def person_view(user, person_id: int) -> PersonView | None:
     """The person page, or None when the person does not exist or is out of scope."""
-    person = visible_persons(user).filter(pk=person_id).first()
-    if person is None:
+    if not roles.can(user, roles.VIEW_PERSON):
+        return None
+    person = Person.objects.filter(pk=person_id).first()
+    allowed = roles.area_ids(user)
+    if person is None or (allowed is not None and not persons_in_area([person.pk], allowed)):
         return None
     source_records = list(person.source_records.order_by("source_system", "source_id"))
     builder = _Builder(user, [s.pk for s in source_records])
@@ -331,7 +414,7 @@ def person_view(user, person_id: int) -> PersonView | None:
     for entry in timeline:
         counts[entry.kind] = counts.get(entry.kind, 0) + 1
     return PersonView(person=person, source_records=source_records, timeline=timeline,
-                      counts=counts)
+                      counts=counts, seen=builder.seen, sr_ids=builder.sr_ids)
 
 
 def person_exists(person_id: int) -> bool:
