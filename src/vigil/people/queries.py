@@ -25,7 +25,7 @@ from vigil.encompass.models import EncompassNotification
 from vigil.incidents.models import Arrest, CrimeParty, IncidentParty
 from vigil.marac.models import MaracReferral
 from vigil.orders.models import ProtectedPerson, ProtectiveOrder
-from vigil.people.models import Person, SourceRecord, Vulnerability
+from vigil.people.models import Person, ReviewPair, SourceRecord, Vulnerability
 from vigil.risk.models import RiskAssessment
 from vigil.victims.models import VictimCare
 
@@ -110,6 +110,22 @@ def visible_persons(user) -> QuerySet[Person]:
     if not lpa_ids:
         return Person.objects.none()
     return Person.objects.filter(_lpa_presence(sorted(lpa_ids)))
+
+
+def visible_review_pairs(user) -> QuerySet[ReviewPair]:
+    """Open linkage questions this user may see and decide: a pair with a record of a
+    person in their area (every pair for force-wide reviewers)."""
+    if not roles.can(user, roles.MANAGE_LINKAGE):
+        return ReviewPair.objects.none()
+    lpa_ids = roles.area_ids(user)
+    if lpa_ids is None:
+        return ReviewPair.objects.all()
+    if not lpa_ids:
+        return ReviewPair.objects.none()
+    ids = sorted(lpa_ids)
+    return ReviewPair.objects.filter(
+        Exists(Person.objects.filter(_lpa_presence(ids), pk=OuterRef("record_a__person")))
+        | Exists(Person.objects.filter(_lpa_presence(ids), pk=OuterRef("record_b__person"))))
 
 
 # --- The timeline ---------------------------------------------------------------
