@@ -32,7 +32,9 @@ def person_detail(request, pk: int):
     if kind not in view.counts:
         kind = ""
     entries = [e for e in view.timeline if e.kind == kind] if kind else view.timeline
-    page = Paginator(entries, TIMELINE_PAGE).get_page(request.GET.get("page"))
+    # "all": one page of everything, for printing the whole history.
+    per_page = max(len(entries), 1) if request.GET.get("page") == "all" else TIMELINE_PAGE
+    page = Paginator(entries, per_page).get_page(request.GET.get("page"))
     audit.record(request.user, audit.VIEW, view.person, context=context,
                  detail={"timeline_entries": len(view.timeline)})
     return render(request, "people/person_detail.html", {
