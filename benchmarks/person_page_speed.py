@@ -8,8 +8,8 @@ PostgreSQL database, whose tables are flushed), a victim known to two source
 systems with a history of N episodes (each: an incident, a crime with an outcome,
 a DASH assessment, a protective order with two conditions, an arrest with bail,
 a MARAC referral and a Victims' Code record), then times the person page, the
-page of one incident and the page of one order through Django's test client (server-side time, rendering
-included). The query count should not move with N.
+page of one incident and the page of one order through Django's test client
+(server-side time, rendering included). The query count should not move with N.
 """
 
 from __future__ import annotations
