@@ -147,7 +147,9 @@ def test_a_record_page_lists_the_tasks_about_it(client, make_user, areas, case):
 
 def test_persons_in_area_agrees_with_visible_persons(make_user, areas):
     """The search's shortcut and the person index's definition of scope are one rule."""
-    from vigil.people.queries import persons_in_area, visible_persons
+    from django.db import connection
+
+    from vigil.people.queries import area_persons_sql, persons_in_area, visible_persons
 
     bhm, cov = areas["BHM"], areas["COV"]
     p = {name: make_person(surname=name) for name in (
@@ -169,5 +171,9 @@ def test_persons_in_area_agrees_with_visible_persons(make_user, areas):
         user = make_user("da_desk", area=area)
         expected = set(visible_persons(user).filter(pk__in=everyone).values_list("pk", flat=True))
         assert persons_in_area(everyone, [area.pk]) == expected
+        sql, params = area_persons_sql([area.pk])
+        with connection.cursor() as cur:
+            cur.execute(sql, params)
+            assert {row[0] for row in cur.fetchall()} & set(everyone) == expected
     assert persons_in_area(everyone, [bhm.pk]) == {
         p[n].person_id for n in p if n not in ("Elsewhere", "Nowhere")}
