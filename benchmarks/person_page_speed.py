@@ -7,9 +7,9 @@ Builds, on a fresh embedded SQLite database in a temporary directory (or the giv
 PostgreSQL database, whose tables are flushed), a victim known to two source
 systems with a history of N episodes (each: an incident, a crime with an outcome,
 a DASH assessment, a protective order with two conditions, an arrest with bail,
-a MARAC referral and a Victims' Code record), then times the person page and the
-page of one incident through Django's test client (server-side time, rendering
-included). The query count should not move with N.
+a MARAC referral and a Victims' Code record), then times the person page, the
+page of one incident and the page of one order through Django's test client
+(server-side time, rendering included). The query count should not move with N.
 """
 
 from __future__ import annotations
@@ -79,7 +79,8 @@ def main() -> None:
             builders.make_marac(connect, areas["BHM"], date(when.year, when.month, 5))
             builders.make_victim_care(connect, crime, when)
         for label, url in (("person", f"/people/{person.pk}/"),
-                           ("incident", f"/incidents/{records['incidents'][1].pk}/")):
+                           ("incident", f"/incidents/{records['incidents'][1].pk}/"),
+                           ("order", f"/orders/{records['order'].pk}/")):
             client.get(url)
             times = []
             for _ in range(args.runs):

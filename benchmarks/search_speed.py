@@ -13,8 +13,13 @@ postcode + name, address. Each search is the full service call: scoped by role,
 ranked, enriched with roles/risk/orders/MARAC, and audited. The search terms
 come from records sampled from the database, so --reuse needs no generation.
 
-Prints median, p95 and max latency, throughput, per-kind medians, and the CPU
-each search cost in the client (Python) and in its PostgreSQL backend.
+The same searches run twice: as a force-wide DA desk officer, then as DA desk
+officers of each LPA (client i is an officer of LPA i mod 7, so results are
+scoped to that area). Every person is placed in an LPA (one incident per two
+records, victim and suspect, LPAs weighted as in the synthetic force), so that
+scope has something to narrow. Prints median, p95 and max latency, throughput
+and CPU per search (client Python and its PostgreSQL backend) for the two side by
+side, then per-kind medians and p95s.
 --clients 1 --profile prints a cProfile (CPU time) of one client's searches instead
 (SORT=tottime in the environment to sort by each function's own time).
 --reuse skips loading when the database already holds the persons; --load-only
@@ -50,6 +55,8 @@ def main(argv=None) -> int:
                         help="load the persons and stop (then time with --reuse)")
     parser.add_argument("--profile", action="store_true",
                         help="cProfile one client's searches (run with --clients 1)")
+    parser.add_argument("--scope", choices=("both", "force", "lpa"), default="both",
+                        help="run force-wide, LPA-scoped or both (default) side by side")
     args = parser.parse_args(argv)
     if not os.environ.get("VIGIL_DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("set VIGIL_DATABASE_URL to a PostgreSQL database (it is emptied)")
@@ -58,7 +65,7 @@ def main(argv=None) -> int:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import connection, connections
+    from django.db import connection
 
     from vigil.core.models import User
     from vigil.people.models import Person, SourceRecord
@@ -66,9 +73,12 @@ def main(argv=None) -> int:
     call_command("migrate", interactive=False, verbosity=0)
     if not (args.reuse and SourceRecord.objects.count() >= args.persons):
         _load(args.persons)
+    lpas = _place()
     if args.load_only:
         return 0
     user, _ = User.objects.get_or_create(username="bench-desk", defaults={"role": "da_desk"})
+    area_users = [User.objects.get_or_create(username=f"bench-desk-{lpa.code}", defaults={
+        "role": "da_desk", "area": lpa})[0] for lpa in lpas]
     persons = Person.objects.count()
     print(f"database: {connection.vendor}; persons: {persons:,}; clients: {args.clients} "
           f"processes; cores: {os.cpu_count()}; load: {os.getloadavg()[0]:.2f}", flush=True)
@@ -77,11 +87,26 @@ def main(argv=None) -> int:
     plans = [[_query_for(rng, next(sample)) for _ in range(args.searches)]
              for _ in range(args.clients)]
     if args.profile:
-        return _profile(user, plans[0])
+        return _profile(area_users[0] if args.scope == "lpa" else user, plans[0])
+    rounds = {}
+    if args.scope in ("both", "force"):
+        rounds["force-wide"] = _round([user] * args.clients, plans)
+    if args.scope in ("both", "lpa"):
+        rounds["LPA-scoped"] = _round(
+            [area_users[i % len(area_users)] for i in range(args.clients)], plans)
+    _report(rounds, persons, args.clients)
+    return 0
+
+
+def _round(users, plans) -> tuple[list[dict], float]:
+    """One closed-loop run: client i searches plans[i] as users[i]; (results, wall s)."""
+    from django.db import connections
+
     connections.close_all()  # children must open their own connections
     ctx = mp.get_context("fork")
-    barrier, results = ctx.Barrier(args.clients + 1), ctx.Queue()
-    procs = [ctx.Process(target=_client, args=(user, plan, barrier, results)) for plan in plans]
+    barrier, results = ctx.Barrier(len(plans) + 1), ctx.Queue()
+    procs = [ctx.Process(target=_client, args=(u, plan, barrier, results))
+             for u, plan in zip(users, plans, strict=True)]
     for p in procs:
         p.start()
     barrier.wait()
@@ -90,8 +115,7 @@ def main(argv=None) -> int:
     wall = time.monotonic() - t
     for p in procs:
         p.join()
-    _report(done, wall, persons, args.clients)
-    return 0
+    return done, wall
 
 
 def _load(n: int) -> None:
@@ -111,6 +135,57 @@ def _load(n: int) -> None:
         cur.execute("ANALYZE")
     print(f"setup: {min(n, len(records)):,} persons loaded in {time.monotonic() - t:.0f} s",
           flush=True)
+
+
+def _place() -> list:
+    """Put every benchmark person in an LPA (once): an incident per two source records,
+    one the victim and the other the suspect, in LPAs weighted by their size. Returns
+    the LPAs."""
+    from django.db import connection
+
+    from vigil.core.models import Area
+    from vigil.incidents.models import Incident, IncidentParty
+    from vigil.people.models import SourceRecord
+    from vigil.synth import reference as R
+
+    force, _ = Area.objects.get_or_create(code=R.FORCE_CODE, defaults={
+        "name": R.FORCE_NAME, "kind": "force"})
+    lpas = [Area.objects.get_or_create(code=lpa.code, defaults={
+        "name": lpa.name, "kind": "lpa", "parent": force, "local_authority": lpa.name,
+        "adult_women": lpa.adult_women})[0] for lpa in R.LPAS]
+    if Incident.objects.filter(source_system="BENCH").exists():
+        return lpas
+    t = time.monotonic()
+    # LPA by weight: a person's LPA is the first whose cumulative share passes their
+    # position (a hash of the incident number, so LPAs are spread through the ids).
+    total = sum(a.adult_women for a in lpas)
+    bounds, acc = [], 0
+    for a in lpas:
+        acc += a.adult_women
+        bounds.append(f"WHEN h < {acc / total:.6f} THEN {a.pk}")
+    inc, party, sr = (Incident._meta.db_table, IncidentParty._meta.db_table,
+                      SourceRecord._meta.db_table)
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT COUNT(*) FROM {sr}")
+        n = (cur.fetchone()[0] + 1) // 2
+        cur.execute(
+            f"INSERT INTO {inc} (source_system, source_id, version, created_at, updated_at, "
+            "reference, reported_at, grade, lpa_id, location, postcode, narrative) "
+            f"SELECT 'BENCH', 'I' || g, 1, now(), now(), 'BENCH-' || g, "
+            "now() - (g % 1000) * interval '1 day', 'priority', "
+            f"CASE {' '.join(bounds)} ELSE {lpas[-1].pk} END, '', '', '' "
+            "FROM (SELECT g, ((g * 2654435761) % 1000003) / 1000003.0 AS h "
+            f"FROM generate_series(1, {n}) g) x")
+        cur.execute(
+            f"INSERT INTO {party} (incident_id, person_id, role, relationship, present, "
+            "home_educated) SELECT i.id, s.id, CASE WHEN s.rn % 2 = 0 THEN 'suspect' "
+            "ELSE 'victim' END, '', true, false FROM (SELECT id, row_number() OVER "
+            f"(ORDER BY id) AS rn FROM {sr}) s JOIN {inc} i ON i.source_system = 'BENCH' "
+            "AND i.source_id = 'I' || ((s.rn + 1) / 2)")
+        cur.execute("ANALYZE")
+    print(f"setup: {n:,} incidents in {len(lpas)} LPAs placed in "
+          f"{time.monotonic() - t:.0f} s", flush=True)
+    return lpas
 
 
 def _sample_records(rng: random.Random, n: int):
@@ -200,34 +275,46 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[int(q * (len(ordered) - 1))]
 
 
-def _report(done: list[dict], wall: float, persons: int, clients: int) -> None:
-    errors = [e for d in done for e in d["errors"]]
-    if errors:
-        print(f"errors: {len(errors)}; first: {errors[0]}")
+def _stats(done: list[dict], wall: float) -> dict:
     lat = [ms for d in done for _, ms in d["latencies"]]
     n = len(lat)
-    print(f"search over {persons:,} persons, {clients} concurrent client processes, "
-          f"{n:,} searches in {wall:.1f} s ({n / wall:.0f}/s): median "
-          f"{statistics.median(lat):.0f} ms, p95 {_pct(lat, 0.95):.0f} ms (target p95 < 100 ms), "
-          f"max {max(lat):.0f} ms", flush=True)
-    cpu = sum(d["cpu"] for d in done) / n * 1000
-    pg = sum(d["pg_cpu"] for d in done) / n * 1000
-    print(f"  CPU per search: {cpu:.1f} ms Python + {pg:.1f} ms PostgreSQL backend "
-          f"(load now {os.getloadavg()[0]:.2f})")
     by_kind: dict[str, list[float]] = {}
-    cpu_kind: dict[str, list[float]] = {}
     for d in done:
         for kind, ms in d["latencies"]:
             by_kind.setdefault(kind, []).append(ms)
-        for kind, (py, pg) in d["by_kind"].items():
-            total = cpu_kind.setdefault(kind, [0.0, 0.0])
-            total[0] += py
-            total[1] += pg
-    print("  by kind: median/p95 ms; CPU ms per search, Python+PostgreSQL")
-    for k, v in sorted(by_kind.items()):
-        py, pg = (x / len(v) * 1000 for x in cpu_kind.get(k, (0.0, 0.0)))
-        print(f"    {k:<17} {statistics.median(v):5.0f} /{_pct(v, 0.95):5.0f}   "
-              f"{py:4.1f} + {pg:4.1f}   (n={len(v)})")
+    return {
+        "errors": [e for d in done for e in d["errors"]], "n": n, "wall": wall,
+        "median": statistics.median(lat), "p95": _pct(lat, 0.95), "max": max(lat),
+        "rate": n / wall, "py": sum(d["cpu"] for d in done) / n * 1000,
+        "pg": sum(d["pg_cpu"] for d in done) / n * 1000,
+        "kinds": {k: (statistics.median(v), _pct(v, 0.95), len(v)) for k, v in by_kind.items()},
+    }
+
+
+def _report(rounds: dict[str, tuple[list[dict], float]], persons: int, clients: int) -> None:
+    stats = {name: _stats(*r) for name, r in rounds.items()}
+    for name, s in stats.items():
+        if s["errors"]:
+            print(f"{name} errors: {len(s['errors'])}; first: {s['errors'][0]}")
+    names = list(stats)
+    print(f"search over {persons:,} persons, {clients} concurrent client processes "
+          f"(target p95 < 100 ms); load now {os.getloadavg()[0]:.2f}", flush=True)
+    print(f"  {'':<24}" + "".join(f"{n:>14}" for n in names))
+    rows = [("searches", lambda s: f"{s['n']:,}"), ("wall s", lambda s: f"{s['wall']:.1f}"),
+            ("searches/s", lambda s: f"{s['rate']:.0f}"),
+            ("median ms", lambda s: f"{s['median']:.0f}"), ("p95 ms", lambda s: f"{s['p95']:.0f}"),
+            ("max ms", lambda s: f"{s['max']:.0f}"),
+            ("CPU ms Python", lambda s: f"{s['py']:.1f}"),
+            ("CPU ms PostgreSQL", lambda s: f"{s['pg']:.1f}")]
+    for label, cell in rows:
+        print(f"  {label:<24}" + "".join(f"{cell(stats[n]):>14}" for n in names))
+    print("  by kind, median / p95 ms:")
+    for kind in sorted({k for s in stats.values() for k in s["kinds"]}):
+        cells = []
+        for n in names:
+            med, p95, count = stats[n]["kinds"].get(kind, (float("nan"),) * 2 + (0,))
+            cells.append(f"{med:5.0f} /{p95:5.0f}")
+        print(f"    {kind:<22}" + "".join(f"{c:>14}" for c in cells))
 
 
 def _profile(user, plan) -> int:

@@ -81,8 +81,8 @@ def test_split_and_revert_from_the_person_links_page(client, make_user, areas):
     c = login(client, make_user("safeguarding"))
     url = reverse("linkage:person", args=[one.person_id])
     assert c.get(url).status_code == 200
-    c.post(reverse("linkage:person-action", args=[one.person_id]),
-           {"action": "split", "record": two.pk, "reason": "wrong DOB"})
+    c.post(reverse("linkage:split", args=[one.person_id, two.pk]),
+           {"confirm": "yes", "reason": "wrong DOB"})
     assert SourceRecord.objects.get(pk=two.pk).person_id != one.person_id
     change = LinkChange.objects.get(kind="unlink")
     assert "Revert this change" in c.get(url).content.decode()

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from vigil.safeguarding import kinds
 from vigil.orders.rules import HEARING_AFTER
+from vigil.safeguarding import kinds
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "vigil"
 

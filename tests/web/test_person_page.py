@@ -184,12 +184,13 @@ def test_query_count_does_not_grow_with_history(client, make_user, areas, victim
     person, control, connect, suspect, _ = victim
     client.force_login(make_user(role="da_desk", area=areas["BHM"]))
     client.get(_url(person))  # warm the session
-    # Session, user, the person (scoped), source records, one query per kind (+1 for
-    # order conditions), the audit insert, the user's area in the header and the flags.
-    with django_assert_max_num_queries(18):
+    # Session, user, the person and its area scope, source records, one query per kind
+    # (+1 for order conditions), the audit insert, the user's area in the header; the
+    # summary's parties (2), open tasks and flags, and one per kind of evidence record.
+    with django_assert_max_num_queries(23):
         small = client.get(_url(person))
     _add_history(areas, control, connect, suspect, 8)
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(23):
         large = client.get(_url(person))
     assert len(large.context["view"].timeline) > len(small.context["view"].timeline) + 40
 
@@ -198,13 +199,16 @@ def test_person_page_shows_flags_with_their_evidence(client, make_user, areas):
     from vigil.safeguarding import engine
 
     victim = make_person(surname="Repeat")
-    first = make_incident(areas["BHM"], at(2026, 1, 5), victim=victim)
+    make_incident(areas["BHM"], at(2026, 1, 5), victim=victim)
     second = make_incident(areas["BHM"], at(2026, 2, 5), victim=victim)
     engine.run(as_of=at(2026, 2, 6))
     client.force_login(make_user(role="da_desk"))
     page = client.get(_url(victim.person)).content.decode()
     assert "Repeat victim" in page
-    assert f"incidents.incident:{second.pk}" in page or f"incidents.incident:{first.pk}" in page
+    # Evidence shows the force's own reference, linked to the record; never the model id.
+    assert (f'href="/incidents/{second.pk}/?ctx=person:{victim.person.pk}">Incident '
+            f'CONTROL {second.reference}</a>') in page
+    assert "incidents.incident:" not in page and "repeat_victim" not in page
 
 
 def test_person_page_says_when_there_are_no_flags(client, make_user, areas):
@@ -212,3 +216,59 @@ def test_person_page_says_when_there_are_no_flags(client, make_user, areas):
     make_incident(areas["BHM"], at(2026, 1, 5), victim=victim)
     client.force_login(make_user(role="da_desk"))
     assert "No flags in force." in client.get(_url(victim.person)).content.decode()
+
+
+def test_timeline_is_filtered_by_kind_and_paginated(client, make_user, areas, victim):
+    person, control, connect, suspect, _ = victim
+    _add_history(areas, control, connect, suspect, 5)
+    client.force_login(make_user(role="da_desk"))
+    first = client.get(_url(person))
+    total = len(first.context["view"].timeline)
+    assert total > 25 and len(first.context["page"].object_list) == 25
+    html = first.content.decode()
+    assert 'aria-label="Pagination"' in html and 'href="?page=2#timeline"' in html
+    second = client.get(_url(person) + "?page=2")
+    assert [e.at for e in second.context["page"].object_list] == \
+        [e.at for e in first.context["view"].timeline[25:50]]
+    orders = client.get(_url(person) + "?kind=order")
+    assert {e.kind for e in orders.context["page"].object_list} == {"order"}
+    assert len(orders.context["page"].object_list) == 6
+    assert '<option value="order" selected>Orders (6)</option>' in orders.content.decode()
+    # An unknown kind shows everything; "all" prints the whole timeline on one page.
+    assert client.get(_url(person) + "?kind=nonsense").context["kind"] == ""
+    assert len(client.get(_url(person) + "?page=all").context["page"].object_list) == total
+
+
+def test_summary_shows_risk_orders_marac_parties_and_links_the_linkage_page(
+        client, make_user, areas, victim):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from vigil.marac.models import MaracMeeting
+
+    person, control, connect, suspect, records = victim
+    today = timezone.localdate()
+    live = builders.make_order(suspect, areas["BHM"], timezone.now(), protected=[connect],
+                               order_type="DAPO", starts_on=today)
+    referral = builders.make_marac(connect, areas["BHM"], today, perpetrator=suspect)
+    referral.meeting = MaracMeeting.objects.create(
+        source_system="MARAC", source_id="MM9", lpa=areas["BHM"], held_on=today + timedelta(7))
+    referral.save()
+    client.force_login(make_user(role="referral_allocation"))
+    response = client.get(_url(person))
+    s = response.context["summary"]
+    assert s.risk == records["risk"]
+    # The first order ended in October 2025: only the new one is in force.
+    assert [lo.order for lo in s.orders] == [live] and not s.orders[0].against
+    assert s.marac == referral and s.next_hearing == today + timedelta(7)
+    assert [p.name for p in s.parties] == ["Mark Brown"]
+    assert [p.name for p in s.children] == ["Amy Smith"]
+    html = response.content.decode()
+    assert f'href="/linkage/person/{person.pk}/"' in html
+    assert f'href="/marac/referrals/{referral.pk}/?ctx=person:{person.pk}"' in html
+    # No model ids in the caption; the force's references instead.
+    assert f"Person {person.pk}" not in html
+    # A role that does not manage linkage gets no link to the linkage page.
+    client.force_login(make_user(role="da_desk"))
+    assert "/linkage/person/" not in client.get(_url(person)).content.decode()

@@ -8,8 +8,9 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch, QuerySet
 
 from vigil.core import roles
+from vigil.core.record_links import record_tasks, scoped
 from vigil.encompass.models import EncompassNotification
-from vigil.incidents.models import Crime, CrimeParty, Incident, IncidentParty
+from vigil.incidents.models import Arrest, Bail, Crime, CrimeParty, Incident, IncidentParty
 from vigil.risk.models import RiskAssessment
 
 
@@ -65,3 +66,34 @@ def incident_view(user, incident_id: int) -> IncidentView | None:
 
 def incident_exists(incident_id: int) -> bool:
     return Incident.objects.filter(pk=incident_id).exists()
+
+
+# --- arrests and bail -----------------------------------------------------------
+
+def visible_arrests(user) -> QuerySet[Arrest]:
+    """Arrests for a crime of the user's LPA, or for breach of one of its orders."""
+    return scoped(user, Arrest.objects.all(), "crime__lpa", "for_breach_of__lpa")
+
+
+@dataclass
+class ArrestView:
+    record: Arrest
+    bail: Bail | None
+    victims: list[CrimeParty]
+    tasks: list
+
+
+def arrest_view(user, pk: int) -> ArrestView | None:
+    arrest = (visible_arrests(user)
+              .select_related("suspect", "crime__lpa", "crime__incident", "for_breach_of")
+              .filter(pk=pk).first())
+    if arrest is None:
+        return None
+    try:
+        bail = arrest.bail
+    except ObjectDoesNotExist:
+        bail = None
+    victims = (list(arrest.crime.parties.filter(role="victim").select_related("person"))
+               if arrest.crime else [])
+    return ArrestView(record=arrest, bail=bail, victims=victims,
+                      tasks=record_tasks(user, arrest))

@@ -6,4 +6,5 @@ app_name = "incidents"
 
 urlpatterns = [
     path("<int:pk>/", views.incident_detail, name="detail"),
+    path("arrests/<int:pk>/", views.arrest_detail, name="arrest"),
 ]

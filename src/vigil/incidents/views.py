@@ -1,11 +1,14 @@
-"""The incident page: the log, its parties and what followed, audited and scoped."""
+"""The incident and arrest pages: the log, its parties and what followed; an arrest and
+its bail. Audited and scoped."""
 
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from vigil.core import audit, roles
+from vigil.core.record_links import record_page
 from vigil.incidents import queries
+from vigil.incidents.models import Arrest
 
 
 @never_cache
@@ -22,3 +25,6 @@ def incident_detail(request, pk: int):
     return render(request, "incidents/incident_detail.html", {
         "view": view, "incident": view.incident, "ctx": f"incident:{view.incident.pk}",
     })
+
+
+arrest_detail = record_page("incidents/arrest_detail.html", queries.arrest_view, Arrest)

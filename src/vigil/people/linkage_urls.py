@@ -10,5 +10,6 @@ urlpatterns = [
     path("linkage/review/<int:pk>/", views.review_decide, name="review-decide"),
     path("linkage/person/<int:pk>/", views.person_links, name="person"),
     path("linkage/person/<int:pk>/action/", views.person_action, name="person-action"),
+    path("linkage/person/<int:pk>/split/<int:record_pk>/", views.split_confirm, name="split"),
     path("linkage/changes/<int:pk>/revert/", views.revert_change, name="revert"),
 ]

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from vigil.core import audit, roles
 from vigil.people.linkage import decisions
 from vigil.people.models import LinkChange, Person, RecordMove, ReviewPair, SourceRecord
-from vigil.people.queries import visible_persons
+from vigil.people.queries import persons_in_area, visible_persons, visible_review_pairs
 from vigil.people.search import SearchError, SearchQuery, search
 
 
@@ -35,9 +35,20 @@ def search_view(request):
                                                   "error": error})
 
 
-def _visible_person(user, pk: int) -> Person:
-    person = visible_persons(user).filter(pk=pk).first()
+def _refuse(request, obj_type: str, pk, capability: str = roles.MANAGE_LINKAGE) -> Http404:
+    """Audit a look or decision outside the user's area; answer as if it did not exist."""
+    audit.record(request.user, audit.DENIED, obj_type, pk,
+                 context=audit.context_from_request(request) or "linkage",
+                 detail={"capability": capability, "reason": "out_of_area",
+                         "path": request.path})
+    return Http404("Nothing with that number in your area.")
+
+
+def _visible_person(request, pk: int) -> Person:
+    person = visible_persons(request.user).filter(pk=pk).first()
     if person is None:
+        if Person.objects.filter(pk=pk).exists():
+            raise _refuse(request, "people.person", pk)
         raise Http404("No such person in your area.")
     return person
 
@@ -45,16 +56,25 @@ def _visible_person(user, pk: int) -> Person:
 @never_cache
 @roles.requires(roles.MANAGE_LINKAGE)
 def review_queue(request):
-    pairs = (ReviewPair.objects.filter(status=ReviewPair.Status.OPEN)
+    pairs = (visible_review_pairs(request.user).filter(status=ReviewPair.Status.OPEN)
              .select_related("record_a", "record_b"))
     page = Paginator(pairs, 25).get_page(request.GET.get("page"))
-    return render(request, "people/linkage/review_queue.html", {"page": page})
+    audit.record(request.user, audit.VIEW, ReviewPair, "", context="linkage-review",
+                 detail={"page": page.number, "pairs": [p.pk for p in page]})
+    return render(request, "people/linkage/review_queue.html", {
+        "page": page, "scoped": roles.area_ids(request.user) is not None,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1,
+                                                           on_ends=1)})
 
 
 @require_POST
 @roles.requires(roles.MANAGE_LINKAGE)
 def review_decide(request, pk: int):
-    pair = get_object_or_404(ReviewPair, pk=pk)
+    pair = visible_review_pairs(request.user).filter(pk=pk).first()
+    if pair is None:
+        if ReviewPair.objects.filter(pk=pk).exists():
+            raise _refuse(request, "people.reviewpair", pk)
+        raise Http404("No such review pair.")
     decision = request.POST.get("decision")
     if decision not in ("same", "different"):
         messages.error(request, "Choose 'same person' or 'different people'.")
@@ -73,7 +93,7 @@ def review_decide(request, pk: int):
 @never_cache
 @roles.requires(roles.MANAGE_LINKAGE)
 def person_links(request, pk: int):
-    person = _visible_person(request.user, pk)
+    person = _visible_person(request, pk)
     records = SourceRecord.objects.filter(person=person).order_by("source_system", "id")
     change_ids = (RecordMove.objects.filter(to_person=person).values("change_id")
                   .union(RecordMove.objects.filter(from_person=person).values("change_id")))
@@ -92,21 +112,15 @@ def _done(request, person_pk: int, message: str):
 @require_POST
 @roles.requires(roles.MANAGE_LINKAGE)
 def person_action(request, pk: int):
-    person = _visible_person(request.user, pk)
+    person = _visible_person(request, pk)
     action = request.POST.get("action")
     reason = request.POST.get("reason", "")[:300]
     now = timezone.now()
     try:
-        if action == "split":
-            record = get_object_or_404(SourceRecord, pk=request.POST.get("record"),
-                                       person=person)
-            decisions.split_record(record, user=request.user, as_of=now, reason=reason,
-                                   context=f"person:{pk}")
-            return _done(request, pk, f"{record.source_ref} is now a person of its own.")
         other_pk = request.POST.get("other", "").strip()
         if not other_pk.isdigit():
             raise decisions.LinkageError("give the other person's number")
-        other = _visible_person(request.user, int(other_pk))
+        other = _visible_person(request, int(other_pk))
         if action == "link":
             decisions.link_persons(person, other, user=request.user, as_of=now, reason=reason,
                                    context=f"person:{pk}")
@@ -121,10 +135,46 @@ def person_action(request, pk: int):
         return redirect("linkage:person", pk=pk)
 
 
+@never_cache
+@roles.requires(roles.MANAGE_LINKAGE)
+def split_confirm(request, pk: int, record_pk: int):
+    """Splitting a record off a person: shown first, done only with a reason."""
+    person = _visible_person(request, pk)
+    record = get_object_or_404(SourceRecord, pk=record_pk, person=person)
+    error = ""
+    if request.method == "POST":
+        reason = request.POST.get("reason", "").strip()[:300]
+        if request.POST.get("confirm") != "yes":
+            error = "Confirm that this record is not this person"
+        elif not reason:
+            error = "Enter why this record is not this person"
+        else:
+            try:
+                decisions.split_record(record, user=request.user, as_of=timezone.now(),
+                                       reason=reason, context=f"person:{pk}")
+            except decisions.LinkageError as exc:
+                error = str(exc)
+            else:
+                return _done(request, pk, f"{record.source_system} {record.source_id} is "
+                                          "now a person of its own.")
+    return render(request, "people/linkage/split_confirm.html", {
+        "person": person, "record": record, "error": error,
+        "reason": request.POST.get("reason", ""),
+        "others": SourceRecord.objects.filter(person=person).exclude(pk=record.pk)
+        .order_by("source_system", "id"),
+    }, status=400 if error else 200)
+
+
 @require_POST
 @roles.requires(roles.MANAGE_LINKAGE)
 def revert_change(request, pk: int):
     change = get_object_or_404(LinkChange, pk=pk)
+    moved = RecordMove.objects.filter(change=change)
+    persons = {p for pair in moved.values_list("from_person_id", "to_person_id")
+               for p in pair if p is not None}
+    allowed = roles.area_ids(request.user)
+    if allowed is not None and not persons_in_area(persons, allowed):
+        raise _refuse(request, "people.linkchange", pk)
     back_to = request.POST.get("person", "")
     try:
         decisions.revert(change, user=request.user, as_of=timezone.now(),

@@ -439,7 +439,10 @@ def _visible_top(user, ordered: list[int], scored: dict[int, Scored], limit: int
     every candidate."""
     best: dict[int, Scored] = {}
     persons: dict[int, tuple] = {}
-    step = 2 * limit  # a person has one to three records; more slices if hidden
+    # A person has one to three records: a slice of 2 * limit usually fills the page.
+    # An area-scoped user sees a fraction of the candidates: one slice of all of them
+    # (at most MAX_CANDIDATES and a tier's caps) costs two queries instead of many.
+    step = 2 * limit if roles.area_ids(user) is None else max(len(ordered), 1)
     for i in range(0, len(ordered), step):
         chunk = ordered[i:i + step]
         person_of = {row[0]: row[1:] for row in _person_rows(user, chunk)}
@@ -455,18 +458,25 @@ def _visible_top(user, ordered: list[int], scored: dict[int, Scored], limit: int
 
 
 def _person_rows(user, record_ids: list[int]) -> list[tuple]:
-    """(record id, *_PERSON_FIELDS) of the records' persons that this user may see."""
-    from vigil.people.queries import visible_persons
+    """(record id, *_PERSON_FIELDS) of the records' persons that this user may see.
 
-    if roles.can(user, roles.VIEW_PERSON) and roles.area_ids(user) is None:
-        # Force-wide: every person is visible (queries.visible_persons), so skip
-        # compiling the ORM query, which cost more than running it.
-        records, params = sc.in_list("sr.id", record_ids)
-        return sc.rows(f"SELECT sr.id, {', '.join('p.' + f for f in _PERSON_FIELDS)} "
-                       f"FROM {SourceRecord._meta.db_table} sr JOIN {Person._meta.db_table} p "
-                       f"ON p.id = sr.person_id WHERE {records}", params)
-    return list(visible_persons(user).filter(source_records__id__in=record_ids)
-                .values_list("source_records__id", *_PERSON_FIELDS))
+    The records' persons first (one indexed query), then, for an area-scoped user,
+    which of those persons have a record in the area (queries.persons_in_area: one
+    index lookup per kind of record). Asking visible_persons instead made the
+    database find every person of the area for each search: ten times slower."""
+    from vigil.people.queries import persons_in_area
+
+    allowed = roles.area_ids(user)
+    if not roles.can(user, roles.VIEW_PERSON) or (allowed is not None and not allowed):
+        return []
+    records, params = sc.in_list("sr.id", record_ids)
+    found = sc.rows(f"SELECT sr.id, {', '.join('p.' + f for f in _PERSON_FIELDS)} "
+                    f"FROM {SourceRecord._meta.db_table} sr JOIN {Person._meta.db_table} p "
+                    f"ON p.id = sr.person_id WHERE {records}", params)
+    if allowed is None:
+        return found
+    inside = persons_in_area({row[1] for row in found}, allowed)
+    return [row for row in found if row[1] in inside]
 
 
 def _hits(best: list[tuple[int, Scored]], persons: dict[int, PersonRow], as_of: datetime

@@ -1,0 +1,31 @@
+"""Read side for Clare's Law: which applications a user may open, and the application page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from vigil.core.record_links import record_tasks, scoped
+from vigil.disclosure.models import DvdsApplication, DvdsStep
+
+
+def visible_applications(user) -> QuerySet[DvdsApplication]:
+    return scoped(user, DvdsApplication.objects.all(), "lpa")
+
+
+@dataclass
+class ApplicationView:
+    record: DvdsApplication
+    steps: list[DvdsStep]
+    tasks: list
+
+
+def application_view(user, pk: int) -> ApplicationView | None:
+    app = (visible_applications(user)
+           .select_related("lpa", "applicant", "person_at_risk", "subject")
+           .filter(pk=pk).first())
+    if app is None:
+        return None
+    return ApplicationView(record=app, steps=list(app.steps.all()),
+                           tasks=record_tasks(user, app))
