@@ -109,7 +109,8 @@ def test_demo_step_snapshots_and_writes_the_report(small_force):
     assert STEPS[-1][0] == "Snapshot and board report"
     ctx = DemoContext(data_dir=small_force, scale=0.01, years=1, seed=1)
     demo_step(ctx)
-    # Last incident 11 Dec 2025: figures to November, financial year 2025-26.
-    assert ctx.notes[0] == "Board report 2025-26 as of 11 December 2025:"
-    pdf = small_force / "reports" / "board-report-2025-26-2025-12-11.pdf"
+    # Last incident 11 Dec 2025: the last complete month is November, so the report is as
+    # of its last day, never part way through December.
+    assert ctx.notes[0] == "Board report 2025-26 as of 30 November 2025:"
+    pdf = small_force / "reports" / "board-report-2025-26-2025-11-30.pdf"
     assert pdf.exists() and str(pdf) in "\n".join(ctx.notes)
