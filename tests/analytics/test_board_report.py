@@ -89,8 +89,9 @@ def _report(data_dir, as_of, year="2025-26"):
 
 
 def test_dashboard_and_report_give_the_same_figure_and_rating(small_force, client_for):
-    from vigil.analytics import services
     from django.utils import timezone
+
+    from vigil.analytics import services
 
     # One official rating, so the comparison covers both kinds.
     services.override_rag(actor="opcc", commitment="53", period_end=date(2025, 11, 1),
