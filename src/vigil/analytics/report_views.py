@@ -4,7 +4,7 @@ changes are in services, the generation in editions."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -137,7 +137,10 @@ def _edition_or_404(pk: int) -> ReportEdition:
 def edition(request, pk: int):
     row = _edition_or_404(pk)
     running = row.status in (ReportEdition.Status.QUEUED, ReportEdition.Status.RUNNING)
+    taken = (datetime.fromisoformat(row.snapshot_taken_at) if row.snapshot_taken_at
+             else None)
     return render(request, "analytics/edition.html", {"e": row, "running": running,
+                                                      "taken": taken,
                                                       "status": ReportEdition.Status})
 
 
