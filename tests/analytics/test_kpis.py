@@ -105,6 +105,9 @@ CASES = [
     ("dvds_decided_in_time", FEB, FEB, COV, 0.0),  # 36 days
     ("vcop_needs_assessment", *Q, FORCE, pytest.approx(200 / 3)),  # c6's is after as-of
     ("vcop_contact_plan", *Q, FORCE, pytest.approx(100 / 3)),
+    ("rui_nfa_share", *Q, FORCE, 25.0),  # c4 released under investigation, of 4
+    ("rui_nfa_share", JAN, JAN, BHM, 0.0),  # c1 charged
+    ("out_of_court_resolutions", *Q, FORCE, 0),  # none here; see test_kpi_counting
 ]
 
 
