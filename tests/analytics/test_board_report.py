@@ -125,6 +125,7 @@ def test_change_says_better_or_worse_by_the_measures_direction():
     assert direction(up, 9.0, 10.0) == {"word": "Worse", "css": "red"}
     assert direction(down, 9.0, 10.0)["word"] == "Better"
     assert direction(down, 10.0, 10.0)["word"] == "No change"
+    assert direction(down, 50.52, 50.48)["word"] == "No change"  # both show 50.5
     assert direction(up, None, 10.0)["word"] == ""
     assert direction(catalogue.get("da_crimes_recorded"), 5.0, 1.0)["word"] == ""
 

@@ -6,7 +6,8 @@ conftest force plus a few records that the old SQL miscounted:
 - suspect sC, already wanted on c4 and c6 in Coventry, also wanted on c2 in Birmingham
   from 20 March: one suspect for the force, one in each LPA;
 - suspect sE wanted on the non-DA crime c5: not a DA suspect;
-- a MARAC referral only proposed (Birmingham, 5 February): not yet a case awaiting MARAC.
+- a MARAC referral only proposed (Birmingham, 5 February): not yet a case awaiting MARAC;
+- a crime with its DA flag blank (not known; Birmingham, 20 February): not a DA crime.
 """
 
 from datetime import date
@@ -38,6 +39,9 @@ def counted():
           wanted_from=ts("2025-03-03 10:00"))
     t.add("marac_referrals", lpa_id=BHM, referred_on=d("2025-02-05"), status="proposed",
           repeat_referral=False)
+    # A crime whose export left the DA flag blank (not known): not a DA crime.
+    t.add("crimes", recorded_at=ts("2025-02-20 10:00"), offence_group="violence_with_injury",
+          offence="x", is_domestic_abuse=None, lpa_id=BHM)
     con = engine.connect_tables(t.arrow(), WINDOW, Policy())
     result = pack.run_pack(con, WINDOW)
     con.close()
@@ -45,6 +49,8 @@ def counted():
 
 
 CASES = [
+    ("da_crimes_recorded", JAN, MAR, FORCE, 5),  # the crime with a blank flag is not DA
+    ("da_crimes_recorded", FEB, FEB, BHM, 1),
     # 4 DA arrests before, plus the caution; the non-DA arrest is not counted.
     ("arrests", JAN, MAR, FORCE, 5),
     ("arrests", MAR, MAR, COV, 1),

@@ -111,7 +111,9 @@ def direction(kpi: catalogue.Kpi, now: float | None, before: float | None) -> di
     """Whether a change is better or worse by the measure's direction, in words."""
     if now is None or before is None or kpi.better not in ("higher", "lower"):
         return {"word": "", "css": ""}
-    if round(now - before, 6) == 0:
+    # Compared at the precision shown (counts whole, others to 0.1), so "+0.0" never
+    # reads as worse.
+    if round(now - before, 0 if kpi.unit == "count" else 1) == 0:
         return {"word": "No change", "css": "grey"}
     up = now > before
     better = up if kpi.better == "higher" else not up

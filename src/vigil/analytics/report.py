@@ -157,6 +157,41 @@ def _no_progress(percent: int, stage: str) -> None:
     pass
 
 
+def positive_outcome_facts(pack: Pack, as_of: date) -> dict:
+    """Seed 000 §1.2's figures: last financial year's year-end positive outcome rate and its
+    best month, and this year's positive outcomes against the same point last year."""
+    last = last_complete_month(as_of)
+    this_fy = financial_year_start(last)
+    prev_fy = date(this_fy.year - 1, 4, 1)
+    prev_end = date(this_fy.year, 3, 1)
+    year_end = pack.period("positive_outcome_rate", prev_fy, prev_end)["value"]
+    months = [m for m in pack.monthly("positive_outcome_rate", first=prev_fy, last=prev_end)
+              if m["value"] is not None]
+    best = max(months, key=lambda m: m["value"], default=None)  # the first of equals
+    ytd = pack.ytd_comparison("positive_outcomes", as_of, years_back=1)
+    now, before = ytd[0]["num"], ytd[1]["num"]
+    return {"last_year": fy_label(prev_fy), "year_end_rate": year_end,
+            "best_month": best["month"] if best else None,
+            "best_rate": best["value"] if best else None,
+            "ytd_positive": now, "extra_positive": now - before}
+
+
+def positive_outcome_sentence(facts: dict) -> str:
+    parts = []
+    if facts["year_end_rate"] is not None:
+        text = (f"In {facts['last_year']} the DA positive outcome rate at year end was "
+                f"{facts['year_end_rate']:.1f}%")
+        if facts["best_month"]:
+            text += (f", its best month {facts['best_month']:%B %Y} at "
+                     f"{facts['best_rate']:.1f}%")
+        parts.append(text + ".")
+    extra = facts["extra_positive"]
+    parts.append(f"This year to date there have been {facts['ytd_positive']:,.0f} positive "
+                 f"outcomes, {abs(extra):,.0f} {'more' if extra >= 0 else 'fewer'} than at "
+                 "the same point last year.")
+    return " ".join(parts)
+
+
 def build(data_dir: Path, policy, *, year: str, as_of: date, overrides=None,
           rules=rag.DEFAULT_RULES, threads: int | None = None, commentary=None, cover=None,
           progress=_no_progress) -> Report:
@@ -214,6 +249,8 @@ def assemble(pack: Pack, policy, *, year: str, as_of: date, marac: dict, overrid
         headline = next(f for f in figs if f.kpi.id == HEADLINE_CHARTS[ref][0])
         sections.append({
             "ref": ref, "title": title, "rating": by_ref[ref],
+            "facts": (positive_outcome_sentence(positive_outcome_facts(pack, as_of))
+                      if ref == "49" else ""),
             "rows": [f.row() for f in figs], "charts": charts_svg,
             "ytd_chart": charts.ytd_bars(f"{headline.kpi.title}: year to date",
                                          headline.ytd, unit=headline.kpi.unit_label),
