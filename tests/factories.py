@@ -78,6 +78,7 @@ def make_crime(lpa, recorded_at, victim=None, suspect=None, incident=None,
     from vigil.incidents.models import Crime, CrimeParty
 
     n = next(_seq)
+    kw.setdefault("is_domestic_abuse", True)
     crime = Crime.objects.create(source_system="CONNECT", source_id=f"C{n}",
                                  reference=f"20/{n}/26", recorded_at=recorded_at,
                                  offence_group=offence_group, offence="Assault", lpa=lpa,

@@ -112,6 +112,9 @@ CASES = [
     ("vcop_updates_given", JAN, JAN, BHM, 2),  # 23:30 on 31 Jan is January
     ("vcop_updates_given", *Q, FORCE, 3),
     ("vcop_updates_given", *Q, SOL, 0),
+    ("rui_nfa_share", *Q, FORCE, 25.0),  # c4 released under investigation, of 4
+    ("rui_nfa_share", JAN, JAN, BHM, 0.0),  # c1 charged
+    ("out_of_court_resolutions", *Q, FORCE, 0),  # none here; see test_kpi_counting
 ]
 
 

@@ -109,7 +109,38 @@ def test_demo_step_snapshots_and_writes_the_report(small_force):
     assert STEPS[-1][0] == "Snapshot and board report"
     ctx = DemoContext(data_dir=small_force, scale=0.01, years=1, seed=1)
     demo_step(ctx)
-    # Last incident 11 Dec 2025: figures to November, financial year 2025-26.
-    assert ctx.notes[0] == "Board report 2025-26 as of 11 December 2025:"
-    pdf = small_force / "reports" / "board-report-2025-26-2025-12-11.pdf"
+    # Last incident 11 Dec 2025: the last complete month is November, so the report is as
+    # of its last day, never part way through December.
+    assert ctx.notes[0] == "Board report 2025-26 as of 30 November 2025:"
+    pdf = small_force / "reports" / "board-report-2025-26-2025-11-30.pdf"
     assert pdf.exists() and str(pdf) in "\n".join(ctx.notes)
+
+
+def test_positive_outcome_facts_by_hand():
+    """Seed 000's ref 49 figures on the hand-built force (conftest), over a window from
+    April 2023. FY 2024-25: DA crimes recorded c7 (Dec), c1, c2 (Jan), c3, c4 (Feb), c6
+    (Mar) = 6; positive outcomes c7, c1 (Jan) and c3 (1A, Mar) = 3, so 50 %. Months before
+    the first incident (January) are no data; January is 2/2 and March 1/1, 100 % each:
+    the first of equals, January, is the best month."""
+    from tests.analytics.conftest import hand_built
+    from vigil.analytics import engine
+    from vigil.analytics.pack import run_pack
+    from vigil.analytics.report import positive_outcome_facts, positive_outcome_sentence
+    from vigil.core.policy import Policy
+
+    window = engine.Window(date(2023, 4, 1), date(2025, 4, 30))
+    con = engine.connect_tables(hand_built().arrow(), window, Policy())
+    pack = run_pack(con, window)
+    con.close()
+    facts = positive_outcome_facts(pack, date(2025, 4, 30))
+    assert facts["last_year"] == "2024-25" and facts["year_end_rate"] == 50.0
+    assert (facts["best_month"], facts["best_rate"]) == (date(2025, 1, 1), 100.0)
+    assert (facts["ytd_positive"], facts["extra_positive"]) == (0, 0)  # April: none either year
+    # As of 31 March 2025: 3 positive outcomes this year, none by March 2024.
+    march = positive_outcome_facts(pack, date(2025, 3, 31))
+    assert (march["ytd_positive"], march["extra_positive"]) == (3, 3)
+    assert march["year_end_rate"] is None  # 2023-24 has no crimes
+    assert positive_outcome_sentence(facts).startswith(
+        "In 2024-25 the DA positive outcome rate at year end was 50.0%, its best month "
+        "January 2025 at 100.0%.")
+    assert "3 positive outcomes, 3 more than" in positive_outcome_sentence(march)

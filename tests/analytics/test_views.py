@@ -8,7 +8,8 @@ import pytest
 from vigil.analytics.models import RagOverride
 from vigil.core.models import AuditEvent
 
-AS_OF = "2025-12-31"
+# The small force's records end on 11 December 2025: November is the last complete month.
+AS_OF = "2025-11-30"
 
 
 @pytest.fixture
@@ -37,9 +38,9 @@ def test_kpi_page_has_chart_and_table_behind_it(small_force, client_for):
                       {"as_of": AS_OF, "year": "2025-26", "lpa": "BHM"})
     html = page.content.decode()
     assert page.status_code == 200
-    assert "<svg" in html and "December 2025" in html and "Download CSV" in html
+    assert "<svg" in html and "November 2025" in html and "Download CSV" in html
     assert page.context["table"][0]["month"].isoformat() == "2025-04-01"
-    assert [m["value"] for m in page.context["table"]] == [1.0] * 9
+    assert [m["value"] for m in page.context["table"]] == [1.0] * 8
 
 
 def test_lpa_commander_is_held_to_their_lpa(small_force, client_for, areas):
@@ -61,8 +62,9 @@ def test_download_is_audited_as_an_export(small_force, client_for):
     assert response["Content-Disposition"].endswith('.csv"')
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0][:3] == ["kpi", "month", "area"]
-    force_dec = next(r for r in rows if r[1] == "2025-12-01" and r[2] == "Force")
-    assert float(force_dec[3]) == 1.0
+    force_nov = next(r for r in rows if r[1] == "2025-11-01" and r[2] == "Force")
+    assert force_nov[3] == "1"  # a count, written as a whole number
+    assert not [r for r in rows if r[1] == "2025-12-01"]  # December is incomplete
     event = AuditEvent.objects.get(action="export", user=user)
     assert event.object_id == "marac_referrals" and event.detail["format"] == "csv"
     xlsx = client.get("/analytics/kpi/marac_referrals/download.xlsx", {"as_of": AS_OF})
@@ -83,8 +85,8 @@ def test_admin_cannot_download(small_force, client_for):
     assert response.status_code == 403
 
 
-def test_analyst_overrides_a_rating_with_a_reason(small_force, client_for):
-    client, user = client_for("analyst")
+def test_commissioners_office_assigns_the_official_rating(small_force, client_for):
+    client, user = client_for("commissioner")
     response = client.post(f"/analytics/rag/?as_of={AS_OF}", {
         "commitment": "56", "rating": "amber", "reason": "Schools closed for snow",
         "as_of": AS_OF})
@@ -92,11 +94,12 @@ def test_analyst_overrides_a_rating_with_a_reason(small_force, client_for):
     row = RagOverride.objects.get()
     assert (row.commitment, row.rating, row.set_by) == ("56", "amber", user)
     page = client.get("/analytics/rag/", {"as_of": AS_OF}).content.decode()
-    assert "Schools closed for snow" in page
+    assert "Schools closed for snow" in page and f"Assigned by {user.username}" in page
+    assert "Computed suggestion" in page
 
 
-def test_commissioner_cannot_override(small_force, client_for):
-    client, _ = client_for("commissioner")
+def test_analyst_cannot_assign_the_official_rating(small_force, client_for):
+    client, _ = client_for("analyst")
     response = client.post(f"/analytics/rag/?as_of={AS_OF}", {
         "commitment": "56", "rating": "red", "reason": "x", "as_of": AS_OF})
     assert response.status_code == 403
@@ -121,8 +124,8 @@ def test_cli_report_reports_bad_input_without_a_traceback(small_force, capsys):
     from vigil.cli import CommandError, build_parser
 
     args = build_parser().parse_args(["report", "--year", "2025-26", "--as-of", "31/12/2025"])
-    with pytest.raises(CommandError, match="--as-of '31/12/2025': expected a date"):
+    with pytest.raises(CommandError, match="as-of '31/12/2025' is not a date"):
         cmd_report(args)
-    args = build_parser().parse_args(["report", "--year", "2030-31", "--as-of", "2025-12-31"])
+    args = build_parser().parse_args(["report", "--year", "2030-31", "--as-of", "2025-11-30"])
     with pytest.raises(CommandError, match="outside the financial year 2030-31"):
         cmd_report(args)

@@ -67,7 +67,7 @@ def base_rows() -> dict[str, list[dict]]:
             {"source_system": "CONNECT", "source_id": "C1", "reference": "20/1/25",
              "incident": "CONTROL:I1", "recorded_at": "2025-04-02T09:00:00",
              "committed_at": "2025-04-01T21:00:00", "offence_group": "violence_with_injury",
-             "offence": "ABH", "lpa": "BHM"},
+             "offence": "ABH", "is_domestic_abuse": "true", "lpa": "BHM"},
         ],
         "crime_parties": [
             {"crime": "CONNECT:C1", "person": "CONNECT:P1", "role": "victim"},

@@ -43,12 +43,17 @@ def control_chart(title: str, points: list[tuple[date, float | None]], chart: Xm
     left, right, top, bottom = 52, 22, 28, 34
     pw, ph = width - left - right, height - top - bottom
     values = [v for _, v in points if v is not None]
+    # A share cannot pass 100 %: a limit above it is drawn at the top, not on a 125 % axis.
+    cap = 100.0 if unit == "%" else None
     limits = [s.upper for s in chart.segments] + [max(s.lower, 0) for s in chart.segments]
     limits += [r.value for r in references]
+    if cap is not None:
+        limits = [min(v, cap) for v in limits]
     lo = min([0.0] + values + limits) if values else 0.0
     hi = max(values + limits) if values else 1.0
-    ticks = nice_ticks(lo, hi * 1.05 if hi > 0 else 1)
-    lo, hi = ticks[0], ticks[-1]
+    top_tick = hi * 1.05 if hi > 0 else 1
+    ticks = nice_ticks(lo, min(top_tick, cap) if cap is not None else top_tick)
+    lo, hi = ticks[0], max(ticks[-1], hi)
     n = max(len(points) - 1, 1)
     index = {m: i for i, (m, _) in enumerate(points)}
 
@@ -56,7 +61,7 @@ def control_chart(title: str, points: list[tuple[date, float | None]], chart: Xm
         return left + pw * i / n
 
     def y(v: float) -> float:
-        return top + ph - ph * (v - lo) / (hi - lo or 1)
+        return top + ph - ph * (min(v, hi) - lo) / (hi - lo or 1)
 
     out = [f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}' "
            f"width='{width}' height='{height}' role='img' aria-label='{escape(title)}' {FONT}>",
@@ -123,8 +128,9 @@ def ytd_bars(title: str, rows: list[dict], *, unit: str = "", width: int = 300,
     pw, ph = width - left - right, height - top - bottom
     rows = list(reversed(rows))
     values = [r["value"] or 0.0 for r in rows]
-    ticks = nice_ticks(0, max(values + [1.0]) * 1.1, 4)
-    hi = ticks[-1]
+    top_tick = max(values + [1.0]) * 1.1
+    ticks = nice_ticks(0, min(top_tick, 100.0) if unit == "%" else top_tick, 4)
+    hi = max(ticks[-1], max(values + [1.0]))
     bw = pw / max(len(rows), 1)
     out = [f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}' "
            f"width='{width}' height='{height}' role='img' aria-label='{escape(title)}' {FONT}>",

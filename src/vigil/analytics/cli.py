@@ -16,7 +16,8 @@ def register(sub) -> None:
     p = sub.add_parser("report", help="write the board report (HTML, PDF, XLSX) from the "
                                       "snapshot")
     p.add_argument("--year", required=True, help="financial year, e.g. 2025-26")
-    p.add_argument("--as-of", required=True, help="date of the figures, YYYY-MM-DD")
+    p.add_argument("--as-of", help="date of the figures, YYYY-MM-DD (default: the end of the "
+                                   "last complete month the snapshot holds)")
     p.add_argument("--out", help="output folder (default: <data dir>/reports)")
     p.add_argument("--rag-rules", help="JSON file of RAG rules (default: built-in rules)")
     p.set_defaults(func=cmd_report)
@@ -48,20 +49,24 @@ def parse_date(text: str, option: str) -> date:
 def cmd_report(args) -> int:
     from django.conf import settings
 
-    from vigil.analytics import rag
+    from vigil.analytics import asof, rag
+    from vigil.analytics.editions import cover_for
     from vigil.analytics.pack import last_complete_month
     from vigil.analytics.report import ReportError, build, write_all
-    from vigil.analytics.services import overrides_for
-    from vigil.analytics.snapshot import SnapshotError
+    from vigil.analytics.services import current_commentary, overrides_for
+    from vigil.analytics.snapshot import SnapshotError, require_snapshot
     from vigil.core.errors import CommandError
     from vigil.core.policy import current
 
-    as_of = parse_date(args.as_of, "--as-of")
-    out = Path(args.out) if args.out else Path(settings.DATA_DIR) / "reports"
+    data_dir = Path(settings.DATA_DIR)
+    out = Path(args.out) if args.out else data_dir / "reports"
     try:
+        require_snapshot(data_dir)
+        as_of = asof.resolve(data_dir, args.as_of).as_of
         rules = rag.load_rules(args.rag_rules)
-        report = build(Path(settings.DATA_DIR), current(), year=args.year, as_of=as_of,
-                       overrides=overrides_for(last_complete_month(as_of)), rules=rules)
+        report = build(data_dir, current(), year=args.year, as_of=as_of,
+                       overrides=overrides_for(last_complete_month(as_of)), rules=rules,
+                       commentary=current_commentary(args.year), cover=cover_for(args.year))
     except (ReportError, SnapshotError, rag.RuleError, ValueError) as exc:
         raise CommandError(str(exc)) from exc
     paths = write_all(report, out)
@@ -73,9 +78,7 @@ def cmd_report(args) -> int:
 def demo_step(ctx) -> None:
     """`vigil demo`: snapshot the synthetic force and write the board report for the
     financial year of its last complete month, as of its last day of records."""
-    from django.utils import timezone
-
-    from vigil.analytics import rag
+    from vigil.analytics import asof, rag
     from vigil.analytics.pack import financial_year_start, fy_label, last_complete_month
     from vigil.analytics.report import build, write_all
     from vigil.analytics.snapshot import take_snapshot
@@ -83,12 +86,10 @@ def demo_step(ctx) -> None:
     from vigil.incidents.models import Incident
 
     take_snapshot(ctx.data_dir)
-    latest = Incident.objects.order_by("-reported_at").values_list("reported_at",
-                                                                    flat=True).first()
-    if latest is None:
+    if not Incident.objects.exists():
         ctx.notes.append("Board report: no incidents, so no report.")
         return
-    as_of = timezone.localtime(latest).date()
+    as_of = asof.resolve(ctx.data_dir, None).as_of
     year = fy_label(financial_year_start(last_complete_month(as_of)))
     report = build(ctx.data_dir, current(), year=year, as_of=as_of, rules=rag.DEFAULT_RULES)
     paths = write_all(report, ctx.data_dir / "reports")

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from vigil.analytics.snapshot import TABLES, require_snapshot, table_glob
+from vigil.analytics.snapshot import TABLES, require_snapshot, snapshot_lock, table_glob
 
 
 @dataclass(frozen=True)
@@ -82,10 +82,11 @@ def connect(data_dir: Path, window: Window, policy, *, threads: int | None = Non
     con = duckdb.connect()
     if threads:
         con.execute(f"SET threads = {int(threads)}")
-    for spec in TABLES:
-        glob = table_glob(data_dir, spec.name).replace("'", "''")
-        con.execute(f"CREATE TABLE {spec.name} AS SELECT * FROM read_parquet('{glob}', "
-                    "union_by_name = true)")
+    with snapshot_lock(data_dir, exclusive=False):
+        for spec in TABLES:
+            glob = table_glob(data_dir, spec.name).replace("'", "''")
+            con.execute(f"CREATE TABLE {spec.name} AS SELECT * FROM read_parquet('{glob}', "
+                        "union_by_name = true)")
     calendar_tables(con, window, policy)
     return con
 

@@ -12,7 +12,7 @@ SELECT w.week_end, l.code, l.name,
        (SELECT COUNT(*) FROM marac_referrals r
          WHERE r.lpa_id = l.id AND r.referred_on <= w.week_end
            AND (r.heard_on IS NULL OR r.heard_on > w.week_end)
-           AND r.status IN ('proposed', 'awaiting', 'heard')) AS awaiting,
+           AND r.status IN ('awaiting', 'heard')) AS awaiting,
        (SELECT AVG(DATE_DIFF('day', r.referred_on, r.heard_on)) FROM marac_referrals r
          WHERE r.lpa_id = l.id AND r.heard_on > w.week_end - INTERVAL 7 DAY
            AND r.heard_on <= w.week_end) AS days_to_hearing

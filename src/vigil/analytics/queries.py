@@ -96,6 +96,7 @@ def period_for(as_of: date, year: str | None) -> tuple[date, date, str]:
 
 
 def years_available(pack: Pack, as_of: date) -> list[str]:
+    """Every financial year the data has a complete month in, newest first."""
     start = pack.data_start or financial_year_start(as_of)
     first = financial_year_start(start)
     last = financial_year_start(last_complete_month(as_of))
@@ -106,18 +107,37 @@ def years_available(pack: Pack, as_of: date) -> list[str]:
     return out
 
 
-def overview(pack: Pack, policy, lpa_id: int | None, first: date, last: date) -> list[dict]:
-    """Every KPI's figure for the period, grouped by commitment."""
+def direction(kpi: catalogue.Kpi, now: float | None, before: float | None) -> dict:
+    """Whether a change is better or worse by the measure's direction, in words."""
+    if now is None or before is None or kpi.better not in ("higher", "lower"):
+        return {"word": "", "css": ""}
+    # Compared at the precision shown (counts whole, others to 0.1), so "+0.0" never
+    # reads as worse.
+    if round(now - before, 0 if kpi.unit == "count" else 1) == 0:
+        return {"word": "No change", "css": "grey"}
+    up = now > before
+    better = up if kpi.better == "higher" else not up
+    return {"word": "Better" if better else "Worse", "css": "green" if better else "red"}
+
+
+def overview(pack: Pack, policy, lpa_id: int | None, first: date, last: date,
+             ratings: list | None = None) -> list[dict]:
+    """Every KPI's figure for the period, grouped by commitment, with the commitment's
+    rating and, for an LPA, the force figure beside it."""
+    by_ref = {r.commitment: r for r in ratings or []}
     groups = []
     for ref, title in COMMITMENTS.items():
         rows = []
         for k in (k for k in catalogue.load_all() if k.commitment == ref):
             now = pack.period(k.id, first, last, lpa_id)
             before = pack.period(k.id, add_months(first, -12), add_months(last, -12), lpa_id)
-            rows.append({"kpi": k, "value": fmt_value(k, now["value"]),
+            force = pack.period(k.id, first, last) if lpa_id is not None else None
+            rows.append({"kpi": k, "value": fmt_value(k, now["value"]), "raw": now["value"],
                          "previous": fmt_value(k, before["value"]),
-                         "change": fmt_change(k, now["value"], before["value"])})
-        groups.append({"ref": ref, "title": title, "rows": rows})
+                         "change": fmt_change(k, now["value"], before["value"]),
+                         "direction": direction(k, now["value"], before["value"]),
+                         "force": fmt_value(k, force["value"]) if force else None})
+        groups.append({"ref": ref, "title": title, "rows": rows, "rating": by_ref.get(ref)})
     return groups
 
 
@@ -147,6 +167,11 @@ def kpi_detail(pack: Pack, policy, kpi: catalogue.Kpi, lpa_id: int | None, first
     }
 
 
+def _whole(x: float):
+    """Counts as whole numbers (12, not 12.0); sums of durations keep their fraction."""
+    return int(x) if float(x).is_integer() else round(x, 4)
+
+
 def export_rows(pack: Pack, kpi: catalogue.Kpi, lpas: list[dict], lpa_id: int | None,
                 first: date, last: date) -> list[list]:
     """The table behind the chart: one row per month and area in scope."""
@@ -156,7 +181,7 @@ def export_rows(pack: Pack, kpi: catalogue.Kpi, lpas: list[dict], lpa_id: int | 
     areas += [(lp["id"], lp["name"]) for lp in lpas if lpa_id in (None, lp["id"])]
     for area_id, name in areas:
         for m in pack.monthly(kpi.id, area_id, first=first, last=last):
-            rows.append([kpi.id, m["month"].isoformat(), name, m["num"],
-                         "" if m["den"] is None else m["den"],
+            rows.append([kpi.id, m["month"].isoformat(), name, _whole(m["num"]),
+                         "" if m["den"] is None else _whole(m["den"]),
                          "" if m["value"] is None else round(m["value"], 4), kpi.unit_label])
     return rows

@@ -35,6 +35,10 @@ DEFINITIONS = {
 }
 ORDER = {"green": 0, "amber": 1, "red": 2}
 FIGURES = ("ytd", "ytd_change", "latest")
+FORCE_CHOICE = "The force's own choice (no published standard)"
+# Who assigns the rating the board sees (seed 000, Annex One): the computed rating is a
+# suggestion beside it.
+OFFICIAL_BY = "the Commissioner's office, through internal OPCC processes"
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,8 @@ class Rule:
     figure: str
     green: float
     amber: float
+    # Where the thresholds come from: a published standard, or the force's own choice.
+    source: str = FORCE_CHOICE
 
     def describe(self) -> str:
         kpi = catalogue.get(self.kpi)
@@ -55,13 +61,21 @@ class Rule:
 
 
 DEFAULT_RULES = (
-    Rule("49", "positive_outcome_rate", "ytd_change", 0.0, -1.0),
+    Rule("49", "positive_outcome_rate", "ytd_change", 0.0, -1.0,
+         "Police and Crime Plan ref 49: the rate is to 'continue to rise', so any fall is "
+         "not on track; the 1-point amber band is the force's own choice"),
     Rule("50", "review_key_risks_asked_share", "ytd", 80.0, 60.0),
-    Rule("51", "marac_heard_within_limit", "ytd", 95.0, 85.0),
-    Rule("51", "marac_days_to_hearing", "latest", 21.0, 28.0),
+    Rule("51", "marac_heard_within_limit", "ytd", 95.0, 85.0,
+         "SafeLives MARAC guidance: cases heard within 28 days of referral (the policy "
+         "limit); the 95% and 85% bands are the force's own choice"),
+    Rule("51", "marac_days_to_hearing", "latest", 21.0, 28.0,
+         "Amber at the 28-day limit in SafeLives guidance (seed 003's control limit); "
+         "green at 21 days is the force's own choice"),
     Rule("53", "arrests_per_100_crimes", "ytd_change", 0.0, -5.0),
     Rule("53", "dvpo_check_compliance", "ytd", 85.0, 70.0),
-    Rule("56", "encompass_on_time", "ytd", 95.0, 85.0),
+    Rule("56", "encompass_on_time", "ytd", 95.0, 85.0,
+         "Operation Encompass: schools told before the next school day; the 95% and 85% "
+         "bands are the force's own choice"),
 )
 
 
@@ -81,7 +95,8 @@ def load_rules(path: str | Path | None) -> tuple[Rule, ...]:
         try:
             rule = Rule(commitment=str(item["commitment"]), kpi=item["kpi"],
                         figure=item["figure"], green=float(item["green"]),
-                        amber=float(item["amber"]))
+                        amber=float(item["amber"]),
+                        source=str(item.get("source") or FORCE_CHOICE))
         except (KeyError, TypeError, ValueError) as exc:
             raise RuleError(f"{path}: rule {n}: {exc!r}; each rule needs commitment, kpi, "
                             "figure, green, amber") from exc
@@ -121,10 +136,17 @@ class Rating:
     results: list[RuleResult]
     override_reason: str = ""
     override_by: str = ""
+    override_at: object = None
+
+    @property
+    def official(self) -> bool:
+        """Whether the rating shown is the one the Commissioner's office assigned."""
+        return bool(self.override_by)
 
     def as_dict(self) -> dict:
         return {**asdict(self), "results": [
-            {"rule": r.rule.describe(), "value": r.value, "rating": r.rating}
+            {"rule": r.rule.describe(), "source": r.rule.source, "value": r.value,
+             "rating": r.rating}
             for r in self.results]}
 
 
@@ -155,5 +177,6 @@ def rate_commitments(pack, rules, as_of, overrides: dict | None = None) -> list[
             rating.rating = override.rating
             rating.override_reason = override.reason
             rating.override_by = override.actor
+            rating.override_at = override.set_at
         out.append(rating)
     return out

@@ -119,6 +119,23 @@ class Report:
     signals: list[dict]
     lpa_names: list[str]
     monthly: list[dict]
+    commentary: dict = field(default_factory=dict)  # ref -> Commentary (text, actor, ...)
+    cover: dict = field(default_factory=dict)
+    taken_at: str = ""  # the snapshot's manifest stamp
+    records_to: date | None = None
+
+    @property
+    def statement(self) -> str:
+        """What the figures rest on, in words, for the cover."""
+        from datetime import datetime
+
+        text = f"Figures as of {self.as_of.day} {self.as_of:%B %Y}"
+        if self.records_to:
+            text += f": records to {self.records_to.day} {self.records_to:%B %Y}"
+        if self.taken_at:
+            t = datetime.fromisoformat(self.taken_at)
+            text += f", snapshot taken {t.day} {t:%B %Y %H:%M}"
+        return text
 
 
 def headline_sentence(pack: Pack, as_of: date) -> str:
@@ -136,8 +153,49 @@ def headline_sentence(pack: Pack, as_of: date) -> str:
     return text + (": " + "; ".join(parts) + "." if parts else ".")
 
 
+def _no_progress(percent: int, stage: str) -> None:
+    pass
+
+
+def positive_outcome_facts(pack: Pack, as_of: date) -> dict:
+    """Seed 000 §1.2's figures: last financial year's year-end positive outcome rate and its
+    best month, and this year's positive outcomes against the same point last year."""
+    last = last_complete_month(as_of)
+    this_fy = financial_year_start(last)
+    prev_fy = date(this_fy.year - 1, 4, 1)
+    prev_end = date(this_fy.year, 3, 1)
+    year_end = pack.period("positive_outcome_rate", prev_fy, prev_end)["value"]
+    months = [m for m in pack.monthly("positive_outcome_rate", first=prev_fy, last=prev_end)
+              if m["value"] is not None]
+    best = max(months, key=lambda m: m["value"], default=None)  # the first of equals
+    ytd = pack.ytd_comparison("positive_outcomes", as_of, years_back=1)
+    now, before = ytd[0]["num"], ytd[1]["num"]
+    return {"last_year": fy_label(prev_fy), "year_end_rate": year_end,
+            "best_month": best["month"] if best else None,
+            "best_rate": best["value"] if best else None,
+            "ytd_positive": now, "extra_positive": now - before}
+
+
+def positive_outcome_sentence(facts: dict) -> str:
+    parts = []
+    if facts["year_end_rate"] is not None:
+        text = (f"In {facts['last_year']} the DA positive outcome rate at year end was "
+                f"{facts['year_end_rate']:.1f}%")
+        if facts["best_month"]:
+            text += (f", its best month {facts['best_month']:%B %Y} at "
+                     f"{facts['best_rate']:.1f}%")
+        parts.append(text + ".")
+    extra = facts["extra_positive"]
+    parts.append(f"This year to date there have been {facts['ytd_positive']:,.0f} positive "
+                 f"outcomes, {abs(extra):,.0f} {'more' if extra >= 0 else 'fewer'} than at "
+                 "the same point last year.")
+    return " ".join(parts)
+
+
 def build(data_dir: Path, policy, *, year: str, as_of: date, overrides=None,
-          rules=rag.DEFAULT_RULES, threads: int | None = None) -> Report:
+          rules=rag.DEFAULT_RULES, threads: int | None = None, commentary=None, cover=None,
+          progress=_no_progress) -> Report:
+    from vigil.analytics.asof import record_span, snapshot_stamp
     from vigil.analytics.pack import parse_financial_year
 
     fy = parse_financial_year(year)
@@ -148,14 +206,25 @@ def build(data_dir: Path, policy, *, year: str, as_of: date, overrides=None,
     if period_end < fy:
         raise ReportError(f"--as-of {as_of}: no complete month of {year} yet")
     window = Window(date(fy.year - HISTORY_YEARS + 1, 4, 1), as_of)
+    progress(10, "Loading the snapshot")
     con = connect(data_dir, window, policy, threads=threads)
+    # Read under the same lock as the tables: the stamp names the snapshot used.
+    taken_at = snapshot_stamp(data_dir)
     try:
+        progress(20, "Computing every measure")
         pack = run_pack(con, window)
+        progress(45, "MARAC weekly table")
         marac = marac_weekly(con, as_of)
     finally:
         con.close()
-    return assemble(pack, policy, year=year, as_of=as_of, marac=marac, overrides=overrides,
-                    rules=rules)
+    progress(55, "Charts, ratings and forecasts")
+    report = assemble(pack, policy, year=year, as_of=as_of, marac=marac, overrides=overrides,
+                      rules=rules)
+    report.commentary = dict(commentary or {})
+    report.cover = dict(cover or {})
+    report.taken_at = taken_at
+    report.records_to = record_span(data_dir)[1]
+    return report
 
 
 def assemble(pack: Pack, policy, *, year: str, as_of: date, marac: dict, overrides=None,
@@ -180,11 +249,17 @@ def assemble(pack: Pack, policy, *, year: str, as_of: date, marac: dict, overrid
         headline = next(f for f in figs if f.kpi.id == HEADLINE_CHARTS[ref][0])
         sections.append({
             "ref": ref, "title": title, "rating": by_ref[ref],
+            "facts": (positive_outcome_sentence(positive_outcome_facts(pack, as_of))
+                      if ref == "49" else ""),
             "rows": [f.row() for f in figs], "charts": charts_svg,
             "ytd_chart": charts.ytd_bars(f"{headline.kpi.title}: year to date",
                                          headline.ytd, unit=headline.kpi.unit_label),
-            "by_lpa": [(f.kpi.title, f.by_lpa) for f in figs
-                       if f.kpi.id in HEADLINE_CHARTS[ref]],
+            "by_lpa_titles": [f.kpi.title for k in HEADLINE_CHARTS[ref] for f in figs
+                              if f.kpi.id == k],
+            # One row per LPA, one column per headline measure: fits a portrait page
+            # however many LPAs the force has.
+            "by_lpa": _by_lpa_rows([f for k in HEADLINE_CHARTS[ref] for f in figs
+                                    if f.kpi.id == k]),
             "years": [r["year"] for r in headline.ytd],
         })
     forecasts, problems = marac_forecasts(pack, policy, last_month=period_end)
@@ -203,18 +278,28 @@ def assemble(pack: Pack, policy, *, year: str, as_of: date, marac: dict, overrid
                   lpa_names=list(pack.lpas.name), monthly=monthly)
 
 
+def _by_lpa_rows(figs: list[KpiFigures]) -> list[dict]:
+    if not figs:
+        return []
+    return [{"name": row["name"], "values": [f.by_lpa[i]["value"] for f in figs]}
+            for i, row in enumerate(figs[0].by_lpa)]
+
+
 def render_html(report: Report) -> str:
     from django.template.loader import render_to_string
 
+    for section in report.sections:
+        section["commentary"] = report.commentary.get(section["ref"])
     return render_to_string("analytics/report.html", {
         "r": report, "definitions": rag.DEFINITIONS, "fy_label": fy_label,
         "financial_year_start": financial_year_start(report.period_end)})
 
 
 def write_pdf(html: str, path: Path) -> None:
+    """A tagged PDF (PDF/UA-1): headings, tables and reading order for screen readers."""
     from weasyprint import HTML
 
-    HTML(string=html).write_pdf(str(path))
+    HTML(string=html).write_pdf(str(path), pdf_variant="pdf/ua-1")
 
 
 def write_xlsx(report: Report, path: Path) -> None:
@@ -308,12 +393,16 @@ def write_xlsx(report: Report, path: Path) -> None:
     wb.close()
 
 
-def write_all(report: Report, out_dir: Path) -> dict[str, Path]:
+def write_all(report: Report, out_dir: Path, *, stem: str | None = None,
+              progress=_no_progress) -> dict[str, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
-    stem = f"board-report-{report.year}-{report.as_of:%Y-%m-%d}"
+    stem = stem or f"board-report-{report.year}-{report.as_of:%Y-%m-%d}"
     paths = {ext: out_dir / f"{stem}.{ext}" for ext in ("html", "pdf", "xlsx")}
+    progress(65, "Writing the HTML")
     html = render_html(report)
     paths["html"].write_text(html, encoding="utf-8")
+    progress(70, "Laying out the PDF")
     write_pdf(html, paths["pdf"])
+    progress(92, "Writing the spreadsheet")
     write_xlsx(report, paths["xlsx"])
     return paths

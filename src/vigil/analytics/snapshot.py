@@ -17,6 +17,7 @@ Names, dates of birth, phones, addresses, narratives and free text are not expor
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import hmac
 import json
@@ -24,6 +25,7 @@ import os
 import secrets
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -36,6 +38,7 @@ LONDON = ZoneInfo("Europe/London")
 CHUNK_IDS = 200_000
 SECRET_FILE = "snapshot-key"
 MANIFEST = "manifest.json"
+LOCK_FILE = ".lock"
 
 
 @dataclass(frozen=True)
@@ -352,11 +355,30 @@ def export_table(spec: TableSpec, root: Path, state: dict, secret: bytes, *,
     return TableResult(spec.name, len(ids), written, rewrite_all)
 
 
+@contextmanager
+def snapshot_lock(data_dir: Path, *, exclusive: bool):
+    """Writers hold it exclusively for a whole run; readers share it while loading, so a
+    report never reads a half-written snapshot (it waits for the run to finish)."""
+    root = snapshot_dir(data_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / LOCK_FILE, "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 def take_snapshot(data_dir: Path, *, full: bool = False,
                   progress: Callable[[str], None] | None = None) -> list[TableResult]:
     """Export every table; only what changed since the last run unless `full`."""
+    with snapshot_lock(data_dir, exclusive=True):
+        return _take_snapshot(data_dir, full=full, progress=progress)
+
+
+def _take_snapshot(data_dir: Path, *, full: bool,
+                   progress: Callable[[str], None] | None) -> list[TableResult]:
     root = snapshot_dir(data_dir)
-    root.mkdir(parents=True, exist_ok=True)
     secret = load_secret(data_dir)
     manifest = _read_manifest(root)
     results = []

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 from pathlib import Path
 
 from django.conf import settings
@@ -14,57 +13,80 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from vigil.analytics import catalogue, queries, rag, services
+from vigil.analytics import asof, catalogue, queries, rag, services
 from vigil.analytics.pack import last_complete_month
 from vigil.core import audit, roles
 from vigil.core.policy import current
 
 
-def _as_of(request) -> date:
-    text = request.GET.get("as_of") or request.POST.get("as_of")
-    if text:
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            messages.error(request, f"As-of date {text!r} is not a date (YYYY-MM-DD); "
-                                    "showing today.")
-    return timezone.localdate()
+class Refused(Exception):
+    """An as-of or year the snapshot cannot answer for."""
 
 
 def _context(request):
-    """Pack, scope and period from the query string; None when there is no snapshot."""
-    as_of = _as_of(request)
-    pack = queries.load_pack(Path(settings.DATA_DIR), current(), as_of)
+    """Pack, scope, as-of and period from the query string.
+
+    Raises NoSnapshot when there is no snapshot, Refused for an as-of or year it cannot
+    answer for.
+    """
+    data_dir = Path(settings.DATA_DIR)
+    queries.snapshot_stamp(data_dir)  # NoSnapshot before anything else
+    try:
+        when = asof.resolve(data_dir, request.GET.get("as_of") or request.POST.get("as_of"),
+                            today=timezone.localdate())
+    except asof.AsOfError as exc:
+        raise Refused(str(exc)) from None
+    as_of = when.as_of
+    pack = queries.load_pack(data_dir, current(), as_of)
     scope = queries.scope_for(request.user, pack, request.GET.get("lpa"))
     years = queries.years_available(pack, as_of)
-    year = request.GET.get("year")
-    if year not in years:
-        year = years[0] if years else None
-    first, last, label = queries.period_for(as_of, year)
-    return {"pack": pack, "scope": scope, "as_of": as_of, "years": years, "year": label,
-            "first": first, "last": last,
+    year = request.GET.get("year") or None
+    if year is not None and year not in years:
+        raise Refused(f"the snapshot has no complete month of {year} by {as_of:%d %B %Y}; "
+                      f"years with data: {', '.join(years) or 'none'}")
+    try:
+        first, last, label = queries.period_for(as_of, year or (years[0] if years else None))
+    except ValueError as exc:
+        raise Refused(str(exc)) from None
+    return {"pack": pack, "scope": scope, "as_of": as_of, "when": when, "years": years,
+            "year": label, "first": first, "last": last,
             "lpa_id": scope.lpa["id"] if scope.lpa else None,
             "area_name": scope.lpa["name"] if scope.lpa else "Whole force"}
 
 
 def _no_snapshot(request, exc):
+    if isinstance(exc, Refused):
+        return render(request, "analytics/refused.html", {"problem": str(exc)}, status=400)
     return render(request, "analytics/no_snapshot.html", {"problem": str(exc)}, status=503)
+
+
+def _my_leads(user) -> list[str]:
+    from vigil.analytics.models import CommitmentLead
+
+    return list(CommitmentLead.objects.filter(user=user).values_list("commitment", flat=True))
+
+
+def _ratings(ctx):
+    return rag.rate_commitments(ctx["pack"], rag.DEFAULT_RULES, ctx["as_of"],
+                                services.overrides_for(last_complete_month(ctx["as_of"])))
 
 
 @roles.requires(roles.VIEW_DASHBOARDS)
 def dashboard(request):
     try:
         ctx = _context(request)
-    except queries.NoSnapshot as exc:
+    except (queries.NoSnapshot, Refused) as exc:
         return _no_snapshot(request, exc)
-    groups = queries.overview(ctx["pack"], current(), ctx["lpa_id"], ctx["first"], ctx["last"])
+    groups = queries.overview(ctx["pack"], current(), ctx["lpa_id"], ctx["first"], ctx["last"],
+                              ratings=_ratings(ctx))
     audit.record(request.user, audit.VIEW, "analytics.dashboard", ctx["year"],
                  context=audit.context_from_request(request),
                  detail={"area": ctx["area_name"], "as_of": ctx["as_of"].isoformat()})
     return render(request, "analytics/dashboard.html", {**ctx, "groups": groups,
-                                                        "can_override": roles.can(
+                                                        "can_report": roles.can(
                                                             request.user,
-                                                            roles.VIEW_ANALYTICS)})
+                                                            roles.BOARD_REPORT),
+                                                        "my_leads": _my_leads(request.user)})
 
 
 def _kpi_or_404(kpi_id: str) -> catalogue.Kpi:
@@ -79,7 +101,7 @@ def kpi(request, kpi_id: str):
     measure = _kpi_or_404(kpi_id)
     try:
         ctx = _context(request)
-    except queries.NoSnapshot as exc:
+    except (queries.NoSnapshot, Refused) as exc:
         return _no_snapshot(request, exc)
     detail = queries.kpi_detail(ctx["pack"], current(), measure, ctx["lpa_id"], ctx["first"],
                                 ctx["last"])
@@ -99,7 +121,7 @@ def download(request, kpi_id: str, fmt: str):
         raise Http404(f"unknown format {fmt!r}: csv or xlsx")
     try:
         ctx = _context(request)
-    except queries.NoSnapshot as exc:
+    except (queries.NoSnapshot, Refused) as exc:
         return _no_snapshot(request, exc)
     rows = queries.export_rows(ctx["pack"], measure, ctx["scope"].lpas, ctx["lpa_id"],
                                ctx["first"], ctx["last"])
@@ -131,18 +153,18 @@ def download(request, kpi_id: str, fmt: str):
 
 @roles.requires(roles.VIEW_DASHBOARDS)
 def rag_overrides(request):
-    """The computed RAG per commitment, and (analysts) an override with a reason."""
+    """The computed RAG per commitment, and the official rating the Commissioner's office
+    assigns beside it, with who and why."""
     try:
         ctx = _context(request)
-    except queries.NoSnapshot as exc:
+    except (queries.NoSnapshot, Refused) as exc:
         return _no_snapshot(request, exc)
     period_end = last_complete_month(ctx["as_of"])
-    can_override = roles.can(request.user, roles.VIEW_ANALYTICS)
-    overrides = services.overrides_for(period_end)
-    ratings = rag.rate_commitments(ctx["pack"], rag.DEFAULT_RULES, ctx["as_of"], overrides)
+    can_assign = roles.can(request.user, roles.ASSIGN_RATING)
+    ratings = _ratings(ctx)
     if request.method == "POST":
-        if not can_override:
-            raise roles.deny(request, roles.VIEW_ANALYTICS)
+        if not can_assign:
+            raise roles.deny(request, roles.ASSIGN_RATING)
         ref = request.POST.get("commitment", "")
         computed = next((r.computed for r in ratings if r.commitment == ref), None)
         try:
@@ -151,10 +173,12 @@ def rag_overrides(request):
                                   computed=computed or "", rating=request.POST.get("rating", ""),
                                   reason=request.POST.get("reason", ""), at=timezone.now())
         except services.AnalyticsError as exc:
-            messages.error(request, f"Override not saved: {exc}")
+            messages.error(request, f"Rating not saved: {exc}")
         else:
-            messages.success(request, f"Rating for ref {ref} set, with your reason recorded.")
+            messages.success(request, f"Official rating for ref {ref} recorded, with your "
+                                      "reason.")
         return redirect(f"{request.path}?as_of={ctx['as_of'].isoformat()}")
     return render(request, "analytics/rag.html", {
-        **ctx, "ratings": ratings, "period_end": period_end, "can_override": can_override,
-        "definitions": rag.DEFINITIONS, "choices": list(rag.DEFINITIONS)})
+        **ctx, "ratings": ratings, "period_end": period_end, "can_assign": can_assign,
+        "definitions": rag.DEFINITIONS, "choices": list(rag.DEFINITIONS),
+        "official_by": rag.OFFICIAL_BY})

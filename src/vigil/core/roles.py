@@ -41,6 +41,8 @@ SEARCH = "search"
 VIEW_DASHBOARDS = "view_dashboards"
 VIEW_ANALYTICS = "view_analytics"
 EXPORT = "export"
+BOARD_REPORT = "board_report"  # generate the board report, set its cover and leads
+ASSIGN_RATING = "assign_rating"  # the official RAG rating (the Commissioner's office)
 MANAGE_LINKAGE = "manage_linkage"
 VIEW_AUDIT = "view_audit"
 ADMIN = "admin"
@@ -108,8 +110,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         Role.INVESTIGATOR: _CASEWORK | _works("investigators"),
         Role.LPA_COMMANDER: _CASEWORK | {VIEW_DASHBOARDS, EXPORT} | _works("local_policing")
         | _sees(*TEAMS),
-        Role.ANALYST: {VIEW_DASHBOARDS, VIEW_ANALYTICS, EXPORT},
-        Role.COMMISSIONER: {VIEW_DASHBOARDS, EXPORT},
+        Role.ANALYST: {VIEW_DASHBOARDS, VIEW_ANALYTICS, EXPORT, BOARD_REPORT},
+        Role.COMMISSIONER: {VIEW_DASHBOARDS, EXPORT, BOARD_REPORT, ASSIGN_RATING},
         Role.ADMIN: {ADMIN, VIEW_AUDIT, VIEW_DASHBOARDS},
     }.items()
 }

@@ -120,7 +120,9 @@ class Crime(SourceKeyed):
     committed_at = models.DateTimeField(null=True, blank=True)
     offence_group = models.CharField(max_length=30, choices=OffenceGroup.choices)
     offence = models.CharField(max_length=200)
-    is_domestic_abuse = models.BooleanField(default=True)
+    # Empty = not known (an export may leave the flag blank): never counted as DA.
+    is_domestic_abuse = models.BooleanField(null=True, blank=True, default=None,
+                                            help_text="true, false, or empty when not known")
     lpa = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="crimes",
                             limit_choices_to={"kind": "lpa"})
     cps_referred_at = models.DateTimeField(null=True, blank=True)

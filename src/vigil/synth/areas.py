@@ -29,7 +29,9 @@ class Geography:
         return make
 
 
-def write_reference(sink: Sink, d: Draw) -> Geography:
+def write_reference(sink: Sink, d: Draw, *, scale: float = 1.0) -> Geography:
+    """Areas and schools. Populations scale with the force (a 1/30 demo has 1/30 of the
+    adult women), so rates per 10,000 women match the real force's; schools do not."""
     total = sum(lpa.adult_women for lpa in R.LPAS)
     geo = Geography(
         lpa_codes=[lpa.code for lpa in R.LPAS],
@@ -42,7 +44,7 @@ def write_reference(sink: Sink, d: Draw) -> Geography:
                  local_authority=f"{lpa.name} City Council" if lpa.code in {"BHM", "COV",
                                                                           "WOL"}
                  else f"{lpa.name} Metropolitan Borough Council",
-                 adult_women=lpa.adult_women)
+                 adult_women=max(1, round(lpa.adult_women * scale)))
         codes = []
         for suffix, name in lpa.neighbourhoods:
             code = f"{lpa.code}-{suffix}"

@@ -57,7 +57,7 @@ def generate(opts: Options) -> Result:
     out = Path(opts.out_dir)
     start = years_before(opts.end, opts.years)
     with Sink(out) as sink:
-        geo = write_reference(sink, Draw(opts.seed, 0))
+        geo = write_reference(sink, Draw(opts.seed, 0), scale=opts.scale)
         people = People(Draw(opts.seed, 2), sink, opts.noise,
                         {lpa.code: geo.postcode_maker(lpa) for lpa in _lpas()})
         force = Force(sink, geo, people, current(), start, opts.end, opts.scale, opts.seed,

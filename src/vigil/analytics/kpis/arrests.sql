@@ -13,4 +13,7 @@ SELECT m.month, c.lpa_id, COUNT(*) AS num, CAST(NULL AS DOUBLE) AS den
 FROM arrests a
 LEFT JOIN crimes c ON c.id = a.crime_id
 JOIN months m ON CAST(DATE_TRUNC('month', a.arrested_at) AS DATE) = m.month AND a.arrested_at < m.cutoff
+-- DA crimes only (an arrest for a non-DA crime is not a DA arrest); an arrest with no
+-- crime is for breach of an order, which is DA.
+WHERE a.crime_id IS NULL OR c.is_domestic_abuse
 GROUP BY m.month, c.lpa_id

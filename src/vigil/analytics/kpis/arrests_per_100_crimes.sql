@@ -15,6 +15,7 @@ FROM (
     FROM arrests a
     LEFT JOIN crimes c ON c.id = a.crime_id
     JOIN months m ON CAST(DATE_TRUNC('month', a.arrested_at) AS DATE) = m.month AND a.arrested_at < m.cutoff
+    WHERE a.crime_id IS NULL OR c.is_domestic_abuse
     UNION ALL
     SELECT m.month, c.lpa_id, 0 AS num, 1 AS den
     FROM crimes c

@@ -15,4 +15,5 @@ SELECT m.month, c.lpa_id,
 FROM arrests a
 LEFT JOIN crimes c ON c.id = a.crime_id
 JOIN months m ON CAST(DATE_TRUNC('month', a.arrested_at) AS DATE) = m.month AND a.arrested_at < m.cutoff
+WHERE a.crime_id IS NULL OR c.is_domestic_abuse
 GROUP BY m.month, c.lpa_id

@@ -1,6 +1,6 @@
 -- id: marac_backlog
 -- title: Cases awaiting MARAC
--- definition: Referrals received by the end of the month and not yet heard then (withdrawn and transferred cases excluded).
+-- definition: Referrals accepted by the end of the month and not yet heard then (proposed referrals, and withdrawn and transferred cases, excluded).
 -- unit: count
 -- better: lower
 -- aggregate: last
@@ -13,5 +13,6 @@ SELECT m.month, r.lpa_id, COUNT(*) AS num, CAST(NULL AS DOUBLE) AS den
 FROM marac_referrals r
 JOIN months m ON r.referred_on < CAST(m.cutoff AS DATE)
              AND (r.heard_on IS NULL OR r.heard_on >= CAST(m.cutoff AS DATE))
-WHERE r.status IN ('proposed', 'awaiting', 'heard')
+-- A proposed referral is not yet a MARAC case (the coordinator has not accepted it).
+WHERE r.status IN ('awaiting', 'heard')
 GROUP BY m.month, r.lpa_id

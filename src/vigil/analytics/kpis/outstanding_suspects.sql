@@ -9,8 +9,28 @@
 -- series_break: none
 -- commitment: 53
 -- seed: domain.md Perpetrators: 'Outstanding (wanted) DA suspects are tracked'
-SELECT m.month, c.lpa_id, COUNT(DISTINCT w.suspect_key) AS num, CAST(NULL AS DOUBLE) AS den
-FROM wanted w
-JOIN crimes c ON c.id = w.crime_id
-JOIN months m ON w.wanted_from < m.cutoff AND (w.resolved_at IS NULL OR w.resolved_at >= m.cutoff)
-GROUP BY m.month, c.lpa_id
+SELECT month, lpa_id, num, CAST(NULL AS DOUBLE) AS den
+FROM (
+    -- Per LPA: distinct suspects wanted on that LPA's DA crimes.
+    SELECT month, lpa_id, COUNT(*) AS num
+    FROM (
+        SELECT DISTINCT m.month, c.lpa_id, w.suspect_key
+        FROM wanted w
+        JOIN crimes c ON c.id = w.crime_id
+        JOIN months m ON w.wanted_from < m.cutoff AND (w.resolved_at IS NULL OR w.resolved_at >= m.cutoff)
+        WHERE c.is_domestic_abuse
+    ) AS per_lpa
+    GROUP BY month, lpa_id
+    UNION ALL
+    -- The force figure is distinct across LPAs: this row with no LPA takes off the
+    -- suspects counted in more than one LPA, so the sum of the rows counts each once.
+    SELECT month, NULL AS lpa_id, COUNT(DISTINCT suspect_key) - COUNT(*) AS num
+    FROM (
+        SELECT DISTINCT m.month, c.lpa_id, w.suspect_key
+        FROM wanted w
+        JOIN crimes c ON c.id = w.crime_id
+        JOIN months m ON w.wanted_from < m.cutoff AND (w.resolved_at IS NULL OR w.resolved_at >= m.cutoff)
+        WHERE c.is_domestic_abuse
+    ) AS per_force
+    GROUP BY month
+) AS parts
