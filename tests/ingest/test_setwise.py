@@ -139,3 +139,81 @@ def test_impossible_dates_are_flagged(text):
     ok, _ = sql_result("date", text)
     assert not ok
     assert python_result("date", text)[0] is False
+
+
+# -- row checks: every row check_row rejects is flagged by the set-wise predicate
+
+
+def _flagged(spec_name: str, values: dict, extras: dict) -> bool:
+    """Evaluate setwise.row_flags for one row in SQLite (the predicate is portable SQL)."""
+    import sqlite3
+
+    from vigil.ingest.spec import BY_NAME
+
+    spec = BY_NAME[spec_name]
+    col = {name: f"v_{name}" for name in values}
+    ref_value = {key: f"x_{key.replace('.', '_')}" for key in extras}
+    sql = setwise.row_flags(spec, col, ref_value)
+    names = [*col.values(), *ref_value.values()]
+    params = [*values.values(), *extras.values()]
+    select = ", ".join(f"? AS {n}" for n in names)
+    with sqlite3.connect(":memory:") as con:
+        return bool(con.execute(f"SELECT {sql} FROM (SELECT {select})", params).fetchone()[0])
+
+
+class _Plan:
+    def __init__(self, col, field):
+        self.col, self.field = col, field
+
+
+def _plans(spec):
+    return [_Plan(c, f) for c, f in zip(spec.columns, spec.fields, strict=True)]
+
+
+@SETTINGS
+@given(role=st.sampled_from(["victim", "suspect", "child", "witness"]),
+       school=st.one_of(st.none(), st.just(7)), home_educated=st.booleans())
+def test_incident_party_rows_check_row_rejects_are_flagged(role, school, home_educated):
+    from vigil.ingest.checks import check_row
+    from vigil.ingest.spec import BY_NAME
+
+    spec = BY_NAME["incident_parties"]
+    values = {"role": role, "school": school, "home_educated": home_educated}
+    problems = check_row(spec, dict(values), {}, [], None)
+    if problems:
+        assert _flagged("incident_parties", values, {})
+
+
+@SETTINGS
+@given(question=st.integers(-2, 40), instrument=st.sampled_from(["DASH27", "RIC24"]))
+def test_risk_answer_rows_check_row_rejects_are_flagged(question, instrument):
+    from vigil.ingest.checks import check_row
+    from vigil.ingest.spec import BY_NAME
+
+    spec = BY_NAME["risk_answers"]
+    problems = check_row(spec, {"question": question}, {"assessment": {"instrument": instrument}},
+                         [], None)
+    flagged = _flagged("risk_answers", {"question": question},
+                       {"assessment.instrument": instrument})
+    if problems:
+        assert flagged
+
+
+@SETTINGS
+@given(recorded=st.dates(), ends=st.one_of(st.none(), st.dates()),
+       kind=st.sampled_from(["lpa", "neighbourhood", "force"]))
+def test_date_order_and_area_kind_rejects_are_flagged(recorded, ends, kind):
+    from vigil.ingest.checks import check_row
+    from vigil.ingest.spec import BY_NAME
+
+    spec = BY_NAME["vulnerabilities"]
+    values = {"recorded_on": recorded, "ends_on": ends}
+    problems = check_row(spec, dict(values), {}, _plans(spec), None)
+    as_text = {k: None if v is None else v.isoformat() for k, v in values.items()}
+    if problems:
+        assert _flagged("vulnerabilities", as_text, {})
+    spec = BY_NAME["incidents"]
+    refs = {"lpa": {"kind": kind, "id": 1}}
+    problems = check_row(spec, {"lpa": "BHM"}, refs, _plans(spec), None)
+    if problems:
+        assert _flagged("incidents", {"lpa": 1}, {"lpa.kind": kind})

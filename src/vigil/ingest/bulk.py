@@ -152,13 +152,14 @@ class BulkFile:
                 oks.append(f"COALESCE({empty} OR ({ok}), FALSE)")
             if p.col.type == "ref":
                 system, ident = setwise.ref_parts(c)
-                exprs += [f"CASE WHEN {empty} THEN NULL ELSE {system} END AS {p.name}__s",
-                          f"CASE WHEN {empty} THEN NULL ELSE {ident} END AS {p.name}__i"]
+                exprs += [f"CASE WHEN {empty} THEN NULL ELSE {system} END AS \"{p.name}__s\"",
+                          f"CASE WHEN {empty} THEN NULL ELSE {ident} END AS \"{p.name}__i\""]
             elif p.col.type == "code":
-                exprs.append(f"CASE WHEN {empty} THEN NULL ELSE {c} END AS {p.name}__c")
+                exprs.append(f"CASE WHEN {empty} THEN NULL ELSE {c} END AS \"{p.name}__c\"")
             else:
                 default = setwise.literal(empty_value(p.field))
-                exprs.append(f"CASE WHEN {empty} THEN {default} ELSE {value} END AS {p.name}")
+                exprs.append(f"CASE WHEN {empty} THEN {default} ELSE {value} END "
+                             f"AS \"{p.name}\"")
         return ", ".join(exprs), " AND ".join(oks) or "TRUE"
 
     def type_rows(self) -> None:
@@ -202,9 +203,10 @@ class BulkFile:
             p = self.imp.by_name[name]
             key += ([f"{name}__s", f"{name}__i"] if p.col.type == "ref" else
                     [f"{name}__c"] if p.col.type == "code" else [name])
+        keys = ", ".join(f'"{k}"' for k in key)
         dupes = self.duck.execute(
             f"SELECT d._row, d.first, r.* FROM (SELECT _row, min(_row) OVER "
-            f"(PARTITION BY {', '.join(key)}) AS first FROM typed) d "
+            f"(PARTITION BY {keys}) AS first FROM typed) d "
             "JOIN raw r ON r.rowid = d._row WHERE d._row <> d.first ORDER BY d._row")
         columns = ", ".join(self.spec.key)
         while chunk := dupes.fetchmany(FETCH):
@@ -233,7 +235,8 @@ class BulkFile:
 
     def _export_exprs(self) -> list[str]:
         exprs = ["_row"]
-        for name, kind, _ in self.stage_columns():
+        for bare, kind, _ in self.stage_columns():
+            name = f'"{bare}"'
             if kind == "datetime":
                 if self.vendor == "postgresql":
                     exprs.append(f"strftime({name}, '%Y-%m-%d %H:%M:%S.%f') || '+00'")
