@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+import sys
 from pathlib import Path
 
 REJECT_EXIT_CODE = 2
+BUSY_EXIT_CODE = 3
 
 
 def register(sub) -> None:
@@ -15,6 +18,10 @@ def register(sub) -> None:
     p.add_argument("--reject-report", metavar="PATH",
                    help="where to write the reject report (DIR/reject-report.csv)")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
+    p.add_argument("--wait", type=float, default=0, metavar="SECONDS",
+                   help="if another import into the database is running, wait this long "
+                        "for it (default: refuse at once)")
+    p.add_argument("--verbose", action="store_true", help="say when each file is staged")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("import-format", help="regenerate docs/import-format.md from the spec")
@@ -35,14 +42,22 @@ def format_counts(result) -> str:
 
 def cmd_import(args) -> int:
     from vigil.core.errors import CommandError
-    from vigil.ingest.importer import ImportRejected, import_dir
+    from vigil.ingest.importer import ImportBusy, ImportRejected, import_dir
 
     folder = Path(args.dir)
     if not folder.is_dir():
         raise CommandError(f"{folder} is not a folder")
+    if args.verbose:
+        log = logging.getLogger("vigil.ingest")
+        log.setLevel(logging.INFO)
+        log.addHandler(logging.StreamHandler(sys.stderr))
+        log.propagate = False
     try:
         result = import_dir(folder, dry_run=args.dry_run, actor="cli",
-                            progress=not args.no_progress, reject_report=args.reject_report)
+                            progress=not args.no_progress, reject_report=args.reject_report,
+                            wait=args.wait)
+    except ImportBusy as exc:
+        raise CommandError(str(exc), exit_code=BUSY_EXIT_CODE) from None
     except ImportRejected as exc:
         report = exc.result.rejects
         print(report.table())

@@ -28,6 +28,16 @@ nothing. The Python API is `vigil.ingest.importer.import_dir(path, dry_run=False
   that record only if a value differs (its `version` goes up by one);
   importing the same files again changes nothing. The summary counts rows
   created, updated and unchanged per file.
+- **One at a time.** While an import into a database runs, another one into the
+  same database refuses at once (exit status 3, nothing read or written), or
+  with `--wait SECONDS` queues behind it. An import that is killed (even with
+  SIGKILL) leaves the database as it was; run it again.
+- **Speed.** Large files are read and typed by DuckDB on disk (memory does not
+  grow with the file), staged in the database (COPY on PostgreSQL) and merged
+  with a few set-wise statements; rows the fast path cannot vouch for are
+  checked one by one with the same rules, so the outcome is the same. Tables
+  loaded are ANALYZEd afterwards. `VIGIL_IMPORT_MEMORY` caps DuckDB's memory
+  (default 512MB).
 - **Files.** Only `persons.csv` is required; the others are optional. They are
   imported in the order listed below, so a row may refer to a record in the
   database or to a row earlier in this import (also earlier in the same file,

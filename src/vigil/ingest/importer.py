@@ -27,10 +27,12 @@ from tqdm import tqdm
 
 from vigil.core import policy as policy_module
 from vigil.core.models import AuditEvent
-from vigil.ingest import persons, reconcile
+from vigil.ingest import bulk, persons, reconcile
 from vigil.ingest.checks import check_row
 from vigil.ingest.dupes import KeyFilter, bits_for
 from vigil.ingest.idset import IdSet
+from vigil.ingest.lock import ImportBusy as ImportBusy  # re-exported for callers
+from vigil.ingest.lock import import_lock
 from vigil.ingest.reader import RawRow, read_rows
 from vigil.ingest.rejects import RejectReport
 from vigil.ingest.signals import records_imported
@@ -153,6 +155,8 @@ class ImportRun:
         self.result = ImportResult(path=path, dry_run=dry_run)
         self.progress = progress and sys.stderr.isatty()
         self.rejected: dict[tuple[str, tuple], tuple[str, int]] = {}
+        self.loaded_tables: set[str] = set()
+        self.duck = None  # the set-wise path's DuckDB (bulk.py), made on first use
 
     def remember_rejected(self, spec: FileSpec, key: tuple, line: int) -> None:
         if len(self.rejected) < MAX_REJECTED_KEYS:
@@ -200,8 +204,11 @@ class ImportRun:
             imp.check_header()
         if self.report:
             return
-        for imp in importers:
-            imp.run()
+        try:
+            for imp in importers:
+                imp.run()
+        finally:
+            bulk.close_duck(self)
         if any(spec.name in ("risk_assessments", "risk_answers") for spec, _ in files):
             self.check_yes_counts()
 
@@ -328,6 +335,20 @@ class FileImporter:
     # -- the pass over the file (after check_header)
 
     def run(self) -> None:
+        if bulk.eligible(self):
+            saved = vars(self.counts).copy()
+            try:
+                bulk.BulkFile(self).run()
+                logger.info("%s: checked and staged", self.spec.filename)
+                return
+            except bulk.Fallback as exc:
+                logger.info("%s: per-row import (%s)", self.spec.filename, exc)
+                vars(self.counts).update(saved)
+        self.run_.loaded_tables.add(self.model._meta.db_table)
+        self.run_per_row()
+        logger.info("%s: checked and staged", self.spec.filename)
+
+    def run_per_row(self) -> None:
         size = self.path.stat().st_size
         # One file's filter at a time: memory is bounded by one filter, not by the folder.
         self.keys = KeyFilter(bits_for(size))
@@ -374,26 +395,30 @@ class FileImporter:
             self.reject(raw.line, "", "", f"expected {self.width} cells (one per header column), "
                         f"found {len(raw.cells)}")
             return None
-        values = {}
-        ok = True
+        values, problems = self.parse_cells(raw.cells)
+        for column, value, reason in problems:
+            self.reject(raw.line, column, value, reason)
+        key = tuple(raw.cells[i].strip() for i in self.key_indexes)
+        if problems:
+            self.run_.remember_rejected(self.spec, key, raw.line)
+            return None
+        return Row(raw.line, values, key)
+
+    def parse_cells(self, cells: list[str]) -> tuple[dict, list[tuple[str, str, str]]]:
+        """The parsed values of one row's cells, and (column, text, reason) per bad cell."""
+        values, problems = {}, []
         for plan in self.present:
-            text = raw.cells[plan.index].strip()
+            text = (cells[plan.index] or "").strip()
             if not text:
                 if plan.col.required:
-                    self.reject(raw.line, plan.name, "", "required value is missing")
-                    ok = False
+                    problems.append((plan.name, "", "required value is missing"))
                 values[plan.name] = None
                 continue
             try:
                 values[plan.name] = parse_cell(text, plan.col, plan.field)
             except BadValue as exc:
-                self.reject(raw.line, plan.name, text, str(exc))
-                ok = False
-        key = tuple(raw.cells[i].strip() for i in self.key_indexes)
-        if not ok:
-            self.run_.remember_rejected(self.spec, key, raw.line)
-            return None
-        return Row(raw.line, values, key)
+                problems.append((plan.name, text, str(exc)))
+        return values, problems
 
     # -- one batch
 
@@ -517,7 +542,7 @@ class FileImporter:
         if self.spec.name == "persons":
             names |= {"person_id", *persons.SUMMARY_FIELDS}
         found = {tuple(v[a] for a in self.key_attnames): v for v in qs.values(*names)}
-        if self.spec.source_keyed:  # the same fact already made in Vigil (ADR 0005)
+        if self.spec.source_keyed:  # the same fact already made in Vigil (ADR 0006)
             found.update(reconcile.adopt(self.model, rows, found, self._db_key, names))
         return found
 
@@ -613,21 +638,31 @@ def _lookup(plan: Plan, wanted: set) -> dict:
             for row in plan.target.objects.filter(q).values(*fields)}
 
 
+def analyze(tables: set[str]) -> None:
+    """Fresh planner statistics for what was loaded (a stale plan costs more than this)."""
+    if connection.in_atomic_block:
+        return  # inside a caller's transaction (tests): its tables are not committed yet
+    with connection.cursor() as cur:
+        for table in sorted(tables):
+            cur.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+
+
 def import_dir(path, *, dry_run: bool = False, actor: str = "import", progress: bool = True,
-               reject_report: str | Path | None = None, now: datetime | None = None
-               ) -> ImportResult:
+               reject_report: str | Path | None = None, now: datetime | None = None,
+               wait: float = 0) -> ImportResult:
     """Import every export file in `path`; all or nothing.
 
     Returns the result (counts per file) on success. On any bad row nothing is
     written, the reject report is saved as CSV (default: reject-report.csv in
-    `path`) and ImportRejected is raised carrying the result.
+    `path`) and ImportRejected is raised carrying the result. While another import
+    into the same database runs, waits up to `wait` seconds, then raises ImportBusy.
     """
     path = Path(path)
     now = now or timezone.now()
     run = ImportRun(path, dry_run=dry_run, progress=progress, now=now)
     result = run.result
     # _Rollback leaves the atomic block on purpose (bad rows, or a dry run): nothing is written.
-    with contextlib.suppress(_Rollback), transaction.atomic():
+    with import_lock(wait), contextlib.suppress(_Rollback), transaction.atomic():
         run.run()
         if run.report or dry_run:
             raise _Rollback
@@ -645,6 +680,7 @@ def import_dir(path, *, dry_run: bool = False, actor: str = "import", progress: 
             result.reject_report_path = None
         raise ImportRejected(result)
     if not dry_run:
+        analyze(run.loaded_tables)
         if report_path.exists() and report_path.parent == path:
             # A stale report from an earlier failed attempt would mislead.
             report_path.unlink()
