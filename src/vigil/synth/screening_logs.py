@@ -1,0 +1,345 @@
+"""Labelled synthetic control-room logs for measuring the log-text screener.
+
+The generator knows the truth: each log is built from pieces whose effect on each mark
+is declared with the piece, so the label is what the text says, not what a rule reads.
+Pieces that must NOT set a mark are mixed in on purpose: negations ("did not ask about
+pregnancy", "no children at the address"), deferrals ("DASH to be completed by
+officers"), reported speech (the suspect blaming her), risk volunteered by the caller in
+the story of the incident (not asked), status notes ("Officers deployed").
+
+Two styles, written separately so one can tune on the first and measure on the second:
+
+  prose   the call handler writes whole sentences (the style the screener was tuned on)
+  terse   control-room shorthand: capitals, "IP"/"SUSP"/"VIC", "c/o", field-like
+          answers ("PREG - N"), timestamps, no apostrophes (held out)
+
+Noise: misspelt keywords, capitals, doubled spaces; an empty log now and then; with
+`huge=True` some logs are padded to about 100 KB with routine updates.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from vigil.synth.draw import Draw
+
+MARKS = ("risk_factors_asked", "children_mentioned", "children_asked", "support_offered",
+         "reassurance_given", "victim_blaming")
+R, C, CA, S, RE, B = MARKS
+
+
+@dataclass(frozen=True)
+class LabelledLog:
+    text: str
+    truth: dict[str, bool]
+    style: str
+
+
+# A piece is (template, marks it sets True, marks it pins False). A mark is True in a
+# log when any piece sets it; "pins" only documents the trap (nothing can unset a mark).
+Piece = tuple[str, frozenset, frozenset]
+
+
+def _p(text: str, sets: str = "", traps: str = "") -> Piece:
+    return (text, frozenset(sets.split()), frozenset(traps.split()))
+
+
+# ---------------------------------------------------------------------------------------
+# Style "prose"
+
+PROSE = {
+    "opening": [
+        _p("{caller} states her {rel} has come round to the address and is shouting and "
+           "banging on the door."),
+        _p("{caller} reports an argument with her {rel} that turned physical; she says he "
+           "pushed her into the wall."),
+        _p("{caller} says her {rel} grabbed her by the throat during an argument and has "
+           "left on foot.", traps=R),
+        _p("{caller} says her {rel} has threatened to kill her and is outside the house.",
+           traps=R),
+        _p("Neighbour reports hearing a woman screaming and things being thrown."),
+        _p("{caller} reports her {rel} smashed the front window and will not leave."),
+        _p("{caller} says her {rel} took her phone and bank card and will not let her leave "
+           "the flat.", traps=R),
+        _p("{caller} reports ongoing harassment from her {rel} since she ended the "
+           "relationship last month.", traps=R),
+        _p("{caller} states her adult son, aged 24, has been abusive and is refusing to "
+           "leave.", traps=C),
+        _p("{caller} reports her {rel} punched her in the face; she is bleeding from the "
+           "lip."),
+    ],
+    "filler": [
+        "Suspect believed to be in drink.", "Suspect still at the address.",
+        "Suspect left prior to call, direction unknown.",
+        "Caller does not know where the suspect is now.",
+        "No weapons seen.", "Caller has a minor cut to her lip, declined an ambulance.",
+        "Address has previous history of calls.", "Caller was very upset on the phone.",
+        "Officers deployed.", "Log passed to despatch.", "Resource assigned.",
+        "Crime report to follow.", "PNC checks completed on suspect.",
+    ],
+    R: [
+        _p("Handler asked about recent separation: caller ended the relationship {n} weeks "
+           "ago.", R),
+        _p("Asked whether he has ever strangled or choked her - caller says he has choked "
+           "her before.", R),
+        _p("Key risk questions asked: separation, pregnancy, weapons, escalation.", R),
+        _p("Handler asked whether the abuse is getting worse or happening more often - "
+           "caller says yes.", R),
+        _p("Caller asked if she is pregnant; she is {n} months pregnant.", R),
+        _p("I asked whether he has ever threatened to kill her, and she said he has.", R),
+        _p("Asked about stalking: he follows her to work most days.", R),
+        _p("Handler went through the DASH risk questions with the caller.", R),
+        _p("Caller denies any strangulation when asked.", R),
+        _p("Asked if the suspect has ever used a weapon against her - no.", R),
+        _p("Risk questions covered: she is not pregnant and they separated last week.", R),
+    ],
+    R + "_no": [
+        _p("Handler did not ask about pregnancy or separation.", traps=R),
+        _p("Risk questions were not asked as the caller hung up.", traps=R),
+        _p("DASH to be completed by attending officers.", traps=R),
+        _p("No risk questions asked.", traps=R),
+        _p("Handler did not ask whether he had strangled her.", traps=R),
+        _p("Caller says he threatened to kill her last week.", traps=R),
+    ],
+    C: [
+        _p("Handler asked about children: {n} in the house, currently upstairs.", C + " " + CA),
+        _p("Caller confirms {n} children present at the address.", C + " " + CA),
+        _p("Her daughter, aged {age}, saw the incident.", C + " " + CA),
+        _p("There is a baby in the house who is asleep.", C + " " + CA),
+        _p("The kids are staying at their grandmother's tonight.", C + " " + CA),
+        _p("Children not present, they are at school.", C + " " + CA),
+        _p("Caller has two young sons who live with her.", C + " " + CA),
+    ],
+    CA: [
+        _p("Handler asked about children in the household - none.", CA, C),
+        _p("No children at the address (confirmed with caller).", CA, C),
+        _p("Caller has no children.", CA, C),
+        _p("Asked if any children live there - caller says no.", CA, C),
+    ],
+    C + "_no": [
+        _p("Handler did not ask about children.", traps=C + " " + CA),
+        _p("Referral to children's services to be considered by officers.", traps=C),
+        _p("She is expecting a baby in the spring.", traps=C),
+    ],
+    S: [
+        _p("Asked whether she is in contact with any support services; given details of "
+           "Women's Aid.", S),
+        _p("Asked if she has an IDVA or support worker - she does not; offered the helpline "
+           "number.", S),
+        _p("Handler signposted the National Domestic Abuse Helpline.", S),
+        _p("Caller already has an IDVA through the refuge.", S),
+        _p("Offered a referral to the local domestic abuse service, which she accepted.", S),
+        _p("Caller declined support services when offered.", S),
+    ],
+    S + "_no": [
+        _p("No support services were offered.", traps=S),
+        _p("Handler did not signpost any support.", traps=S),
+        _p("Caller took refuge in the bathroom.", traps=S),
+        _p("Officers to offer support details on arrival.", traps=S),
+        _p("Her mother is supporting her.", traps=S),
+    ],
+    RE: [
+        _p("Call handler reassured the caller that officers were on the way and stayed on "
+           "the line.", RE),
+        _p("Advised caller that help is coming and to stay in a room with a lockable door.",
+           RE),
+        _p("Caller reassured; told to call back on 999 if anything changes.", RE),
+        _p("I told her she had done the right thing by calling.", RE),
+        _p("Kept the caller on the line until officers arrived.", RE),
+        _p("Told caller it is not her fault and that police are coming.", RE),
+    ],
+    RE + "_no": [
+        _p("No reassurance given.", traps=RE),
+        _p("Caller would not stay on the line.", traps=RE),
+        _p("Officers en route.", traps=RE),
+    ],
+    B: [
+        _p("Handler: why do you keep letting him back in if he does this?", B),
+        _p("Handler asked caller what she did to start the argument.", B),
+        _p("Log notes caller 'winding him up' before the assault.", B),
+        _p("Handler told her she should have left him years ago.", B),
+        _p("Caller is a known time waster and was drunk again.", B),
+    ],
+    B + "_no": [
+        _p("Suspect told her it was her own fault.", traps=B),
+        _p("Handler reassured her that it was not her fault.", RE, B),
+        _p("Caller says he blames her for the argument.", traps=B),
+        _p("No victim blaming language used.", traps=B),
+    ],
+}
+
+# ---------------------------------------------------------------------------------------
+# Style "terse" (held out: written apart from the lexicon)
+
+TERSE = {
+    "opening": [
+        _p("{time} IP C/O {rel} ASSAULTED HER AT HOME ADDRESS, SUSP STILL ON SCENE"),
+        _p("{time} VIC RINGING IN DISTRESSED. SUSP ({rel}) BEEN KICKING DOOR IN"),
+        _p("{time} ip states susp had her in a headlock earlier tonight, now left scene",
+           traps=R),
+        _p("{time} DV. IP REPORTS SUSP SENT MSGS SAYING HE WILL STAB HER", traps=R),
+        _p("{time} 3RD PTY CALLER - SCREAMS HEARD FROM NEXT DOOR"),
+        _p("{time} ip says ex turned up at work again today, 4th time this wk", traps=R),
+        _p("{time} IP C/O SUSP DAMAGING CAR. IP'S SON (31) ALSO AT ADDRESS", traps=C),
+        _p("{time} vic says partner slapped her, has redness to face"),
+    ],
+    "filler": [
+        "{time} UNIT 4B ASSIGNED", "{time} PNC / PND DONE", "{time} SUSP DESC: W/M 30S",
+        "{time} LOC CONFIRMED", "{time} no weapons believed", "{time} AMBO NOT REQ",
+        "{time} closing as crime - see CRIMS", "{time} 1 x unit at scene",
+        "{time} prev DV at address x3", "{time} ETA 10 MINS",
+    ],
+    R: [
+        _p("{time} RISK Q'S: SEP - Y ({n} WKS), PREG - N, NFS - N, TTK - Y"),
+        _p("{time} rq's done - ip has split from susp recently, not pregnant"),
+        _p("{time} CH ASKED ?STRANGULATION - IP SAYS YES LAST MONTH"),
+        _p("{time} Qs asked re escalation - vic says its getting worse"),
+        _p("{time} DASH COMPLETED WITH IP OVER PHONE - HIGH"),
+        _p("{time} asked ip is she pregnent - 20 wks"),
+        _p("{time} ASKED IF SUSP EVER THREATENED TO KILL HER - IP SAYS NO"),
+        _p("{time} CHECKED IF EVER CHOCKED - DENIES"),
+    ],
+    R + "_no": [
+        _p("{time} RISK QS NOT DONE - IP HUNG UP"),
+        _p("{time} dash to be done by attending units"),
+        _p("{time} no rq's asked"),
+        _p("{time} DIDNT ASK RE PREG"),
+        _p("{time} IP SAYS SUSP TRIED TO CHOKE HER"),
+    ],
+    C: [
+        _p("{time} 2 X CHILDREN AT ADDRESS (4 AND 6)"),
+        _p("{time} chn present - in bedroom"),
+        _p("{time} KIDS x{n} IN HOUSE"),
+        _p("{time} IP HAS 3 YR OLD DAUGHTER, AT NANS TONIGHT"),
+        _p("{time} BABY IN PROPERTY"),
+        _p("{time} children - yes, both asleep upstairs"),
+    ],
+    CA: [
+        _p("{time} CHILDREN: NONE"),
+        _p("{time} no kids at address"),
+        _p("{time} NIL CHILDREN"),
+        _p("{time} asked re children - nil"),
+    ],
+    C + "_no": [
+        _p("{time} NOT ASKED RE CHILDREN"),
+        _p("{time} UNKNOWN IF ANY CHILDREN"),
+    ],
+    S: [
+        _p("{time} ADV RE WOMENS AID, NUMBER GIVEN"),
+        _p("{time} ip already has idva"),
+        _p("{time} SIGNPOSTED TO DA HELPLINE"),
+        _p("{time} IP ASKED IF WANTS REFERRAL TO SUPPORT SERVICES - DECLINED"),
+        _p("{time} given details for haven"),
+    ],
+    S + "_no": [
+        _p("{time} no signposting done"),
+        _p("{time} SUPPORT NOT OFFERED"),
+        _p("{time} OFFICERS TO SIGNPOST AT SCENE"),
+    ],
+    RE: [
+        _p("{time} IP REASSURED, UNITS EN ROUTE"),
+        _p("{time} kept ip on line till police arr"),
+        _p("{time} ADV IP HELP IS ON WAY, TO LOCK HERSELF IN BATHROOM"),
+        _p("{time} ip told to ring back 999 if susp returns"),
+    ],
+    RE + "_no": [
+        _p("{time} UNITS EN ROUTE"),
+        _p("{time} ip refused to stay on line"),
+        _p("{time} NO REASSURANCE GIVEN TO IP"),
+    ],
+    B: [
+        _p("{time} ip drunk again, time waster"),
+        _p("{time} CH ASKED IP WHY SHE KEEPS TAKING HIM BACK"),
+        _p("{time} IP PROVOKED SUSP BY NAGGING HIM"),
+        _p("{time} told ip she should have left him"),
+    ],
+    B + "_no": [
+        _p("{time} SUSP SAYS SHE STARTED IT"),
+        _p("{time} IP SAYS SUSP BLAMES HER FOR EVERYTHING"),
+        _p("{time} CH TOLD IP NOT HER FAULT", RE),
+    ],
+}
+STYLES = {"prose": PROSE, "terse": TERSE}
+RELS = ("partner", "ex-partner", "husband", "boyfriend", "ex")
+CALLERS = ("Caller", "The caller", "Informant", "The victim", "IP")
+PADDING = ("{time} Update: unit still at scene, officers speaking with both parties.",
+           "{time} Supervisor aware. Log remains open pending result.",
+           "{time} Further call from informant - nothing new to add.")
+KEYWORD = re.compile(r"[A-Za-z]{7,}")
+
+
+def _fill(d: Draw, template: str) -> str:
+    return template.format(
+        caller=d.pick(CALLERS), rel=d.pick(RELS), n=d.integer(2, 5), age=d.integer(2, 15),
+        time=f"{d.integer(0, 23):02d}:{d.integer(0, 59):02d}")
+
+
+def _typo(d: Draw, word: str) -> str:
+    i = d.integer(1, len(word) - 2)
+    op = d.integer(0, 2)
+    if op == 0:
+        return word[:i] + word[i + 1:]
+    if op == 1:
+        return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+    return word[:i] + word[i] + word[i:]
+
+
+def one_log(d: Draw, style: str, huge: bool = False) -> LabelledLog:
+    bank = STYLES[style]
+    if d.chance(0.01):
+        return LabelledLog(d.pick(("", "   ", "\n")), {m: False for m in MARKS}, style)
+    pieces: list[Piece] = [d.pick(bank["opening"])]
+    # Children is one decision (some, none recorded, a trap, or nothing) so a log never
+    # says both "her daughter, 7" and "no children".
+    rates = {R: 0.5, C: 0.4, S: 0.45, RE: 0.55, B: 0.2}
+    for mark, rate in rates.items():
+        if d.chance(rate):
+            pieces.append(d.pick(bank[mark]))
+        elif mark == C and d.chance(0.35):
+            pieces.append(d.pick(bank[CA]))
+        elif d.chance(0.35):
+            pieces.append(d.pick(bank[mark + "_no"]))
+    for _ in range(d.integer(1, 3)):
+        pieces.append(_p(d.pick(bank["filler"])))
+    opening, rest = pieces[0], pieces[1:]
+    order = sorted(range(len(rest)), key=lambda _: d.u())
+    pieces = [opening] + [rest[k] for k in order]
+    truth = {m: any(m in p[1] for p in pieces) for m in MARKS}
+    if truth[C]:
+        truth[CA] = True
+    sep = "\n" if style == "terse" else d.pick((" ", " ", "\n", "  "))
+    lines = [_fill(d, p[0]) for p in pieces]
+    if huge:
+        pad = [_fill(d, d.pick(PADDING)) for _ in range(1200)]
+        cut = d.integer(0, len(lines))
+        lines = lines[:cut] + pad + lines[cut:]
+    text = sep.join(lines)
+    if d.chance(0.3):  # misspell a few long words
+        text = KEYWORD.sub(lambda m: _typo(d, m.group()) if d.chance(0.15) else m.group(),
+                           text)
+    if style == "terse" and d.chance(0.5):
+        text = text.upper()
+    return LabelledLog(text, truth, style)
+
+
+def corpus(n: int, style: str = "prose", seed: int = 7, huge_every: int = 0
+           ) -> list[LabelledLog]:
+    """`n` labelled logs; every `huge_every`-th one padded to about 100 KB."""
+    if style not in STYLES:
+        raise ValueError(f"unknown style {style!r}; choose one of {', '.join(STYLES)}")
+    d = Draw(seed, 314)
+    return [one_log(d, style, huge=bool(huge_every) and k % huge_every == huge_every - 1)
+            for k in range(n)]
+
+
+def _label_terse() -> None:
+    """The terse bank is written as plain lines; its keys say what each line sets."""
+    sets = {R: R, C: f"{C} {CA}", CA: CA, S: S, RE: RE, B: B}
+    for key, pieces in TERSE.items():
+        if key in sets:
+            TERSE[key] = [p if p[1] else _p(p[0], sets[key], " ".join(p[2]))
+                          for p in pieces]
+
+
+_label_terse()
