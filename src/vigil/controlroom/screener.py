@@ -179,7 +179,8 @@ SUPPORT_ACTS = rx(r"signpost\w*|(referred|referral|refer|referring) (her |victim
                   r"numbers|contact details|information|info) (of|for) (support|local "
                   r"services|services|agencies|help)")
 _SUPPORT_NOT = rx(r"(took|taking|takes|sought|seeking|take) refuge|refuge (in|inside|upstairs)"
-                  r"|(his|suspects|suspect has|suspect s) (support worker|advocate|idva)")
+                  r"|(his|suspects|(suspect|he) (has|had|have|sees|with)( a| an| his)?) "
+                  r"(support workers?|advocates?|idva|key worker)")
 
 REASSURANCE_WORDS = rx(r"reassur\w*|(stay\w*|stayed|kept|keep\w*|remain\w*|held|hold\w*) "
                        r"(\w+ ){0,2}on (the )?(line|phone)|"
