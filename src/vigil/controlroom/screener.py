@@ -156,7 +156,7 @@ CHILD = rx(r"children|child|babies|baby|infants?|toddlers?|new ?borns?|dependant
            r"\d{1,2} (years old|year old|months old|month old|years) (son|daughter|boy|girl)|"
            r"(little|young|baby|infant|toddler|school age|teenage) (sons?|daughters?|boys?|"
            r"girls?|brothers?|sisters?)")
-_CHILD_NOT = rx(r"childrens (services?|social care|social services?|centre)|child "
+_CHILD_NOT = rx(r"childrens (serv\w*|social care|social serv\w*|centre)|child "
                 r"(protection|services?)|children (services?|social care)")
 _AGE = re.compile(r"(\d{1,2})( years| months| weeks)?")
 

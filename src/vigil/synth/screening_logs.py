@@ -311,7 +311,7 @@ def one_log(d: Draw, style: str, huge: bool = False) -> LabelledLog:
     sep = "\n" if style == "terse" else d.pick((" ", " ", "\n", "  "))
     lines = [_fill(d, p[0]) for p in pieces]
     if huge:
-        pad = [_fill(d, d.pick(PADDING)) for _ in range(1200)]
+        pad = [_fill(d, d.pick(PADDING)) for _ in range(1500)]
         cut = d.integer(0, len(lines))
         lines = lines[:cut] + pad + lines[cut:]
     text = sep.join(lines)
@@ -340,6 +340,9 @@ def _label_terse() -> None:
         if key in sets:
             TERSE[key] = [p if p[1] else _p(p[0], sets[key], " ".join(p[2]))
                           for p in pieces]
+        elif key.endswith("_no"):
+            mark = key[:-3]
+            TERSE[key] = [p if p[2] else _p(p[0], " ".join(p[1]), mark) for p in pieces]
 
 
 _label_terse()
