@@ -205,3 +205,20 @@ def test_unusual_characters_do_not_break_offsets():
     assert result.marks[CHILDREN] and result.marks[RISK]
     for hit in result.hits:
         assert text[hit.start:hit.end] == hit.text
+
+
+@pytest.mark.parametrize(("text", "mark", "expected"), [
+    ("kept IP calm and on the phone", REASSURANCE, True),
+    ("advised IP to stay in a locked room until officers attend", REASSURANCE, True),
+    ("CH asked IP why she hadn't left him before", BLAMING, True),
+    ("CH asked IP why she hadn't left him before", RISK, False),
+    ("CH told IP she was partly to blame", BLAMING, True),
+    ("CH reassured IP that she was not to blame", BLAMING, False),
+    ("children - n/a", CHILDREN, False),
+    ("children - n/a", CHILDREN_ASKED, True),
+    ("SUSP is a child minder and is at work", CHILDREN, False),
+    ("discussed IDVA support, IP happy to be referred", SUPPORT, True),
+    ("OIC to refer to IDVA", SUPPORT, False),
+])
+def test_phrasings_found_on_the_free_style_set(text, mark, expected):
+    assert marked(text, mark) is expected

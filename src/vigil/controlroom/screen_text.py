@@ -163,6 +163,7 @@ hysterical attention timewaster exaggerating overreacting winding nagging fault 
 blaming instigated strangulation pregnant encompass safeguarding independent domestic
 suspect victim caller handler husband boyfriend girlfriend partner officers informant
 neighbour arrival service attending completed refused declined unknown
+established explored questioned clarified enquiries discussed
 """
 KEYWORDS: set[str] = set(_KEYWORD_TEXT.split())
 

@@ -157,7 +157,8 @@ CHILD = rx(r"children|child|babies|baby|infants?|toddlers?|new ?borns?|dependant
            r"(little|young|baby|infant|toddler|school age|teenage) (sons?|daughters?|boys?|"
            r"girls?|brothers?|sisters?)")
 _CHILD_NOT = rx(r"childrens (serv\w*|social care|social serv\w*|centre)|child "
-                r"(protection|services?)|children (services?|social care)")
+                r"(protection|services?|minder|minding|care|carer|abuse images)|childminder\w*|"
+                r"children (services?|social care)")
 _AGE = re.compile(r"(\d{1,2})( years| months| weeks)?")
 
 SUPPORT_WORDS = rx(r"womens aid|women ?s aid|refuges?|idvas?|isvas?|idva service|"
@@ -183,7 +184,8 @@ _SUPPORT_NOT = rx(r"(took|taking|takes|sought|seeking|take) refuge|refuge (in|in
                   r"(support workers?|advocates?|idva|key worker)")
 
 REASSURANCE_WORDS = rx(r"reassur\w*|(stay\w*|stayed|kept|keep\w*|remain\w*|held|hold\w*) "
-                       r"(\w+ ){0,2}on (the )?(line|phone)|"
+                       r"(\w+ ){0,3}on (the )?(line|phone)|(kept|keep|keeping) (\w+ ){0,2}calm|"
+                       r"(locked|lockable|safe) (room|door|place)|"
                        r"(done|did|doing) the right thing|not (her|your|their|victims) fault|"
                        r"you are safe|safety advice|safe(ty)? plan\w*|"
                        r"lock(ed|ing)? (\w+ ){0,2}(doors?|herself in|themselves in)|"
@@ -227,6 +229,11 @@ BLAME_WORDS = rx(
     r"as bad as (each other|him)|six of one|6 of one|both (as bad|to blame)|handbags|"
     r"mutual (combat|fight\w*|abuse|argument)|it takes two|(nag|nagging|nagged|nags) (him|"
     r"suspect|at him)|drunk again|what do you expect|what did (she|you) expect|"
+    r"why (you|she|victim|the victim|caller|the caller) (had not|has not|did not|does not|"
+    r"do not|would|keeps?|kept|still|stays?|stayed|let\w*|goes?|went|took|takes|allowed|"
+    r"invited|answered|opened)( \w+){0,3}|"
+    r"(she|you|victim|caller|the victim|the caller) (was|is|are|were|must be|may be)"
+    r"( partly| partially| also| equally| as much| just as much)? to blame|"
     r"victim ?blam\w*|if (she|you) (just|had just|hadnt|had not|didnt|did not|had left|"
     r"would just|would only) ")
 _REPORTING_PARTY = (r"(suspect|he|his|him|partner|ex|ex partner|boyfriend|husband|son|father|"
@@ -270,6 +277,21 @@ _DEFERRED = rx(r"to be (asked|completed|done|covered|offered|given|discussed|ref
                r"give|carry out|follow up|conduct|undertake|pass|make)|on arrival|"
                r"by (attending|the attending|the officers|officers|oic|police|safeguarding)|"
                r"at scene|when officers (attend|arrive)")
+_CONSENTS = frozenset({"happy", "agreed", "agrees", "wants", "wanted", "wishes", "consented",
+                       "consents", "willing", "keen", "asked", "asks", "would", "like"})
+
+
+def _deferred(clause: str) -> bool:
+    """Left for officers to do ("DASH to be completed by attending officers"); a victim
+    agreeing to be referred is not a deferral."""
+    for m in _DEFERRED.finditer(clause):
+        before = clause[:m.start()].split()
+        if m.group().startswith("to be") and before and before[-1] in _CONSENTS:
+            continue
+        return True
+    return False
+
+
 _CLAUSE_BREAKS = frozenset({BOUNDARY, ";", "but", "however", "although", "though",
                             "whereas", "except"})
 _NOT_ASKED_AFTER = re.compile(
@@ -310,7 +332,12 @@ class _Doc:
                 ce = i
             self.sent_end[i] = e
             self.clause_end[i] = ce
-        self._ask_cache: dict[int, list[int]] = {}
+        self._blame: list[tuple[int, int]] | None = None
+
+    def blame_spans(self) -> list[tuple[int, int]]:
+        if self._blame is None:
+            self._blame = list(_find(self, BLAME_WORDS))
+        return self._blame
 
     def span(self, a: int, b: int) -> str:
         return " ".join(self.t.words[a:b])
@@ -438,7 +465,9 @@ def _risk_hit(doc: _Doc, i: int, j: int, factor: str) -> Hit:
 
     if _ask_negated(doc, i, j):
         return hit(False, "not asked")
-    if _DEFERRED.search(doc.span(a, b)):
+    if any(bi <= i < bj for bi, bj in doc.blame_spans()):
+        return hit(False, "part of victim-blaming language")
+    if _deferred(doc.span(a, b)):
         return hit(False, "deferred to officers")
     sa, sb = doc.sentence(i)
     questioned = bool(doc.asks(a, b)) or "?" in doc.t.words[sa:sb] or doc.header_cue(i)
@@ -462,7 +491,7 @@ def _generic_risk_hit(doc: _Doc, i: int, j: int) -> Hit:
             re.search(r"(?<![^ ])(unable|failed|could not|couldnt|not able|refused|declined "
                       r"to (do|complete))(?![^ ])", clause):
         return hit(False, "not asked")
-    if _DEFERRED.search(clause):
+    if _deferred(clause):
         return hit(False, "deferred to officers")
     done = re.search(r"(?<![^ ])(asked|ask|completed|complete|done|carried out|covered|"
                      r"went through|gone through|conducted|undertaken|answered|taken|"
@@ -514,6 +543,10 @@ def _children(doc: _Doc) -> list[Hit]:
 
         hit = functools.partial(_hit_at, text=text, start=s, end=e)
 
+        if doc.post(j, 3)[-1:] == ["n/a"] and doc.post(j, 3)[0] in _SEPARATORS:
+            hits.append(hit(CHILDREN, False, "negated"))
+            hits.append(hit(CHILDREN_ASKED, True, "answer recorded (none)"))
+            continue
         if _ask_negated(doc, i, j):
             hits.append(hit(CHILDREN, False, "not asked"))
             hits.append(hit(CHILDREN_ASKED, False, "not asked"))
@@ -594,7 +627,7 @@ def _support(doc: _Doc) -> list[Hit]:
                         r"made|signposted)", post)):
                 hits.append(hit(False, "not offered"))
                 continue
-            if _DEFERRED.search(clause):
+            if _deferred(clause):
                 hits.append(hit(False, "deferred to officers"))
                 continue
             hits.append(hit(True, "offered or asked about"))

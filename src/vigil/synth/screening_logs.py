@@ -260,7 +260,125 @@ TERSE = {
         _p("{time} CH TOLD IP NOT HER FAULT", RE),
     ],
 }
-STYLES = {"prose": PROSE, "terse": TERSE}
+# ---------------------------------------------------------------------------------------
+# Style "free" (held out: written after the screener was tuned, in other words again)
+
+FREE = {
+    "opening": [
+        _p("{time} call from IP, reports SUSP ({rel}) has assaulted her tonight"),
+        _p("{time} ip very upset, says SUSP punched her and pulled her hair"),
+        _p("{time} caller stated SUSP tried to strangle her last year", traps=R),
+        _p("{time} SUSP has been messaging her constantly all day", traps=R),
+        _p("{time} neighbour calling re shouting next door, female crying"),
+        _p("{time} IP reports {rel} smashed her phone, she is locked in the bedroom"),
+        _p("{time} ip's son (22) called police on her behalf", traps=C),
+        _p("{time} SUSP is a child minder and is at work", traps=C),
+    ],
+    "filler": [
+        "{time} unit assigned", "{time} PNC checks on SUSP - warning markers for violence",
+        "{time} address has 4 prev DV logs", "{time} SUSP described as W/M, 40s, tall",
+        "{time} IP refuses ambulance", "{time} log passed to DA desk",
+        "{time} officers at scene", "{time} IP appears intoxicated",
+    ],
+    R: [
+        _p("{time} CH went through risk questions with IP, separated 3 months ago, not "
+           "pregnant"),
+        _p("{time} asked re previous strangulation - states he has put his hands around "
+           "her neck before"),
+        _p("{time} Risk: recent separation (Y), pregnancy (N), choking (Y), threats to "
+           "kill (N)"),
+        _p("{time} established she left him last week"),
+        _p("{time} explored with vic whether SUSP has threatened her life - she confirmed "
+           "he has"),
+        _p("{time} vic confirmed when asked that she is 12 weeks pregnant"),
+        _p("{time} Q re stalking: yes, he sits outside her house most nights"),
+        _p("{time} Enquired whether the abuse has been getting worse recently, she states "
+           "it has"),
+        _p("{time} asked about any history of choking or strangulation - no"),
+        _p("{time} DASH questions asked - 15 yes answers"),
+        _p("{time} asked if ever tried to suffocate her - vic states yes with a pillow"),
+    ],
+    R + "_no": [
+        _p("{time} RQs not asked - caller very distressed"),
+        _p("{time} handler failed to ask about strangulation despite caller mentioning "
+           "neck pain"),
+        _p("{time} no questions were asked regarding separation or pregnancy"),
+        _p("{time} risk assessment to be completed by OIC"),
+    ],
+    C: [
+        _p("{time} two kids in the property, ages 3 and 5"),
+        _p("{time} youngest child (18 months) in the house"),
+        _p("{time} 3 dependants living at the address"),
+        _p("{time} IP's children were present and witnessed the assault"),
+        _p("{time} step-son aged 10 lives with them"),
+        _p("{time} the children are at school"),
+        _p("{time} vic has a 6 month old baby"),
+        _p("{time} CYP x2 present"),
+        _p("{time} kids asleep upstairs"),
+    ],
+    CA: [
+        _p("{time} no kids in the household"),
+        _p("{time} No CYP at address"),
+        _p("{time} no children live at the address"),
+        _p("{time} children - n/a"),
+        _p("{time} asked if kids were in the house - no"),
+        _p("{time} Children: 0"),
+    ],
+    C + "_no": [
+        _p("{time} children not asked about"),
+    ],
+    S: [
+        _p("{time} provided IP with Women's Aid number"),
+        _p("{time} passed details of local DA support service"),
+        _p("{time} IP given the number for the national helpline"),
+        _p("{time} discussed IDVA support, IP happy to be referred"),
+        _p("{time} IP is already engaged with Birmingham & Solihull Women's Aid"),
+        _p("{time} offered referral to Victim Support - declined"),
+        _p("{time} advised of the Bright Sky app"),
+        _p("{time} signposted to refuge accommodation"),
+    ],
+    S + "_no": [
+        _p("{time} no signposting given"),
+        _p("{time} support services not discussed"),
+        _p("{time} IP hid in the bathroom"),
+        _p("{time} neighbour is supporting her"),
+        _p("{time} OIC to refer to IDVA"),
+        _p("{time} did not offer any support agencies"),
+    ],
+    RE: [
+        _p("{time} reassured IP police are on their way"),
+        _p("{time} remained on the line with IP until police arrived"),
+        _p("{time} advised IP to stay in a locked room until officers attend"),
+        _p("{time} told IP help is on the way"),
+        _p("{time} IP informed that officers are en route"),
+        _p("{time} CH provided safety advice"),
+        _p("{time} kept IP calm and on the phone"),
+        _p("{time} IP told to call back if SUSP returns"),
+    ],
+    RE + "_no": [
+        _p("{time} units dispatched"),
+        _p("{time} no safety advice given"),
+        _p("{time} CH did not stay on line"),
+    ],
+    B: [
+        _p("{time} CH asked IP why she hadn't left him before"),
+        _p("{time} CH commented that IP should not have let him in"),
+        _p("{time} CH said to IP 'what did you expect'"),
+        _p("{time} log describes IP as hysterical"),
+        _p("{time} IP described as attention seeking"),
+        _p("{time} CH suggested IP had wound SUSP up"),
+        _p("{time} CH told IP she was partly to blame"),
+        _p("{time} IP keeps going back to him so nothing can be done"),
+    ],
+    B + "_no": [
+        _p("{time} SUSP blamed IP for the argument"),
+        _p("{time} SUSP claims IP hit him first"),
+        _p("{time} CH reassured IP that she was not to blame", RE),
+        _p("{time} IP feels it is her fault; CH advised it is not"),
+        _p("{time} no blaming language noted"),
+    ],
+}
+STYLES = {"prose": PROSE, "terse": TERSE, "free": FREE}
 RELS = ("partner", "ex-partner", "husband", "boyfriend", "ex")
 CALLERS = ("Caller", "The caller", "Informant", "The victim", "IP")
 PADDING = ("{time} Update: unit still at scene, officers speaking with both parties.",
@@ -308,7 +426,7 @@ def one_log(d: Draw, style: str, huge: bool = False) -> LabelledLog:
     truth = {m: any(m in p[1] for p in pieces) for m in MARKS}
     if truth[C]:
         truth[CA] = True
-    sep = "\n" if style == "terse" else d.pick((" ", " ", "\n", "  "))
+    sep = d.pick((" ", " ", "\n", "  ")) if style == "prose" else "\n"
     lines = [_fill(d, p[0]) for p in pieces]
     if huge:
         pad = [_fill(d, d.pick(PADDING)) for _ in range(1500)]
@@ -318,7 +436,7 @@ def one_log(d: Draw, style: str, huge: bool = False) -> LabelledLog:
     if d.chance(0.3):  # misspell a few long words
         text = KEYWORD.sub(lambda m: _typo(d, m.group()) if d.chance(0.15) else m.group(),
                            text)
-    if style == "terse" and d.chance(0.5):
+    if style != "prose" and d.chance(0.5 if style == "terse" else 0.15):
         text = text.upper()
     return LabelledLog(text, truth, style)
 
@@ -333,16 +451,16 @@ def corpus(n: int, style: str = "prose", seed: int = 7, huge_every: int = 0
             for k in range(n)]
 
 
-def _label_terse() -> None:
-    """The terse bank is written as plain lines; its keys say what each line sets."""
+def _label(bank: dict) -> None:
+    """Banks written as plain lines: their keys say what each line sets or traps."""
     sets = {R: R, C: f"{C} {CA}", CA: CA, S: S, RE: RE, B: B}
-    for key, pieces in TERSE.items():
+    for key, pieces in bank.items():
         if key in sets:
-            TERSE[key] = [p if p[1] else _p(p[0], sets[key], " ".join(p[2]))
-                          for p in pieces]
+            bank[key] = [p if p[1] else _p(p[0], sets[key], " ".join(p[2])) for p in pieces]
         elif key.endswith("_no"):
             mark = key[:-3]
-            TERSE[key] = [p if p[2] else _p(p[0], " ".join(p[1]), mark) for p in pieces]
+            bank[key] = [p if p[2] else _p(p[0], " ".join(p[1]), mark) for p in pieces]
 
 
-_label_terse()
+_label(TERSE)
+_label(FREE)
