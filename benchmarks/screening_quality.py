@@ -2,18 +2,24 @@
 
   .venv/bin/python benchmarks/screening_quality.py [--n 5000] [--seed 7] [--show-errors 3]
 
-Three labelled sets, each generator knowing the truth:
+Labelled sets, each generator knowing the truth (vigil.synth.screening_logs unless
+named). In the order they were written; each was measured once before the screener was
+changed for it, and those first figures are in docs/log-screening.md:
 
-- prose  vigil.synth.screening_logs, the handler's whole sentences: the style the
-         screener was tuned on (expect it to score well; it is not a fair test alone);
-- terse  vigil.synth.screening_logs, control-room shorthand in capitals ("IP", "SUSP",
-         "RQ'S: SEP - Y"), written apart from the lexicon and held out from tuning;
+- prose  the handler's whole sentences: the style the screener was first written for;
+- terse  control-room shorthand in capitals ("IP", "SUSP", "RQ'S: SEP - Y");
+- free   free typing, lower case, other synonyms ("established she left him");
+- storm  other shorthand again (RP, AP, OFF, "q1-27 covered", "? preg");
 - force  vigil.synth.narrative, the force generator's own call narratives, written by
          another developer before the screener existed (its labels are the control-room
          review's: children_identified covers "no children" too, so it is scored against
          children_asked; children_mentioned is "identified and the household has some").
 
-Each set has about 1 % empty logs and (prose, terse) every 250th log padded to ~100 KB.
+All were tuned on by now except `force`, which needed no change: treat these figures as
+an upper bound, and the first-look figures in the docs as the estimate for logs written
+by others.
+
+Each set has about 1 % empty logs and (all but force) every 250th log padded to ~100 KB.
 No Django and no database: the screener is a pure function of the text.
 """
 
@@ -86,9 +92,12 @@ def main() -> int:
                     help="print up to K wrong answers per mark")
     args = ap.parse_args()
     sets = {
-        "prose (tuned on)": corpus(args.n, "prose", seed=args.seed, huge_every=250),
-        "terse (held out)": corpus(args.n, "terse", seed=args.seed + 1, huge_every=250),
-        "force narratives (another author)": force_set(args.n, args.seed + 2),
+        "prose": corpus(args.n, "prose", seed=args.seed, huge_every=250),
+        "terse": corpus(args.n, "terse", seed=args.seed + 1, huge_every=250),
+        "free": corpus(args.n, "free", seed=args.seed + 3, huge_every=250),
+        "storm": corpus(args.n, "storm", seed=args.seed + 4, huge_every=250),
+        "force narratives (another author, never tuned on)": force_set(args.n,
+                                                                        args.seed + 2),
     }
     below = 0
     for name, logs in sets.items():

@@ -7,7 +7,7 @@ import pytest
 from tests import factories
 from tests.factories import at
 from vigil.controlroom import screening
-from vigil.controlroom.screener import BLAMING, CHILDREN, RISK, SUPPORT, VERSION
+from vigil.controlroom.screener import BLAMING, CHILDREN, MARKS, RISK, SUPPORT, VERSION
 from vigil.controlroom.screening_models import LogScreening, ScreeningLabel, ScreeningMark
 from vigil.core.models import AuditEvent
 
@@ -30,7 +30,7 @@ def test_screen_incident_stores_every_mark_with_its_words(log):
     s = LogScreening.objects.get(incident=log)
     assert s.screener_version == VERSION and s.text_chars == len(RISKY)
     marks = {m.kind: m for m in s.marks.all()}
-    assert len(marks) == 6
+    assert set(marks) == {RISK, CHILDREN, "children_asked"}  # marks with words only
     assert marks[RISK].present and marks[RISK].words == ["pregnancy"]
     assert not marks[CHILDREN].present
     assert [h["reason"] for h in marks[CHILDREN].hits] == ["negated"]
@@ -44,8 +44,9 @@ def test_screen_incident_replaces_the_earlier_screening(log):
     log.save()
     screening.screen_incident(log.pk, actor="test")
     assert LogScreening.objects.filter(incident=log).count() == 1
-    assert ScreeningMark.objects.filter(screening__incident=log).count() == 6
-    assert ScreeningMark.objects.get(screening__incident=log, kind=BLAMING).present
+    assert list(ScreeningMark.objects.filter(screening__incident=log).values_list(
+        "kind", "present")) == [(BLAMING, True)]
+    assert [m.kind for m in screening.marks_for(log.pk)] == list(MARKS)
 
 
 def test_screen_incident_unknown_id_is_a_clear_error(db):
@@ -163,6 +164,16 @@ def test_bad_label_input_is_refused_with_a_clear_error(log, specialist, kwargs, 
     assert not ScreeningLabel.objects.exists()
 
 
+def test_a_mark_without_words_can_still_be_corrected(log, specialist):
+    screening.screen_incident(log.pk, actor="test")
+    label = screening.record_label(log.pk, BLAMING, actor=specialist, present=True,
+                                   words=["what did you do"])
+    assert label.screener_present is False and not label.agrees
+    view = {m.kind: m for m in screening.marks_for(log.pk)}
+    assert view[BLAMING].present and view[BLAMING].hits == []
+
+
 def test_a_log_not_yet_screened_cannot_be_labelled(log, specialist):
+    assert screening.marks_for(log.pk) == []
     with pytest.raises(screening.ScreeningError, match="not been screened"):
         screening.record_label(log.pk, RISK, actor=specialist, present=True)

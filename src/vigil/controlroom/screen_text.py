@@ -26,12 +26,14 @@ BOUNDARY = "|"  # a sentence break in the normalised text (end of line, full sto
 # One token -> the words the patterns see. Police and control-room shorthand.
 ABBREVIATIONS: dict[str, str] = {
     "ip": "victim", "i/p": "victim", "vic": "victim", "vict": "victim", "vctm": "victim",
-    "ipp": "victim", "aggrieved": "victim",
+    "ipp": "victim", "aggrieved": "victim", "ap": "victim", "ag": "victim",
+    "rp": "caller", "inft": "informant", "infmt": "informant", "mop": "caller",
     "susp": "suspect", "suspt": "suspect", "sus": "suspect", "perp": "suspect",
     "offender": "suspect", "oic": "oic", "ch": "handler", "handler": "handler",
     "nfs": "non fatal strangulation", "ttk": "threats to kill", "ttks": "threats to kill",
     "rq": "risk questions", "rqs": "risk questions", "rqu": "risk questions",
-    "chn": "children", "cyp": "children", "kiddies": "children", "kiddy": "child",
+    "chn": "children", "chldrn": "children", "chldn": "children", "childs": "children",
+    "cyp": "children", "kiddies": "children", "kiddy": "child",
     "kid": "child", "kids": "children", "dtr": "daughter", "dau": "daughter",
     "gf": "girlfriend", "bf": "boyfriend",
     "preg": "pregnant", "pregnent": "pregnant",
@@ -109,8 +111,12 @@ def tokenise(text: str) -> Text:
         for w in out:
             words.append(w)
             spans.append((s, e))
-        # "?strangulation" is shorthand for a query, not the end of a sentence.
-        query = low == "?" and e < len(text) and not text[e].isspace()
+        # "?strangulation", or "? preg" opening a line, is shorthand for a query, not
+        # the end of a sentence.
+        # A question mark ends a sentence when it follows its word ("pregnant?"); one
+        # standing before a word ("? preg", "?NFS") marks a query.
+        query = low == "?" and e < len(text) and text[e] != "\n" and (
+            not text[e].isspace() or s == 0 or text[s - 1].isspace())
         if low in (".", "!", "?") and not joined and not query:
             words.append(BOUNDARY)
             spans.append((e, e))
@@ -163,7 +169,8 @@ hysterical attention timewaster exaggerating overreacting winding nagging fault 
 blaming instigated strangulation pregnant encompass safeguarding independent domestic
 suspect victim caller handler husband boyfriend girlfriend partner officers informant
 neighbour arrival service attending completed refused declined unknown
-established explored questioned clarified enquiries discussed
+established establish explored questioned clarified enquiries discussed checked check
+remained stayed advised seeking
 """
 KEYWORDS: set[str] = set(_KEYWORD_TEXT.split())
 
@@ -194,6 +201,13 @@ def _deletions_index() -> dict[str, frozenset[str]]:
 
 def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def _common_start(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
 
 
 def _one_edit(a: str, b: str) -> bool:
@@ -237,7 +251,9 @@ def correct(word: str) -> str:
     if not candidates:
         return word
     freq = _frequencies()
-    best = max(sorted(candidates), key=lambda k: freq[k])
+    # The keyword sharing the longest start with the typed word, then the commonest:
+    # "chocked" is "choked", not "checked".
+    best = max(sorted(candidates), key=lambda k: (_common_start(word, k), freq[k]))
     # A real word is left alone unless the keyword is far more common than it.
     if freq[word] * 50 >= max(freq[best], 1):
         return word

@@ -143,6 +143,7 @@ FACTORS: dict[str, re.Pattern] = {name: rx(body) for name, body in {
 # Officer-safety questions every log asks: they count only with an explicit question.
 _NEEDS_QUESTION = frozenset({"weapons", "substance", "criminal_history", "breach", "fear"})
 GENERIC_RISK = rx(r"risk questions?|risk (factors?|assessment|checklist|qs|q)|"
+                  r"q \d{1,2}( -| to)? \d{1,2}|questions \d{1,2}( -| to)? \d{1,2}|"
                   r"dash( risk)?( questions?| assessment| form| checklist| risk)?|ric|"
                   r"safelives|dara|risk identification")
 
@@ -173,7 +174,9 @@ SUPPORT_WORDS = rx(r"womens aid|women ?s aid|refuges?|idvas?|isvas?|idva service
                    r"safe ?house|leaflets?|bright sky|victim care|witness care|"
                    r"(independent )?domestic (violence|abuse) advis\w*|"
                    r"(shelter|crisis) (services?|accommodation|line)|emergency accommodation")
-SUPPORT_ACTS = rx(r"signpost\w*|(referred|referral|refer|referring) (her |victim |the victim "
+SUPPORT_ACTS = rx(r"signpost\w*|(offered|offer|made|accepted|declined|refused|wants) (a |the "
+                  r"|an )?(referral|idva referral)|referral (offered|made|accepted|declined)|"
+                  r"(referred|referral|refer|referring) (her |victim |the victim "
                   r"|caller )?(to|into|for) (support|an? idva|idva|womens aid|refuge|"
                   r"specialist|victim)|(offered|given|provided|passed|gave|provide|offer) "
                   r"(her |victim |caller |the caller |the victim )?(the )?(details|number|"
@@ -224,6 +227,7 @@ BLAME_WORDS = rx(
     r"(keeps?|kept|keep on) (going|letting (him|suspect)|taking (him|suspect)) back|"
     r"(let|lets|letting) (him|suspect|the suspect) back in|"
     r"(chose|chooses|choosing|choice) to (stay|go back|return|let|remain)|"
+    r"(serial|frequent|persistent|repeat) caller|always (ringing|calling|phoning)|"
     r"time ?wast\w*|wasting (police|our|officers) time|attention seek\w*|drama queen|"
     r"hysterical|over ?react\w*|exaggerat\w*|making it up|crying wolf|"
     r"as bad as (each other|him)|six of one|6 of one|both (as bad|to blame)|handbags|"
@@ -236,7 +240,7 @@ BLAME_WORDS = rx(
     r"( partly| partially| also| equally| as much| just as much)? to blame|"
     r"victim ?blam\w*|if (she|you) (just|had just|hadnt|had not|didnt|did not|had left|"
     r"would just|would only) ")
-_REPORTING_PARTY = (r"(suspect|he|his|him|partner|ex|ex partner|boyfriend|husband|son|father|"
+_REPORTING_PARTY = (r"(suspect|off|he|his|him|partner|ex|ex partner|boyfriend|husband|son|father|"
                     r"brother|mother in law|family|his family|his mother|neighbour|caller|"
                     r"victim|she|her|they|informant|friend)")
 _REPORTED = rx(_REPORTING_PARTY + r" (\w+ )?(said|says|saying|states|stated|told|tells|"
@@ -614,7 +618,7 @@ def _support(doc: _Doc) -> list[Hit]:
 
             hit = functools.partial(_hit_at, SUPPORT, text=text, start=s, end=e)
 
-            if pattern is SUPPORT_ACTS and _negated_before(pre, 3):
+            if pattern is SUPPORT_ACTS and any(w in _NEGATORS for w in pre[-3:]):
                 hits.append(hit(False, "not offered"))
                 continue
             offer_negated = re.search(

@@ -54,9 +54,13 @@ def _sha1(text: str) -> str:
 def _rows(incident_id: int, text: str, result: screener.Screening, at: datetime):
     screening = LogScreening(incident_id=incident_id, screener_version=result.version,
                              screened_at=at, text_chars=len(text), text_sha1=_sha1(text))
-    marks = [ScreeningMark(screening=screening, kind=kind, present=result.marks[kind],
-                           hits=[h.as_dict() for h in result.hits_for(kind)])
-             for kind in screener.MARKS]
+    # A mark with no words either way is not stored: no row means "not shown, no words".
+    marks = []
+    for kind in screener.MARKS:
+        hits = [h.as_dict() for h in result.hits_for(kind)]
+        if hits or result.marks[kind]:
+            marks.append(ScreeningMark(screening=screening, kind=kind,
+                                       present=result.marks[kind], hits=hits))
     return screening, marks
 
 
@@ -223,19 +227,19 @@ def record_label(incident_id: int, kind: str, *, actor, present: bool, note: str
         raise _refuse(actor, incident_id, "log belongs to another area", kind)
     at = at or timezone.now()
     with transaction.atomic():
-        mark = (ScreeningMark.objects.select_related("screening")
-                .filter(screening__incident_id=incident_id, kind=kind).first())
-        if mark is None:
+        screening = LogScreening.objects.filter(incident_id=incident_id).first()
+        if screening is None:
             raise ScreeningError(f"log {incident_id} has not been screened yet; "
                                  "screen it before confirming or correcting its marks")
+        mark = screening.marks.filter(kind=kind).first()
+        said = bool(mark and mark.present)
         label = ScreeningLabel.objects.create(
-            incident_id=incident_id, kind=kind, present=present,
-            screener_present=mark.present, screener_version=mark.screening.screener_version,
-            words=words, note=note, labelled_by=actor, labelled_at=at,
-            text_sha1=mark.screening.text_sha1)
+            incident_id=incident_id, kind=kind, present=present, screener_present=said,
+            screener_version=screening.screener_version, words=words, note=note,
+            labelled_by=actor, labelled_at=at, text_sha1=screening.text_sha1)
         audit.record(actor, audit.CREATE, label, context="screening:label",
                      detail={"incident": incident_id, "kind": kind, "present": present,
-                             "screener_present": mark.present, "agrees": label.agrees},
+                             "screener_present": said, "agrees": label.agrees},
                      at=at)
     return label
 
@@ -255,7 +259,10 @@ class MarkView:
 
 
 def marks_for(incident_id: int) -> list[MarkView]:
-    """The marks of one log in the screener's order, with the latest label of each."""
+    """Every mark of one screened log in the screener's order, with its latest label
+    (empty when the log has not been screened)."""
+    if not LogScreening.objects.filter(incident_id=incident_id).exists():
+        return []
     marks = {m.kind: m for m in ScreeningMark.objects.filter(
         screening__incident_id=incident_id)}
     latest: dict[str, ScreeningLabel] = {}
@@ -265,11 +272,10 @@ def marks_for(incident_id: int) -> list[MarkView]:
     out = []
     for kind, name in screener.MARKS.items():
         mark = marks.get(kind)
-        if mark is None:
-            continue
+        said = bool(mark and mark.present)
         label = latest.get(kind)
-        out.append(MarkView(kind, name, label.present if label else mark.present,
-                            mark.present, mark.hits, label))
+        out.append(MarkView(kind, name, label.present if label else said, said,
+                            mark.hits if mark else [], label))
     return out
 
 

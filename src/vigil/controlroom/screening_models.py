@@ -30,6 +30,8 @@ class LogScreening(models.Model):
 class ScreeningMark(models.Model):
     """One mark of a screening: set or not, and the words that did or did not set it.
 
+    A mark the screener found no words for, either way, has no row (it is not set).
+
     `hits` is a list of {text, start, end, counts, reason, factor}: `start`/`end` are
     offsets into the narrative, `counts` says whether the words set the mark, `reason`
     why ("asked", "negated", "reported speech", ...).

@@ -378,7 +378,92 @@ FREE = {
         _p("{time} no blaming language noted"),
     ],
 }
-STYLES = {"prose": PROSE, "terse": TERSE, "free": FREE}
+# ---------------------------------------------------------------------------------------
+# Style "storm" (held out, never tuned on: written last, after the screener was frozen;
+# other shorthand again: RP = reporting person, AP = aggrieved party, OFF = offender)
+
+STORM = {
+    "opening": [
+        _p("{time} RP IS AP. STATES OFF ({rel}) HAS ATTACKED HER IN THE KITCHEN"),
+        _p("{time} rp reports her {rel} is at the door drunk and abusive, wont go away"),
+        _p("{time} AP STATES OFF HAS BEEN FOLLOWING HER HOME FROM WORK ALL WEEK", traps=R),
+        _p("{time} rp says off said he would kill her if she called police", traps=R),
+        _p("{time} MOP REPORTS MALE DRAGGING FEMALE INTO A CAR"),
+        _p("{time} ap says her {rel} has locked her out of the house with her phone inside"),
+        _p("{time} AP'S ELDEST (19) IS PRESENT AND CALLING FOR HELP", traps=C),
+    ],
+    "filler": [
+        "{time} UNITS ALLOCATED", "{time} CAD UPDATED", "{time} OFF HX OF DV",
+        "{time} LKA CONFIRMED", "{time} THRIVE: THREAT HIGH, HARM HIGH",
+        "{time} OFF NOT ON SCENE, LEFT IN VEH", "{time} rp calmer now",
+        "{time} no injuries reported at this time",
+    ],
+    R: [
+        _p("{time} RISK - SEPARATED: YES, PREGNANT: NO, STRANGULATION: NO"),
+        _p("{time} q1-27 covered with AP on phone"),
+        _p("{time} ap asked if off ever put hands round her throat - says twice before"),
+        _p("{time} RP ASKED RE THREATS TO KILL - YES"),
+        _p("{time} checked if AP recently split from OFF - yes 2 weeks"),
+        _p("{time} asked AP if OFF is jealous or controlling - she says very"),
+        _p("{time} AP ASKED IF ABUSE GETTING MORE FREQUENT - YES"),
+        _p("{time} ? preg - AP says no"),
+    ],
+    R + "_no": [
+        _p("{time} risk qs not covered, line dropped"),
+        _p("{time} NO DA RISK QUESTIONS ASKED BY HANDLER"),
+        _p("{time} AP STATES OFF STRANGLED HER LAST WEEK"),
+        _p("{time} DASH FOR ATTENDING OFFICERS TO COMPLETE"),
+    ],
+    C: [
+        _p("{time} 3 KIDS AT HOME ALL UNDER 10"),
+        _p("{time} chldrn x2 in back bedroom"),
+        _p("{time} AP HAS A NEWBORN"),
+        _p("{time} LITTLE BOY (4) HIDING UPSTAIRS"),
+        _p("{time} children in house - 2"),
+        _p("{time} AP'S DAUGHTER 8YRS WITNESSED"),
+    ],
+    CA: [
+        _p("{time} NO KIDS"),
+        _p("{time} kids - none at address"),
+        _p("{time} AP CONFIRMS NO CHILDREN RESIDE"),
+    ],
+    C + "_no": [
+        _p("{time} DID NOT ESTABLISH IF CHILDREN PRESENT"),
+    ],
+    S: [
+        _p("{time} AP ADVISED OF WOMENS AID AND NATIONAL DA HELPLINE"),
+        _p("{time} ap has support from an IDVA already"),
+        _p("{time} REFERRED AP TO LOCAL DA SUPPORT SERVICE WITH CONSENT"),
+        _p("{time} gave ap the refuge number"),
+        _p("{time} ASKED IF AP HAS ANY SUPPORT IN PLACE - NONE, OFFERED REFERRAL"),
+    ],
+    S + "_no": [
+        _p("{time} NO SUPPORT OFFERED TO AP"),
+        _p("{time} ap sheltering at neighbours"),
+        _p("{time} SUPPORT DETAILS FOR ATTENDING OFFICERS TO PROVIDE"),
+    ],
+    RE: [
+        _p("{time} AP REASSURED POLICE ATTENDING"),
+        _p("{time} stayed on phone with ap till units arrived"),
+        _p("{time} TOLD AP TO LOCK THE DOORS AND WAIT FOR POLICE"),
+        _p("{time} advised ap to ring back on 999 if he comes back"),
+    ],
+    RE + "_no": [
+        _p("{time} UNITS ATTENDING"),
+        _p("{time} AP HUNG UP BEFORE ANY ADVICE"),
+    ],
+    B: [
+        _p("{time} HANDLER ASKED AP WHY SHE LET HIM IN"),
+        _p("{time} ap is a known serial caller, always ringing"),
+        _p("{time} handler said ap wound him up"),
+        _p("{time} AP SHOULD HAVE KNOWN BETTER"),
+    ],
+    B + "_no": [
+        _p("{time} OFF SAYING ITS ALL HER FAULT"),
+        _p("{time} AP THINKS SHE IS TO BLAME, HANDLER SAID NOT"),
+    ],
+}
+STYLES = {"prose": PROSE, "terse": TERSE, "free": FREE, "storm": STORM}
 RELS = ("partner", "ex-partner", "husband", "boyfriend", "ex")
 CALLERS = ("Caller", "The caller", "Informant", "The victim", "IP")
 PADDING = ("{time} Update: unit still at scene, officers speaking with both parties.",
@@ -464,3 +549,4 @@ def _label(bank: dict) -> None:
 
 _label(TERSE)
 _label(FREE)
+_label(STORM)
