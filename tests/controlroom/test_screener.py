@@ -222,3 +222,25 @@ def test_unusual_characters_do_not_break_offsets():
 ])
 def test_phrasings_found_on_the_free_style_set(text, mark, expected):
     assert marked(text, mark) is expected
+
+
+@pytest.mark.parametrize(("text", "mark", "expected"), [
+    ("RP IS AP. q1-27 covered with AP on phone", RISK, True),
+    ("? preg - AP says no", RISK, True),
+    ("has he ever tried to choke you - reply yes", RISK, True),
+    ("risk questions not possible as suspect present in room", RISK, False),
+    ("CHECKED IF EVER CHOCKED - DENIES", RISK, True),  # "chocked" is choked, not checked
+    ("chldrn x2 in back bedroom", CHILDREN, True),
+    ("Children present: none", CHILDREN, False),
+    ("Children present: none", CHILDREN_ASKED, True),
+    ("asked nothing about children", CHILDREN_ASKED, False),
+    ("ASKED IF AP HAS ANY SUPPORT IN PLACE - NONE, OFFERED REFERRAL", SUPPORT, True),
+    ("no advice on support services given", SUPPORT, False),
+    ("kept the line open until police arrived", REASSURANCE, True),
+    ("ap is a known serial caller, always ringing", BLAMING, True),
+    ("handler said she must have provoked him", BLAMING, True),
+    ("OFF SAYING ITS ALL HER FAULT", BLAMING, False),
+    ("AP THINKS SHE IS TO BLAME, HANDLER SAID NOT", BLAMING, False),
+])
+def test_phrasings_found_on_the_storm_and_final_sets(text, mark, expected):
+    assert marked(text, mark) is expected

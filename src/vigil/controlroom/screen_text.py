@@ -170,7 +170,7 @@ blaming instigated strangulation pregnant encompass safeguarding independent dom
 suspect victim caller handler husband boyfriend girlfriend partner officers informant
 neighbour arrival service attending completed refused declined unknown
 established establish explored questioned clarified enquiries discussed checked check
-remained stayed advised seeking
+remained stayed advised seeking present nothing possible police
 """
 KEYWORDS: set[str] = set(_KEYWORD_TEXT.split())
 

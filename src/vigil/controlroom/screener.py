@@ -188,7 +188,8 @@ _SUPPORT_NOT = rx(r"(took|taking|takes|sought|seeking|take) refuge|refuge (in|in
 
 REASSURANCE_WORDS = rx(r"reassur\w*|(stay\w*|stayed|kept|keep\w*|remain\w*|held|hold\w*) "
                        r"(\w+ ){0,3}on (the )?(line|phone)|(kept|keep|keeping) (\w+ ){0,2}calm|"
-                       r"(locked|lockable|safe) (room|door|place)|"
+                       r"(locked|lockable|safe) (room|door|place)|(kept|keep|held|hold\w*) "
+                       r"(the )?(line|call) open|"
                        r"(done|did|doing) the right thing|not (her|your|their|victims) fault|"
                        r"you are safe|safety advice|safe(ty)? plan\w*|"
                        r"lock(ed|ing)? (\w+ ){0,2}(doors?|herself in|themselves in)|"
@@ -215,7 +216,8 @@ BLAME_WORDS = rx(
     r"what (you|she|victim|the victim|caller|the caller) (did|had done|has done|said|"
     r"had said) (to|that)|"
     r"(wind\w*|wound) (him|suspect|the suspect|her partner|partner) up|"
-    r"(she|you|victim|caller|the victim|the caller) (had )?(provoked|provokes|provoking|"
+    r"(she|you|victim|caller|the victim|the caller) (had |must have |may have |might have "
+    r"|has |probably )?(provoked|provokes|provoking|"
     r"instigated|started it|started the|asked for it|was asking for it|kicked off|"
     r"brought it on)|"
     r"(her|your|their|victims|the victims) (own )?fault|own fault|"
@@ -254,7 +256,8 @@ _HANDLER_VOICE = rx(r"handler|call handler|operator|i said|i asked|i told|told (
 
 # --- shared cues ------------------------------------------------------------------------
 
-_ASK = rx(r"ask\w*|enquir\w*|inquir\w*|quer(y|ied|ies)|question(ed|ing|s)?|check(ed|ing|s)?|"
+_ASK = rx(r"(has|have|did|does|is|was|had) (he|she|you|suspect|victim) ever|"
+          r"ask\w*|enquir\w*|inquir\w*|quer(y|ied|ies)|question(ed|ing|s)?|check(ed|ing|s)?|"
           r"establish\w*|clarif\w*|explor\w*|covered|probed|went through|go through|"
           r"gone through|discuss\w*|raised|confirm\w*|den(y|ies|ied)|y/n|answer\w*|"
           r"replied|responded|risk questions")
@@ -302,7 +305,7 @@ _NOT_ASKED_AFTER = re.compile(
     r"^(?:\S+ ){0,3}(?:was |were |is |are |has been |have been |been )?(?:not|never) "
     r"(?:asked|covered|established|explored|discussed|checked|raised|completed|done|"
     r"mentioned|ascertained|confirmed|addressed|offered|given|provided|passed|made|"
-    r"signposted|referred|identified|known)"
+    r"signposted|referred|identified|known|possible|able)"
     r"|^(?:- |: )?(?:not asked|n/a|not covered|unknown|not known)")
 
 
@@ -419,6 +422,9 @@ def _negated_before(words: list[str], within: int = 3) -> bool:
 def _ask_negated(doc: _Doc, i: int, j: int) -> bool:
     """'did not ask about X', 'X not asked', 'but not X' after a question."""
     pre = doc.pre(i, 10)
+    if re.search(r"(?<![^ ])(ask\w*|enquir\w*|check\w*) (nothing|none|no questions)(?![^ ])",
+                 " ".join(pre)):
+        return True
     neg = [k for k, w in enumerate(pre) if w in _NEGATORS]
     if neg:
         tail = " ".join(pre[neg[-1]:])
@@ -444,7 +450,9 @@ def _answer_form(doc: _Doc, i: int, j: int) -> bool:
     if post[0] in (":", "=", "?", ">"):
         return True
     if post[0] in _SEPARATORS and len(post) > 1:
-        return post[1] in _ANSWER_WORDS or post[1].isdigit()
+        rest = [w for w in post[1:] if w not in _SAYS and w not in (
+            "reply", "answer", "victim", "caller", "she", "he", "a")]
+        return bool(rest) and (rest[0] in _ANSWER_WORDS or rest[0].isdigit())
     return post[0] in ("yes", "y", "no", "n", "y/n", "nil", "confirmed", "denied", "x")
 
 
@@ -524,6 +532,9 @@ _CHILD_POSITIVE = frozenset({"yes", "y", "present", "upstairs", "asleep", "x", "
                              "lives", "resident", "aged", "ye", "yeah"})
 _CHILD_NEGATIVE = frozenset({"no", "none", "nil", "n", "0", "zero", "negative", "nobody",
                              "neg", "n/a", "nope"})
+_CHILD_STATE = frozenset({"present", "at", "in", "the", "address", "house", "household",
+                          "property", "home", "living", "resident", "residing", "on",
+                          "scene", "there"})
 _SAYS = frozenset({"says", "said", "states", "stated", "confirms", "confirmed", "replied",
                    "answered", "reports", "advises", "advised"})
 _QUESTION_FRAME = frozenset({"any", "if", "whether", "about"})
@@ -587,6 +598,17 @@ def _child_answer(post: list[str], question: bool) -> bool | None:
     field-like "children: none" / "children - nil" is a negative.
     """
     answer_zone = not question
+    if not question:
+        # "children present: none", "kids at address - nil": a field and its answer.
+        k = 0
+        while k < len(post) and k < 5 and post[k] in _CHILD_STATE:
+            k += 1
+        if 0 < k < len(post) - 1 and post[k] in _SEPARATORS:
+            nxt = post[k + 1]
+            if nxt in _CHILD_NEGATIVE:
+                return False
+            if nxt in _CHILD_POSITIVE or nxt.isdigit():
+                return True
     for w in post:
         if w in _SEPARATORS or w in _SAYS:
             answer_zone = True
@@ -623,7 +645,7 @@ def _support(doc: _Doc) -> list[Hit]:
                 continue
             offer_negated = re.search(
                 r"(?<![^ ])(no|not|never|without|unable to|failed to|nor)( \S+){0,4} (offer\w*|"
-                r"signpost\w*|refer\w*|given|gave|give|provided|provide|passed|pass|discuss\w*|"
+                r"advice|advised|signpost\w*|refer\w*|given|gave|give|provided|provide|passed|pass|discuss\w*|"
                 r"ask\w*|mention\w*|details|info\w*|numbers?)(?![^ ])", " ".join(pre) + " ")
             if offer_negated or _NOT_ASKED_AFTER.search(post) or (
                     pre and pre[-1] in ("no", "nil") and re.match(

@@ -463,7 +463,90 @@ STORM = {
         _p("{time} AP THINKS SHE IS TO BLAME, HANDLER SAID NOT"),
     ],
 }
-STYLES = {"prose": PROSE, "terse": TERSE, "free": FREE, "storm": STORM}
+# ---------------------------------------------------------------------------------------
+# Style "final" (held out, never tuned on: written after the screener's last change and
+# measured once; its figures are reported as they came)
+
+FINAL = {
+    "opening": [
+        _p("{time} victim reports her {rel} has hit her with a shoe"),
+        _p("{time} V states {rel} pushed her down the stairs, she has hurt her wrist"),
+        _p("{time} victim volunteered that he has strangled her before", traps=R),
+        _p("{time} suspect threatened to kill victim's new partner", traps=R),
+        _p("{time} victim's grown-up daughter (27) rang police", traps=C),
+        _p("{time} third party report of a domestic in the flat above"),
+    ],
+    "filler": [
+        "{time} resource allocated", "{time} P1 grading", "{time} suspect arrested at scene",
+        "{time} V has a swollen eye", "{time} history at address - 6 previous logs",
+        "{time} suspect known for violence",
+    ],
+    R: [
+        _p("{time} DA risk questions completed, 12 ticks"),
+        _p("{time} completed risk checklist with victim"),
+        _p("{time} has he ever tried to choke you - reply yes"),
+        _p("{time} victim asked about pregnancy, confirms 8 weeks"),
+        _p("{time} enquiry made re separation: victim ended relationship on Sunday"),
+        _p("{time} handler asked whether suspect had made threats to her life; V stated he "
+           "said he'd kill her"),
+        _p("{time} asked if the incidents are becoming more frequent - yes weekly now"),
+        _p("{time} Q: is she pregnant? A: no"),
+    ],
+    R + "_no": [
+        _p("{time} risk questions not possible as suspect present in room"),
+        _p("{time} did not complete any risk questions"),
+    ],
+    C: [
+        _p("{time} victim's 2 sons aged 5 and 9 present"),
+        _p("{time} infant in cot in the bedroom"),
+        _p("{time} one child at address, 11yrs"),
+        _p("{time} children x 3 at property"),
+        _p("{time} victim is mum to a toddler who was in the room"),
+    ],
+    CA: [
+        _p("{time} there are no children in the house"),
+        _p("{time} no child at the address"),
+        _p("{time} Children present: none"),
+    ],
+    C + "_no": [
+        _p("{time} asked nothing about children"),
+    ],
+    S: [
+        _p("{time} gave victim number for Refuge 24hr helpline"),
+        _p("{time} Victim signposted to IDVA service"),
+        _p("{time} victim told about local DV charity"),
+        _p("{time} handler offered to refer victim to Women's Aid"),
+        _p("{time} victim is in contact with her ISVA"),
+    ],
+    S + "_no": [
+        _p("{time} no advice on support services given"),
+        _p("{time} handler did not mention any support"),
+        _p("{time} victim is staying with a friend for support"),
+    ],
+    RE: [
+        _p("{time} handler reassured the victim throughout"),
+        _p("{time} victim told officers are coming to her now"),
+        _p("{time} kept the line open until police arrived"),
+        _p("{time} advised V to call 999 again if he returns"),
+    ],
+    RE + "_no": [
+        _p("{time} handler ended call quickly"),
+        _p("{time} resources dispatched to the address"),
+    ],
+    B: [
+        _p("{time} handler asked what she had done to upset him"),
+        _p("{time} handler said she must have provoked him"),
+        _p("{time} handler told V she was overreacting"),
+        _p("{time} handler asked why she keeps going back"),
+        _p("{time} caller is wasting police time - handler note"),
+    ],
+    B + "_no": [
+        _p("{time} suspect said she deserved it"),
+        _p("{time} V blames herself; handler told her it is not her fault", RE),
+        _p("{time} victim said she had provoked him"),
+    ],
+}
+STYLES = {"prose": PROSE, "terse": TERSE, "free": FREE, "storm": STORM, "final": FINAL}
 RELS = ("partner", "ex-partner", "husband", "boyfriend", "ex")
 CALLERS = ("Caller", "The caller", "Informant", "The victim", "IP")
 PADDING = ("{time} Update: unit still at scene, officers speaking with both parties.",
@@ -550,3 +633,4 @@ def _label(bank: dict) -> None:
 _label(TERSE)
 _label(FREE)
 _label(STORM)
+_label(FINAL)
