@@ -140,6 +140,10 @@ FACTORS: dict[str, re.Pattern] = {name: rx(body) for name, body in {
     "financial": r"financ\w* (issues?|problems?|abuse|control|dependen\w*)|(financially|"
                  r"economically) (dependent|abus\w*|control\w*)|economic abuse",
 }.items()}
+# One scan for every factor: a named group per factor (m.lastgroup names it).
+_FACTOR_SCAN = re.compile(r"(?<![^ ])(?:" + "|".join(
+    f"(?P<{name}>{p.pattern[len('(?<![^ ])(?:'):-len(')(?![^ ])')]})"
+    for name, p in FACTORS.items()) + r")(?![^ ])")
 # Officer-safety questions every log asks: they count only with an explicit question.
 _NEEDS_QUESTION = frozenset({"weapons", "substance", "criminal_history", "breach", "fear"})
 GENERIC_RISK = rx(r"risk questions?|risk (factors?|assessment|checklist|qs|q)|"
@@ -460,9 +464,9 @@ def _answer_form(doc: _Doc, i: int, j: int) -> bool:
 
 def _risk(doc: _Doc) -> list[Hit]:
     hits: list[Hit] = []
-    for factor, pattern in FACTORS.items():
-        for i, j in _find(doc, pattern):
-            hits.append(_risk_hit(doc, i, j, factor))
+    for m in _FACTOR_SCAN.finditer(doc.t.joined):
+        i, j = doc.t.word_range(m.start(), m.end())
+        hits.append(_risk_hit(doc, i, j, m.lastgroup))
     for i, j in _find(doc, GENERIC_RISK):
         hits.append(_generic_risk_hit(doc, i, j))
     return hits
