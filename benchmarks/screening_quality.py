@@ -10,6 +10,7 @@ changed for it, and those first figures are in docs/log-screening.md:
 - terse  control-room shorthand in capitals ("IP", "SUSP", "RQ'S: SEP - Y");
 - free   free typing, lower case, other synonyms ("established she left him");
 - storm  other shorthand again (RP, AP, OFF, "q1-27 covered", "? preg");
+- final  plain "V"/"victim" notes, other synonyms again ("12 ticks", "reply yes");
 - force  vigil.synth.narrative, the force generator's own call narratives, written by
          another developer before the screener existed (its labels are the control-room
          review's: children_identified covers "no children" too, so it is scored against
@@ -96,6 +97,7 @@ def main() -> int:
         "terse": corpus(args.n, "terse", seed=args.seed + 1, huge_every=250),
         "free": corpus(args.n, "free", seed=args.seed + 3, huge_every=250),
         "storm": corpus(args.n, "storm", seed=args.seed + 4, huge_every=250),
+        "final": corpus(args.n, "final", seed=args.seed + 5, huge_every=250),
         "force narratives (another author, never tuned on)": force_set(args.n,
                                                                         args.seed + 2),
     }
