@@ -33,3 +33,11 @@ class LogReview(SourceKeyed):
 
     class Meta:
         constraints = [source_key_constraint("logreview")]
+
+
+# The log-text screener's marks and reviewers' labels live in their own module.
+from vigil.controlroom.screening_models import (  # noqa: E402, F401
+    LogScreening,
+    ScreeningLabel,
+    ScreeningMark,
+)
