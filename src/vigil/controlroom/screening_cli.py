@@ -18,7 +18,7 @@ def register(sub) -> None:
 
 
 def cmd_screen(args) -> int:
-    from vigil.cli import CommandError
+    from vigil.core.errors import CommandError
     from vigil.controlroom import screening
     from vigil.safeguarding.cli import parse_as_of
 
