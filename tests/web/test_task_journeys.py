@@ -1,4 +1,4 @@
-"""A journey per team in Debian's Chromium: sign in, open a task from the queue, record the
+"""A journey per team in Debian's Chromium: sign in, claim a task in the queue, open it, record the
 thing it asks for, see the task turn Met (or done) with the record as evidence, then take
 the analytics snapshot (`vigil snapshot`'s service) and see the KPI count the record.
 
@@ -162,9 +162,14 @@ def test_complete_a_task_by_recording_what_it_asks_for(live_server, transactiona
         page.get_by_role("button", name="Sign in").click()
         row = page.locator(f"#task-{task.pk}")
         expect(row).to_be_visible()
-        # The queue row is the way in (the queue's link to the page is issue 10 item 3's).
-        page.goto(f"{live_server.url}{task.get_absolute_url()}")
+        # Claim it, so no colleague works it too; the queue comes back with the row.
+        row.get_by_role("button", name="Claim").click()
+        expect(page.locator(f"#task-{task.pk}")).to_contain_text("You")
+        page.screenshot(path=shots / f"task-{team}-claimed.png", full_page=True)
+        # The task's label in the row opens its page.
+        page.locator(f"#task-{task.pk}").get_by_role("link", name=task.kind_label, exact=True).click()
         expect(page.get_by_role("heading", level=1)).to_have_text(task.reason)
+        expect(page.locator("#task-holder")).to_contain_text("You")
         expect(page.get_by_role("heading", name=journey.heading)).to_be_visible()
         page.screenshot(path=shots / f"task-{team}-form.png", full_page=True)
 
