@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "vigil.core",
     "vigil.people",
+    "vigil.people.linkage",
     "vigil.incidents",
     "vigil.risk",
     "vigil.orders",
