@@ -59,23 +59,24 @@ def add_keys(df: pd.DataFrame, *, max_records: int) -> Capped:
     capped = Capped()
     for col, cols in KEYS.items():
         df[col] = _joined(df, cols) if len(df) else pd.Series(dtype=object)
-    for col in KEYS:
+    hits = {}
+    for col in KEYS:  # counted on the full keys, before any is cleared
         key = df[col]
         if col in REVERSED or col in REVERSED.values():
             # A forward and a reversed key pair up: count the value across both.
             fwd = REVERSED.get(col, col)
-            rev = next((r for r, f in REVERSED.items() if f == fwd))
+            rev = next(r for r, f in REVERSED.items() if f == fwd)
             counts = pd.concat([df[fwd], df[rev]]).value_counts()
         else:
             counts = key.value_counts()
         big = counts[counts > max_records]
-        if big.empty:
-            continue
-        hit = key.isin(big.index)
-        if col not in REVERSED:
-            capped.keys += len(big)
+        if not big.empty:
+            hits[col] = key.isin(big.index)
+            if col not in REVERSED:
+                capped.keys += len(big)
+    for col, hit in hits.items():
         lost |= hit
-        df[col] = key.where(~hit, None)
+        df[col] = df[col].where(~hit, None)
     capped.records = int(lost.sum())
     return capped
 

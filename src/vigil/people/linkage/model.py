@@ -86,6 +86,7 @@ def train(df: pd.DataFrame | list[pd.DataFrame], *, seed: int = 42, max_pairs: f
         linker.training.estimate_parameters_using_expectation_maximisation(
             rule, estimate_without_term_frequencies=True)
     model_settings = _rounded(_swap_levels_count_once(linker.misc.save_model_to_json()))
+    model_settings.pop("linker_uid", None)  # random per linker: not part of the model
     found = _expected_match_rate(df, model_settings, threads=threads)
     model_settings["probability_two_random_records_match"] = _sig(found["prior"])
     if figures is not None:

@@ -13,6 +13,8 @@ Evidence rules on top of the model (issue 17):
 - a pair at the link threshold whose dates of birth differ by a digit or two
   and which agrees on no contact detail ("same name, a date one digit off and
   nothing else") is not linked automatically: it goes to review;
+- a pair whose two dates of birth no slip explains (father and son at one
+  address) is never linked automatically either, however the rest agrees;
 - a pair that agrees on phone or address may join groups whose dates are one
   day or one year apart (cluster.dobs_near).
 """
@@ -35,6 +37,7 @@ CORROBORATING = {"Phone and address agree", "Phone agrees", "Postcode and addres
 SAME_PLACE = {"Phone and address agree", "Phone agrees", "Postcode and address agree",
               "Postcode agrees, similar address", "Postcode or address agrees"}
 DOB_SLIPS = {"One digit wrong", "Two digits wrong or transposed"}
+DOB_DIFFERENT = "All other comparisons"
 
 
 @dataclass
@@ -55,7 +58,8 @@ def flag_evidence(pairs: pd.DataFrame, trained: TrainedModel) -> pd.DataFrame:
     date one day or year off) from the levels each pair fell in."""
     contact = levels_of(pairs, trained, "contact")
     dob = levels_of(pairs, trained, "dob")
-    pairs["demoted"] = (dob.isin(DOB_SLIPS) & ~contact.isin(CORROBORATING)).to_numpy()
+    pairs["demoted"] = ((dob.isin(DOB_SLIPS) & ~contact.isin(CORROBORATING))
+                        | (dob == DOB_DIFFERENT)).to_numpy()
     pairs["near"] = contact.isin(SAME_PLACE).to_numpy()
     return pairs
 

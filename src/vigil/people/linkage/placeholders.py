@@ -6,7 +6,8 @@ nothing about who the person is: two "Unknown"s born "1900-01-01" are not the
 same person because of it, and a block of 40,000 of them would make 800
 million pairs. So placeholders are compared as missing and never block. The
 lists are policy (`link_placeholder_*` in vigil.core.policy), matched on the
-normalised value; a phone of one repeated digit is always a placeholder.
+normalised value; a phone of one repeated digit (after its leading 0) is always
+a placeholder.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ class Placeholders:
     addresses: frozenset[str]
 
     def phone(self, value: str | None) -> bool:
-        return bool(value) and (value in self.phones or len(set(value)) == 1)
+        return bool(value) and (value in self.phones or len(set(value.lstrip("0"))) <= 1)
 
     def name(self, value: str | None) -> bool:
         return bool(value) and value in self.names
