@@ -16,7 +16,11 @@ Evidence rules on top of the model (issue 17):
 - a pair whose two dates of birth no slip explains (father and son at one
   address) is never linked automatically either, however the rest agrees;
 - a pair that agrees on phone or address may join groups whose dates are one
-  day or one year apart (cluster.dobs_near).
+  day or one year apart (cluster.dobs_near);
+- a pair of different forenames that shares only an address or postcode (no
+  phone) is a household: partner, sibling, child. Below the link threshold it
+  is not worth a reviewer's time (on the synthetic force 90% of such pairs
+  were different people): `household`, left out of the review queue.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ CORROBORATING = {"Phone and address agree", "Phone agrees", "Postcode and addres
 # Contact levels that put the two records at the same phone or address.
 SAME_PLACE = {"Phone and address agree", "Phone agrees", "Postcode and address agree",
               "Postcode agrees, similar address", "Postcode or address agrees"}
+PHONE = {"Phone and address agree", "Phone agrees", "Phone one typo"}
 DOB_SLIPS = {"One digit wrong", "Two digits wrong or transposed"}
 DOB_DIFFERENT = "All other comparisons"
 
@@ -54,13 +59,16 @@ def levels_of(pairs: pd.DataFrame, trained: TrainedModel, name: str) -> pd.Serie
 
 
 def flag_evidence(pairs: pd.DataFrame, trained: TrainedModel) -> pd.DataFrame:
-    """Add `demoted` (needs review whatever its score) and `near` (may bridge a
-    date one day or year off) from the levels each pair fell in."""
+    """Add `demoted` (needs review whatever its score), `near` (may bridge a date
+    one day or year off) and `household` (not for review) from the levels each
+    pair fell in."""
     contact = levels_of(pairs, trained, "contact")
     dob = levels_of(pairs, trained, "dob")
     pairs["demoted"] = ((dob.isin(DOB_SLIPS) & ~contact.isin(CORROBORATING))
                         | (dob == DOB_DIFFERENT)).to_numpy()
     pairs["near"] = contact.isin(SAME_PLACE).to_numpy()
+    pairs["household"] = ((levels_of(pairs, trained, "forename") == "All other comparisons")
+                          & ~contact.isin(PHONE)).to_numpy()
     return pairs
 
 
