@@ -74,13 +74,15 @@ def active_decisions(record_ids: set[int] | None = None):
 
 
 def train_and_save(df: pd.DataFrame, *, data_dir: Path, as_of: datetime,
-                   threads: int | None = None) -> model.TrainedModel:
+                   threads: int | None = None, memory_limit: str | None = None
+                   ) -> model.TrainedModel:
     """Train on the linkage table (numbered in its stable order) and record the version
     with its training figures."""
     figures: dict = {}
     started = time.monotonic()
     numbered = df.assign(unique_id=np.arange(len(df), dtype="int64"))
-    trained = model.save(model.train(numbered, threads=threads, figures=figures),
+    trained = model.save(model.train(numbered, threads=threads, memory_limit=memory_limit,
+                                     figures=figures),
                          data_dir / "linkage" / "models", trained_at=as_of)
     figures["seconds"] = round(time.monotonic() - started, 1)
     LinkModelVersion.objects.get_or_create(
@@ -124,7 +126,7 @@ def link_all(*, as_of: datetime, actor: str = "linkage", user=None, train: bool 
                                policy, version=trained.version)
     if train or (train is None and check.retrain):
         trained = train_and_save(df, data_dir=Path(data_dir or settings.DATA_DIR), as_of=as_of,
-                                 threads=threads)
+                                 threads=threads, memory_limit=memory_limit)
         run.trained = True
         lap("train")
         say(f"trained model {trained.version} on {run.records:,} records")

@@ -63,7 +63,8 @@ def new_linker(df: pd.DataFrame | list[pd.DataFrame], model_settings, *,
 
 def train(df: pd.DataFrame | list[pd.DataFrame], *, seed: int = 42, max_pairs: float = 2e6,
           link_type: str = "dedupe_only", identifier: bool = False,
-          threads: int | None = None, figures: dict | None = None) -> dict:
+          threads: int | None = None, memory_limit: str | None = None,
+          figures: dict | None = None) -> dict:
     """EM-trained model settings (a dict Splink can load) for a linkage table.
 
     `link_type` and `identifier` select a settings variant (settings.settings);
@@ -78,7 +79,7 @@ def train(df: pd.DataFrame | list[pd.DataFrame], *, seed: int = 42, max_pairs: f
     if n < 50:
         raise ValueError(f"too few records to train a linkage model ({n}; need 50+)")
     linker = new_linker(df, link_settings.settings(link_type=link_type, identifier=identifier),
-                        threads=threads)
+                        threads=threads, memory_limit=memory_limit)
     linker.training.estimate_probability_two_random_records_match(
         link_settings.deterministic_rules(identifier=identifier), recall=0.7)
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
@@ -87,7 +88,8 @@ def train(df: pd.DataFrame | list[pd.DataFrame], *, seed: int = 42, max_pairs: f
             rule, estimate_without_term_frequencies=True)
     model_settings = _rounded(_swap_levels_count_once(linker.misc.save_model_to_json()))
     model_settings.pop("linker_uid", None)  # random per linker: not part of the model
-    found = _expected_match_rate(df, model_settings, threads=threads)
+    found = _expected_match_rate(df, model_settings, threads=threads,
+                                 memory_limit=memory_limit)
     model_settings["probability_two_random_records_match"] = _sig(found["prior"])
     if figures is not None:
         figures.update(found, records=n, trained_on_threads=threads or 0)
@@ -108,7 +110,7 @@ def _rounded(model_settings: dict) -> dict:
 
 
 def _expected_match_rate(df: pd.DataFrame | list[pd.DataFrame], model_settings: dict, *,
-                         threads: int | None = None) -> dict:
+                         threads: int | None = None, memory_limit: str | None = None) -> dict:
     """The prior re-estimated as the trained model's expected number of matches
     (the sum of match probabilities over the blocked pairs) per possible pair.
 
@@ -126,7 +128,8 @@ def _expected_match_rate(df: pd.DataFrame | list[pd.DataFrame], model_settings: 
     else:
         n = sum(sizes)
         possible = n * (n - 1) / 2
-    linker = new_linker(df, with_current_blocking(model_settings), threads=threads)
+    linker = new_linker(df, with_current_blocking(model_settings), threads=threads,
+                        memory_limit=memory_limit)
     scored = linker.inference.predict(warning_mode="never")
     row = linker.misc.query_sql(
         f"SELECT coalesce(sum(match_probability), 0) AS e, count(*) AS n "
