@@ -9,9 +9,13 @@
    the link threshold and two lower ones; Splink's own FEBRL 4 example at the
    same thresholds for reference; and our production settings unchanged
    (one file, SSN standing in as the phone).
-2. The synthetic force's ground truth at two noise levels: for each
-   --truth-dir (an OUT_DIR of `vigil generate --noise low|high`, with
-   persons.csv and ground_truth/person_truth.csv). Without one, Vigil's own
+2. The synthetic force's ground truth: for each --truth-dir (an OUT_DIR of
+   `vigil generate --noise low|high`, with persons.csv and
+   ground_truth/person_truth.csv), linked exactly as `vigil link` links (model
+   trained on the data), with the review queue's size and its share of true
+   matches, beside plain Splink (its standard comparisons) on the same records.
+   Issue 17's sizes: `vigil generate OUT --noise high --scale 0.036 | 0.18 | 0.9`
+   for about 4,000, 20,000 and 100,000 people. Without --truth-dir, Vigil's own
    noisy test set (vigil.people.linkage.testdata) at both levels.
 
 Clusters are made at the policy's link threshold (link_match_probability).
@@ -177,9 +181,15 @@ def _print(label: str, n: int, s: dict, note: str) -> None:
 def evaluate(label: str, records: list[dict] | list[list[dict]], truth: dict, *,
              train_on_data: bool, link_type: str = "dedupe_only",
              identifier: bool = False, thresholds: tuple[float, ...] = ()) -> None:
-    """`records` is one list (dedupe) or one list per file (link_only)."""
+    """`records` is one list (dedupe) or one list per file (link_only).
+
+    Dedupe runs exactly as `vigil link` does (pipeline.link: records numbered in
+    source-key order, evidence rules, date guard) and reports the review queue
+    as batch.review_band makes it: its size and the share of true matches in it.
+    """
     from vigil.core.policy import current as policy
-    from vigil.people.linkage import cluster, model, predict
+    from vigil.people.linkage import cluster, model, pipeline, predict
+    from vigil.people.linkage.batch import review_band
 
     t0 = time.monotonic()
     if link_type == "link_only":
@@ -188,16 +198,31 @@ def evaluate(label: str, records: list[dict] | list[list[dict]], truth: dict, *,
         dobs = {i: b for d in df for i, b in zip(d["unique_id"], d["dob"], strict=True)}
     else:
         df = linkage_table(records)
-        ids = df["unique_id"]
-        dobs = dict(zip(df["unique_id"], df["dob"], strict=True))
     if train_on_data:
+        import numpy as np
+
+        data = df if link_type == "link_only" else df.assign(
+            unique_id=np.arange(len(df), dtype="int64"))
         trained = model.TrainedModel("benchmark", model.train(
-            df, link_type=link_type, identifier=identifier))
+            data, link_type=link_type, identifier=identifier))
     else:
         trained = model.load_file(model.DEFAULT_MODEL)
-    thresholds = thresholds or (policy().link_match_probability,)
-    pairs = predict.predict_pairs(df, trained, min_probability=min(thresholds))
     model_note = "trained by EM on the data" if train_on_data else "shipped default model"
+    pol = policy()
+    thresholds = thresholds or (pol.link_match_probability,)
+    if link_type != "link_only":
+        linked = pipeline.link(df, trained, link_probability=pol.link_match_probability,
+                               review_probability=pol.link_review_probability)
+        band = review_band(linked.pairs, linked.clusters, pol)
+        true_in_band = sum(truth[a] == truth[b] for a, b in zip(
+            band["unique_id_l"].tolist(), band["unique_id_r"].tolist(), strict=True))
+        prior = trained.settings["probability_two_random_records_match"]
+        _print(label, len(df), cluster.pairwise_scores(linked.clusters, truth),
+               f"{model_note}; prior {prior:.3g}; review queue {len(band):,} pairs "
+               f"({len(band) / len(df):.2%} of records), {true_in_band / max(len(band), 1):.0%} "
+               f"true matches; {time.monotonic() - t0:.0f} s")
+        return
+    pairs = predict.predict_pairs(df, trained, min_probability=min(thresholds))
     for threshold in thresholds:
         above = pairs[pairs["match_probability"] >= threshold].sort_values(
             "match_probability", ascending=False)
@@ -208,6 +233,50 @@ def evaluate(label: str, records: list[dict] | list[list[dict]], truth: dict, *,
                f"{model_note}; {time.monotonic() - t0:.0f} s")
 
 
+def plain_splink(label: str, records: list[dict], truth: dict) -> None:
+    """Splink out of the box on the same records: its comparison library's standard
+    name, date, postcode, phone and address comparisons, the usual blocking, the
+    prior from deterministic rules, u by sampling, m by EM; clusters are connected
+    components at the same threshold."""
+    import pandas as pd
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    from vigil.core.policy import current as policy
+    from vigil.people.linkage import cluster
+
+    t0 = time.monotonic()
+    df = pd.DataFrame([{
+        "unique_id": r["id"], "first_name": (r["forename"] or "").lower() or None,
+        "surname": (r["surname"] or "").lower() or None,
+        "dob": str(r["date_of_birth"]) if r["date_of_birth"] else None,
+        "postcode": (r["postcode"] or "").upper().replace(" ", "") or None,
+        "phone": "".join(c for c in (r["phone"] or "") if c.isdigit()) or None,
+        "address": (r["address"] or "").lower() or None} for r in records])
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        comparisons=[cl.NameComparison("first_name"), cl.NameComparison("surname"),
+                     cl.DateOfBirthComparison("dob", input_is_string=True),
+                     cl.PostcodeComparison("postcode"), cl.ExactMatch("phone"),
+                     cl.LevenshteinAtThresholds("address", [2, 5])],
+        blocking_rules_to_generate_predictions=[
+            block_on("first_name", "surname"), block_on("dob"), block_on("postcode"),
+            block_on("phone"), block_on("surname", "substr(dob, 1, 4)")])
+    linker = Linker(DuckDBAPI().register(df), settings, log_level=logging.WARNING)
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("first_name", "surname", "dob")], recall=0.7)
+    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=42)
+    for rule in (block_on("dob"), block_on("first_name", "surname")):
+        linker.training.estimate_parameters_using_expectation_maximisation(rule)
+    threshold = policy().link_match_probability
+    pairs = linker.inference.predict(threshold_match_probability=threshold).as_pandas_dataframe()
+    pairs = pairs.sort_values("match_probability", ascending=False)
+    clusters = cluster.cluster(df["unique_id"].tolist(), zip(
+        pairs["unique_id_l"].tolist(), pairs["unique_id_r"].tolist(), strict=True))
+    _print(f"{label}, plain Splink", len(df), cluster.pairwise_scores(clusters, truth),
+           f"reference; {time.monotonic() - t0:.0f} s")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--truth-dir", action="append", type=Path, default=[],
@@ -215,6 +284,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--people", type=int, default=20_000,
                         help="people in Vigil's own noisy test set (20000)")
     parser.add_argument("--skip-febrl", action="store_true")
+    parser.add_argument("--skip-plain", action="store_true",
+                        help="do not run plain Splink beside each synthetic force")
     args = parser.parse_args(argv)
     _setup()
     from vigil.core.policy import current as policy
@@ -234,7 +305,12 @@ def main(argv: list[str] | None = None) -> int:
                  train_on_data=True)
     if args.truth_dir:
         for d in args.truth_dir:
-            evaluate(f"synthetic force {d.name}", *synth_records(d), train_on_data=True)
+            records, truth = synth_records(d)
+            people = len(set(truth.values()))
+            name = f"synthetic force {d.name} ({people:,} people)"
+            evaluate(name, records, truth, train_on_data=True)
+            if not args.skip_plain:
+                plain_splink(name, records, truth)
     else:
         from vigil.people.linkage import testdata
 

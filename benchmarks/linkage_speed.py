@@ -29,6 +29,9 @@ def main(argv=None) -> int:
     parser.add_argument("--data-dir", type=Path, default=Path("/tmp/vigil-linkage-bench"))
     parser.add_argument("--noise", default="low", choices=["low", "high"])
     parser.add_argument("--memory-limit", default="6GB", help="DuckDB memory limit (6GB)")
+    parser.add_argument("--train", choices=["auto", "yes", "no"], default="auto",
+                        help="retrain first: auto (as `vigil link`: when the record count has "
+                             "moved far from the model's), yes or no")
     args = parser.parse_args(argv)
     args.data_dir.mkdir(parents=True, exist_ok=True)
     os.environ["VIGIL_DATA_DIR"] = str(args.data_dir)
@@ -58,13 +61,20 @@ def main(argv=None) -> int:
           flush=True)
 
     t = time.monotonic()
+    cpu0 = time.process_time()
+    train = {"auto": None, "yes": True, "no": False}[args.train]
     run = link_all(as_of=timezone.now(), actor="benchmark", memory_limit=args.memory_limit,
+                   train=train,
                    progress=lambda m: print(f"  {m} ({time.monotonic() - t:.0f} s)", flush=True))
     elapsed = time.monotonic() - t
+    cpu = time.process_time() - cpu0  # this process; DuckDB's threads count too
     peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
     print(f"link {run.records:,} records end to end: {elapsed:.1f} s "
-          f"({elapsed / 60:.1f} min; target < 10 min); peak memory {peak_gb:.2f} GB "
-          f"(target < 8 GB); {run.pairs_scored:,} pairs scored, {run.persons:,} persons",
+          f"({elapsed / 60:.1f} min; target < 10 min; CPU {cpu:.0f} s); "
+          f"peak memory {peak_gb:.2f} GB "
+          f"(target < 8 GB); {run.pairs_scored:,} pairs scored, {run.persons:,} persons; "
+          f"model {'trained in this run' if run.trained else 'not retrained'}; "
+          f"review queue {run.review_pairs:,}",
           flush=True)
     print("  stages: " + ", ".join(f"{k} {v:.1f} s" for k, v in run.timings.items()),
           flush=True)

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django_q",
     "vigil.core",
     "vigil.people",
+    "vigil.people.linkage",
     "vigil.incidents",
     "vigil.risk",
     "vigil.orders",

@@ -167,7 +167,8 @@ def test_complete_a_task_by_recording_what_it_asks_for(live_server, transactiona
         expect(page.locator(f"#task-{task.pk}")).to_contain_text("You")
         page.screenshot(path=shots / f"task-{team}-claimed.png", full_page=True)
         # The task's label in the row opens its page.
-        page.locator(f"#task-{task.pk}").get_by_role("link", name=task.kind_label, exact=True).click()
+        row = page.locator(f"#task-{task.pk}")
+        row.get_by_role("link", name=task.kind_label, exact=True).click()
         expect(page.get_by_role("heading", level=1)).to_have_text(task.reason)
         expect(page.locator("#task-holder")).to_contain_text("You")
         expect(page.get_by_role("heading", name=journey.heading)).to_be_visible()

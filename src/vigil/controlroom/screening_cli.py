@@ -18,8 +18,8 @@ def register(sub) -> None:
 
 
 def cmd_screen(args) -> int:
-    from vigil.core.errors import CommandError
     from vigil.controlroom import screening
+    from vigil.core.errors import CommandError
     from vigil.safeguarding.cli import parse_as_of
 
     if args.agreement:

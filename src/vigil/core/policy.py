@@ -94,6 +94,28 @@ class Policy:
     # --- Record linkage (docs/linkage-and-search.md; tuned on FEBRL 4 and the synthetic force)
     link_match_probability: float = 0.95  # at or above: the same person, linked automatically
     link_review_probability: float = 0.50  # from here up to the match level: human review
+    # Placeholder identities: values source systems use for "not known". They are
+    # never evidence and never a blocking key (compared as missing). Matched on the
+    # normalised value (docs/linkage-and-search.md "Placeholders"); a force adds its own.
+    link_placeholder_names: tuple[str, ...] = (
+        "unknown", "unk", "nk", "notknown", "not known", "none", "noname", "no name", "anon",
+        "anonymous", "refused", "withheld", "notgiven", "not given", "x", "xx", "xxx", "zz",
+        "zzz", "male", "female", "baby", "unborn", "unnamed", "personunknown", "test")
+    link_placeholder_dobs: tuple[str, ...] = (
+        "1900-01-01", "1901-01-01", "1899-12-31", "1800-01-01", "1111-11-11", "0001-01-01",
+        "9999-12-31")
+    link_placeholder_phones: tuple[str, ...] = ("00000000000", "01234567890", "07000000000")
+    link_placeholder_postcodes: tuple[str, ...] = ("NFA", "ZZ999ZZ", "ZZ99ZZ", "XX11XX")
+    link_placeholder_addresses: tuple[str, ...] = (
+        "no fixed abode", "nfa", "no fixed address", "unknown", "not known", "nk", "none",
+        "homeless", "refused", "withheld")
+    # Bounded memory: a blocking key value shared by more records than this (a
+    # placeholder the list misses, a hostel's address) makes no pairs by that rule.
+    link_block_max_records: int = 1000
+    # Self-calibration: retrain (prior and m/u) when the record count moved by this
+    # fraction since the model in use was trained, from this many records up.
+    link_retrain_change: float = 0.25
+    link_retrain_min_records: int = 1000
 
     overrides: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -126,8 +148,9 @@ def load(path: str | Path | None) -> Policy:
     unknown = sorted(set(overrides) - known)
     if unknown:
         raise ValueError(f"{path}: unknown policy settings: {', '.join(unknown)}")
-    if "positive_outcome_codes" in overrides:
-        overrides["positive_outcome_codes"] = tuple(overrides["positive_outcome_codes"])
+    for name, value in overrides.items():
+        if isinstance(value, list) and isinstance(getattr(Policy, name, None), tuple):
+            overrides[name] = tuple(value)  # JSON lists for the tuple settings
     if "offence_gravity" in overrides:
         gravity = overrides["offence_gravity"]
         items = gravity.items() if isinstance(gravity, dict) else gravity

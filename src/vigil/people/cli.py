@@ -8,9 +8,13 @@ from datetime import datetime
 
 def register(sub) -> None:
     p = sub.add_parser("link", help="link source person records into persons (Splink)")
-    p.add_argument("--train", action="store_true",
-                   help="train the model by EM on the current records first and save it as "
-                        "a new version (default: the newest saved model, else the shipped one)")
+    train = p.add_mutually_exclusive_group()
+    train.add_argument("--train", action="store_true", default=None,
+                       help="train the model by EM on the current records first and save it "
+                            "as a new version (default: only when the record count has moved "
+                            "by the policy's link_retrain_change since the model was trained)")
+    train.add_argument("--no-train", dest="train", action="store_false",
+                       help="never retrain; use the newest saved model, else the shipped one")
     p.add_argument("--as-of", help="ISO date-time of the run (default: now)")
     p.add_argument("--threads", type=int, help="DuckDB threads (default: all cores)")
     p.add_argument("--memory-limit", help="DuckDB memory limit, e.g. 6GB")
@@ -42,11 +46,16 @@ def _as_of(value: str | None) -> datetime:
 
 def cmd_link(args) -> int:
     from vigil.core.errors import CommandError
+    from vigil.core.policy import current as current_policy
+    from vigil.people.linkage import pending
     from vigil.people.linkage.batch import link_all
-    from vigil.people.models import SourceRecord
+    from vigil.people.models import ReviewPair, SourceRecord
 
     if not SourceRecord.objects.exists():
         raise CommandError("no source person records to link; import some first")
+    waiting = pending.waiting()
+    if waiting.entries:
+        print(f"  waiting: {waiting}; this run links them")
     started = time.monotonic()
     try:
         run = link_all(as_of=_as_of(args.as_of), actor="cli", train=args.train,
@@ -54,9 +63,24 @@ def cmd_link(args) -> int:
                        progress=lambda msg: print(f"  {msg}", flush=True))
     except ValueError as exc:
         raise CommandError(str(exc)) from exc
+    queue = ReviewPair.objects.filter(status=ReviewPair.Status.OPEN).count()
+    trained = "trained now" if run.trained else f"trained on {run.model_records:,} records"
     print(f"Linked {run.records:,} source records into {run.persons:,} persons with model "
-          f"{run.model_version} in {time.monotonic() - started:.1f} s "
-          f"(change {run.change_id}; {run.review_pairs:,} pairs await review).")
+          f"{run.model_version} ({trained}) in {time.monotonic() - started:.1f} s "
+          f"(change {run.change_id}).")
+    print(f"Review queue: {queue:,} pairs await review "
+          f"({queue / max(run.records, 1):.1%} of records); "
+          f"{run.demoted:,} pairs held back for review by the date-of-birth evidence rule.")
+    if run.capped_records:
+        print(f"Note: {run.capped_keys:,} blocking values were too common to compare on "
+              f"(over {current_policy().link_block_max_records:,} records each, e.g. a "
+              f"placeholder); {run.capped_records:,} records were compared on their other "
+              f"details only.")
+    if run.pending_settled:
+        print(f"Linked {run.pending_settled:,} import(s) whose linkage was waiting.")
+    print(f"Waiting linkage: {pending.waiting()}.")
+    if run.calibration_warning:
+        print(f"Warning: {run.calibration_warning}.")
     return 0
 
 
@@ -94,6 +118,7 @@ def demo_step(ctx) -> None:
         return
     as_of = max(SourceRecord.objects.order_by("-updated_at").values_list(
         "updated_at", flat=True)[:1])
-    run = link_all(as_of=as_of, actor="demo", train=count >= 1000, data_dir=ctx.data_dir)
+    run = link_all(as_of=as_of, actor="demo", train=None if count >= 1000 else False,
+                   data_dir=ctx.data_dir)
     ctx.notes.append(f"Linkage: {run.records:,} source records -> {run.persons:,} persons "
                      f"(model {run.model_version}; {run.review_pairs:,} pairs for review).")

@@ -17,12 +17,22 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from django.db import connection, transaction
 
 from vigil.core.models import AuditEvent
 from vigil.core.policy import current as current_policy
-from vigil.people.linkage import cluster, frame, keys, model, persons, predict
+from vigil.people.linkage import (
+    calibration,
+    frame,
+    keys,
+    model,
+    pending,
+    persons,
+    pipeline,
+    predict,
+)
 from vigil.people.models import (
     LinkChange,
     LinkDecision,
@@ -41,13 +51,20 @@ class LinkRun:
     moved: int = 0
     review_pairs: int = 0
     model_version: str = ""
+    model_records: int = 0  # the records the model in use was trained on
+    trained: bool = False
+    calibration_warning: str = ""
+    demoted: int = 0  # pairs at the link threshold sent to review by the evidence rules
+    capped_keys: int = 0  # blocking key values too common to block on (blocking.py)
+    capped_records: int = 0
+    pending_settled: int = 0  # queued arrivals (pending.py) this run linked
     change_id: int | None = None
     timings: dict[str, float] = field(default_factory=dict)
 
 
 def active_decisions(record_ids: set[int] | None = None):
-    """(same pairs, different pairs) of the rulings in force."""
-    qs = LinkDecision.objects.filter(revoked_at__isnull=True)
+    """(same pairs, different pairs) of the rulings in force, in a stable order."""
+    qs = LinkDecision.objects.filter(revoked_at__isnull=True).order_by("made_at", "id")
     same, different = [], []
     for a, b, kind in qs.values_list("record_a_id", "record_b_id", "kind").iterator():
         if record_ids is not None and (a not in record_ids or b not in record_ids):
@@ -56,24 +73,40 @@ def active_decisions(record_ids: set[int] | None = None):
     return same, different
 
 
-def train_and_save(df: pd.DataFrame, *, data_dir: Path, as_of: datetime) -> model.TrainedModel:
-    trained = model.save(model.train(df), data_dir / "linkage" / "models", trained_at=as_of)
+def train_and_save(df: pd.DataFrame, *, data_dir: Path, as_of: datetime,
+                   threads: int | None = None, memory_limit: str | None = None
+                   ) -> model.TrainedModel:
+    """Train on the linkage table (numbered in its stable order) and record the version
+    with its training figures."""
+    figures: dict = {}
+    started = time.monotonic()
+    numbered = df.assign(unique_id=np.arange(len(df), dtype="int64"))
+    trained = model.save(model.train(numbered, threads=threads, memory_limit=memory_limit,
+                                     figures=figures),
+                         data_dir / "linkage" / "models", trained_at=as_of)
+    figures["seconds"] = round(time.monotonic() - started, 1)
     LinkModelVersion.objects.get_or_create(
         version=trained.version,
-        defaults={"path": str(trained.path), "trained_at": as_of, "record_count": len(df)})
+        defaults={"path": str(trained.path), "trained_at": as_of, "record_count": len(df),
+                  "detail": figures})
     return trained
 
 
-def link_all(*, as_of: datetime, actor: str = "linkage", user=None, train: bool = False,
+def link_all(*, as_of: datetime, actor: str = "linkage", user=None, train: bool | None = None,
              data_dir: Path | None = None, threads: int | None = None,
              memory_limit: str | None = None, progress=None) -> LinkRun:
-    """Link every source record; see the module docstring."""
+    """Link every source record; see the module docstring.
+
+    `train`: True retrains now, False never, None (default) when the record count
+    has moved far from the model's training data (calibration.py).
+    """
     from django.conf import settings
 
     say = progress or (lambda _msg: None)
     run = LinkRun()
     policy = current_policy()
     t = time.monotonic()
+    waiting = pending.open_entries()
 
     def lap(name: str) -> None:
         nonlocal t
@@ -83,33 +116,38 @@ def link_all(*, as_of: datetime, actor: str = "linkage", user=None, train: bool 
     keys.refresh_missing()
     df = frame.from_database()
     run.records = len(df)
+    capped = df.attrs.get("capped")
+    if capped is not None:
+        run.capped_keys, run.capped_records = capped.keys, capped.records
     lap("read")
     say(f"read {run.records:,} source records")
-    if train:
-        trained = train_and_save(df, data_dir=Path(data_dir or settings.DATA_DIR), as_of=as_of)
+    trained = model.current()
+    check = calibration.assess(run.records, calibration.trained_records(trained.version),
+                               policy, version=trained.version)
+    if train or (train is None and check.retrain):
+        trained = train_and_save(df, data_dir=Path(data_dir or settings.DATA_DIR), as_of=as_of,
+                                 threads=threads, memory_limit=memory_limit)
+        run.trained = True
         lap("train")
-        say(f"trained model {trained.version}")
+        say(f"trained model {trained.version} on {run.records:,} records")
+        run.model_records = run.records
     else:
-        trained = model.current()
+        run.model_records = check.model_records
+        run.calibration_warning = check.warning
     run.model_version = trained.version
-
-    pairs = predict.predict_pairs(df, trained, min_probability=policy.link_review_probability,
-                                  threads=threads, memory_limit=memory_limit,
-                                  with_evidence=True)
-    run.pairs_scored = len(pairs)
-    lap("predict")
-    say(f"scored {run.pairs_scored:,} pairs at or above {policy.link_review_probability}")
 
     ids = set(df["unique_id"].tolist())
     same, different = active_decisions(ids)
-    strong = pairs[pairs["match_probability"] >= policy.link_match_probability]
-    strong = strong.sort_values("match_probability", ascending=False, kind="stable")
-    clusters = cluster.cluster(ids, zip(strong["unique_id_l"].tolist(),
-                                        strong["unique_id_r"].tolist(), strict=True),
-                               same=same, different=different,
-                               dobs=dict(zip(df["unique_id"].tolist(), df["dob"].tolist(),
-                                             strict=True)))
-    lap("cluster")
+    linked = pipeline.link(df, trained, link_probability=policy.link_match_probability,
+                           review_probability=policy.link_review_probability,
+                           same=same, different=different, threads=threads,
+                           memory_limit=memory_limit)
+    pairs, clusters = linked.pairs, linked.clusters
+    run.pairs_scored = len(pairs)
+    run.demoted = int((pairs["demoted"] & (pairs["match_probability"]
+                                           >= policy.link_match_probability)).sum())
+    lap("predict and cluster")
+    say(f"scored {run.pairs_scored:,} pairs at or above {policy.link_review_probability}")
 
     with transaction.atomic():
         change = LinkChange.objects.create(kind=LinkChange.Kind.BATCH, at=as_of, actor=actor,
@@ -122,8 +160,14 @@ def link_all(*, as_of: datetime, actor: str = "linkage", user=None, train: bool 
         lap("review queue")
         run.persons = len(set(clusters.values()))
         run.change_id = change.pk
+        pending.settle(waiting, by=f"vigil link (change {change.pk})")
+        run.pending_settled = len(waiting)
         change.detail = {"records": run.records, "persons": run.persons, "moved": run.moved,
                          "pairs_scored": run.pairs_scored, "review_pairs": run.review_pairs,
+                         "demoted": run.demoted, "trained": run.trained,
+                         "model_records": run.model_records,
+                         "capped_keys": run.capped_keys, "capped_records": run.capped_records,
+                         "pending_settled": run.pending_settled,
                          "thresholds": {"link": policy.link_match_probability,
                                         "review": policy.link_review_probability}}
         change.save(update_fields=["detail"])
@@ -181,10 +225,24 @@ def cluster_persons(table: pd.DataFrame) -> dict[int, int | None]:
     return target
 
 
+def review_band(pairs: pd.DataFrame, clusters: dict[int, int], policy) -> pd.DataFrame:
+    """The pairs a person should decide: below the link threshold (or held back by
+    the evidence rules), not a household (pipeline.py) and in different persons;
+    one pair per two persons (its
+    most probable; the pairs come most probable first), since one decision on it
+    joins or parts the two."""
+    band = pairs[((pairs["match_probability"] < policy.link_match_probability)
+                  | pairs["demoted"]) & ~pairs["household"]]
+    left, right = band["unique_id_l"].map(clusters), band["unique_id_r"].map(clusters)
+    band = band[left != right]
+    lo = np.minimum(left[band.index], right[band.index])
+    hi = np.maximum(left[band.index], right[band.index])
+    return band[~pd.DataFrame({"lo": lo, "hi": hi}).duplicated().to_numpy()]
+
+
 def _queue_for_review(pairs: pd.DataFrame, clusters: dict[int, int], trained, policy,
                       as_of: datetime) -> int:
-    band = pairs[pairs["match_probability"] < policy.link_match_probability]
-    band = band[band["unique_id_l"].map(clusters) != band["unique_id_r"].map(clusters)]
+    band = review_band(pairs, clusters, policy)
     decided = {(a, b) for a, b in LinkDecision.objects.filter(revoked_at__isnull=True)
                .values_list("record_a_id", "record_b_id")}
     existing = {(a, b): status for a, b, status in

@@ -17,8 +17,22 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from datetime import date
 
 import numpy as np
+
+
+def dobs_near(a: str, b: str) -> bool:
+    """Compatible, or one day apart, or the same day and month one year apart: the
+    slips a record corroborated by its phone or address is allowed (issue 17)."""
+    if dobs_compatible(a, b):
+        return True
+    if a[5:] == b[5:] and a[:4].isdigit() and b[:4].isdigit():
+        return abs(int(a[:4]) - int(b[:4])) <= 1
+    try:
+        return abs((date.fromisoformat(a) - date.fromisoformat(b)).days) <= 1
+    except ValueError:
+        return False
 
 
 def dobs_compatible(a: str, b: str) -> bool:
@@ -56,7 +70,7 @@ class _Groups:
             parent[x], x = root, parent[x]
         return root
 
-    def union(self, a: int, b: int, *, check_dobs: bool = False) -> bool:
+    def union(self, a: int, b: int, *, check_dobs: bool = False, near: bool = False) -> bool:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return True
@@ -65,7 +79,7 @@ class _Groups:
             return False
         if apart_b and any(self.find(x) == ra for x in apart_b):
             return False
-        if check_dobs and self._dobs_conflict(a, b, ra, rb):
+        if check_dobs and self._dobs_conflict(a, b, ra, rb, near):
             return False
         self.parent[rb] = ra
         if apart_b:
@@ -75,8 +89,12 @@ class _Groups:
             self.dobs.setdefault(ra, Counter()).update(self.dobs.pop(rb))
         return True
 
-    def _dobs_conflict(self, a: int, b: int, ra: int, rb: int) -> bool:
-        """Conflicting dates between two records across the groups, other than a and b."""
+    def _dobs_conflict(self, a: int, b: int, ra: int, rb: int, near: bool = False) -> bool:
+        """Conflicting dates between two records across the groups, other than a and b.
+
+        `near`: the pair agrees on phone or address, so dates one day or one year
+        apart are a slip, not two people."""
+        same = dobs_near if near else dobs_compatible
         if self.dobs is None:
             return False
         left, right = self.dobs.get(ra), self.dobs.get(rb)
@@ -85,7 +103,7 @@ class _Groups:
         own = (self.dob_of.get(a), self.dob_of.get(b))
         for x, nx in left.items():
             for y, ny in right.items():
-                if dobs_compatible(x, y):
+                if same(x, y):
                     continue
                 # Only a's date against b's date, which the model scored itself.
                 if (x, y) == own and nx == 1 and ny == 1:
@@ -100,16 +118,19 @@ def cluster(ids: Iterable[int], pairs: Iterable[tuple[int, int]], *,
             dobs: Mapping[int, str | None] | None = None) -> dict[int, int]:
     """record id -> cluster id (the smallest record id in its cluster).
 
-    `pairs` must come most probable first; `same` and `different` are human
-    rulings (a "same" ruling links whatever the dates say); `dobs` (record id ->
-    ISO date of birth or None) turns on the date-of-birth guard for `pairs`.
+    `pairs` must come most probable first (ties in a stable order: the result
+    depends on it), each (a, b) or (a, b, corroborated), corroborated meaning the
+    pair agrees on phone or address; `same` and `different` are human rulings (a
+    "same" ruling links whatever the dates say); `dobs` (record id -> ISO date of
+    birth or None) turns on the date-of-birth guard for `pairs`.
     """
     groups = _Groups(ids, different, dobs)
     for a, b in same:
         if a in groups.parent and b in groups.parent:
             groups.union(a, b)
-    for a, b in pairs:
-        groups.union(int(a), int(b), check_dobs=True)
+    for pair in pairs:
+        groups.union(int(pair[0]), int(pair[1]), check_dobs=True,
+                     near=bool(pair[2]) if len(pair) > 2 else False)
     roots: dict[int, int] = {}
     out = {}
     for i in sorted(groups.parent):

@@ -7,7 +7,7 @@ from datetime import date
 
 import pandas as pd
 
-from vigil.people.linkage import normalise
+from vigil.people.linkage import blocking, normalise, placeholders
 
 # Columns of the linkage table, in order.
 COLUMNS = [
@@ -29,7 +29,7 @@ def row(unique_id: int, *, forename: str = "", surname: str = "", date_of_birth=
     pc = normalise.postcode(postcode)
     if isinstance(date_of_birth, str):
         date_of_birth = date.fromisoformat(date_of_birth) if date_of_birth else None
-    return {
+    return placeholders.clear_row({
         "unique_id": int(unique_id),
         "forename": _blank_to_none(fn),
         "surname": _blank_to_none(sn),
@@ -43,7 +43,7 @@ def row(unique_id: int, *, forename: str = "", surname: str = "", date_of_birth=
         "postcode_outward": _blank_to_none(normalise.postcode_outward(pc)),
         "address": _blank_to_none(normalise.address(address)),
         "phone": _blank_to_none(normalise.phone(phone)),
-    }
+    })
 
 
 def build(records: Iterable[Mapping]) -> pd.DataFrame:
@@ -55,7 +55,18 @@ def build(records: Iterable[Mapping]) -> pd.DataFrame:
             phone=r.get("phone", ""))
         for r in records
     ]
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return finish(pd.DataFrame(rows, columns=COLUMNS))
+
+
+def finish(df: pd.DataFrame) -> pd.DataFrame:
+    """Placeholders cleared and the capped blocking keys added; `df.attrs["capped"]`
+    says how many key values the cap cleared and from how many records."""
+    from vigil.core.policy import current as current_policy
+
+    placeholders.clear_frame(df)
+    df.attrs["capped"] = blocking.add_keys(
+        df, max_records=current_policy().link_block_max_records)
+    return df
 
 
 SOURCE_FIELDS = ("id", "forename", "surname", "date_of_birth", "sex", "postcode", "address",
@@ -67,7 +78,9 @@ KEY_COLUMNS = ["unique_id", "forename", "surname", "forename_sound", "surname_so
 
 
 def from_database(chunk_size: int = 100_000) -> pd.DataFrame:
-    """The linkage table for every source record, from their stored keys (keys.py).
+    """The linkage table for every source record, from their stored keys (keys.py),
+    in the order of the records' source keys (system, id), which no import order
+    or database id changes: the batch run numbers records by this order.
 
     Raw SQL into pandas (no ORM rows, dates read as ISO text): this is the
     1M-record path.
@@ -81,7 +94,7 @@ def from_database(chunk_size: int = 100_000) -> pd.DataFrame:
     sql = (f"SELECT k.record_id, k.forename, k.surname, k.forename_sound, k.surname_sound, "
            f"{dob}, s.sex, k.postcode, k.postcode_outward, k.address, k.phone "
            f"FROM {LinkKey._meta.db_table} k JOIN {SourceRecord._meta.db_table} s "
-           f"ON s.id = k.record_id ORDER BY k.record_id")
+           f"ON s.id = k.record_id ORDER BY s.source_system, s.source_id")
     parts = []
     with connection.cursor() as cur:
         cur.execute(sql)
@@ -114,4 +127,4 @@ def from_keys(raw: pd.DataFrame) -> pd.DataFrame:
     df["sex"] = df["sex"].where(df["sex"].isin(["F", "M"]), None)
     for col in [*text, "postcode_sector"]:
         df[col] = df[col].where(df[col] != "", None)
-    return df[COLUMNS]
+    return finish(df[COLUMNS].copy())

@@ -22,7 +22,16 @@ from django.db.models import Q
 
 from vigil.core.models import AuditEvent
 from vigil.core.policy import current as current_policy
-from vigil.people.linkage import frame, keys, model, persons, predict
+from vigil.people.linkage import (
+    cluster,
+    frame,
+    keys,
+    model,
+    persons,
+    pipeline,
+    placeholders,
+    predict,
+)
 from vigil.people.models import LinkChange, LinkDecision, LinkKey, ReviewPair, SourceRecord
 
 CANDIDATE_LIMIT = 500
@@ -84,7 +93,11 @@ def _scorer(trained: model.TrainedModel) -> Scorer:
 
 
 def candidate_query(key: LinkKey) -> Q:
-    """The batch blocking rules (settings.blocking_rules) as an indexed lookup."""
+    """The batch blocking rules (settings.blocking_rules) as an indexed lookup.
+
+    Placeholder values ("Unknown", 01/01/1900, ...) never block (placeholders.py);
+    at most CANDIDATE_LIMIT candidates are scored, which bounds a block's cost."""
+    key = _without_placeholders(key)
     q = Q(pk__in=[])
     if key.date_of_birth:
         q |= Q(date_of_birth=key.date_of_birth)
@@ -108,6 +121,20 @@ def candidate_query(key: LinkKey) -> Q:
         if key.forename_sound:
             q |= Q(postcode=key.postcode, forename_sound=key.forename_sound)
     return q
+
+
+def _without_placeholders(key: LinkKey) -> LinkKey:
+    marks = placeholders.current()
+    clean = LinkKey(record_id=key.record_id)
+    for f in ("forename", "surname", "forename_sound", "surname_sound", "date_of_birth",
+              "postcode", "postcode_outward", "address", "phone"):
+        value = getattr(key, f)
+        source = {"forename_sound": "forename", "surname_sound": "surname",
+                  "postcode_outward": "postcode"}.get(f, f)
+        if placeholders.is_placeholder_key(source, getattr(key, source), marks):
+            value = None if f == "date_of_birth" else ""
+        setattr(clean, f, value)
+    return clean
 
 
 @dataclass
@@ -167,16 +194,26 @@ def _link_one(rid: int, trained, policy, change: LinkChange, as_of: datetime) ->
                          .values_list("record_id", flat=True)[:CANDIDATE_LIMIT])
     candidates = list(SourceRecord.objects.filter(id__in=candidate_ids)
                       .exclude(person_id=record["person_id"])
-                      .values("id", "person_id", *frame.SOURCE_FIELDS[1:]))
+                      .values("id", "person_id", "source_system", "source_id",
+                              *frame.SOURCE_FIELDS[1:]))
     arrival = Arrival(record_id=rid, person_id=record["person_id"], joined=False)
     if not candidates:
         return arrival
     scores = score_against(record, candidates, trained)
     person_of = {c["id"]: c["person_id"] for c in candidates}
+    # Ties break by the candidates' source keys, never by database id.
+    order_of = {c["id"]: i for i, c in enumerate(sorted(
+        candidates, key=lambda c: (c["source_system"], c["source_id"])))}
     apart = _ruled_apart(rid)
     blocked_persons = set(SourceRecord.objects.filter(id__in=apart)
                           .values_list("person_id", flat=True))
-    scores = scores.sort_values("match_probability", ascending=False)
+    scores = pipeline.flag_evidence(scores, trained)
+    scores["order"] = [order_of[int(c)] for c in scores["candidate"]]
+    scores = scores.sort_values(["match_probability", "order"], ascending=[False, True],
+                                kind="stable")
+    person_dobs = _dates_of_persons({person_of[int(c)] for c in scores.loc[
+        scores["match_probability"] >= policy.link_match_probability, "candidate"]})
+    own_dob = record["date_of_birth"].isoformat() if record["date_of_birth"] else None
     labels = predict.level_labels(trained)
     gamma_cols = [c for c in scores.columns if c.startswith("gamma_")]
     best = None
@@ -187,7 +224,8 @@ def _link_one(rid: int, trained, policy, change: LinkChange, as_of: datetime) ->
         target = person_of[cand]
         if prob < policy.link_review_probability or target in blocked_persons:
             continue
-        if prob >= policy.link_match_probability and best is None:
+        if (prob >= policy.link_match_probability and best is None and not row.demoted
+                and _dates_fit(own_dob, person_dobs.get(target, ()), near=bool(row.near))):
             best = (cand, target, prob)
             continue
         if (best is not None and target == best[1]) or target in queued:
@@ -209,6 +247,23 @@ def _link_one(rid: int, trained, policy, change: LinkChange, as_of: datetime) ->
         ReviewPair.objects.bulk_create(fresh)
         arrival.review_pairs = [(p.record_a_id, p.record_b_id) for p in fresh]
     return arrival
+
+
+def _dates_of_persons(person_ids: set[int]) -> dict[int, set[str]]:
+    out: dict[int, set[str]] = {}
+    rows = SourceRecord.objects.filter(person_id__in=person_ids, date_of_birth__isnull=False)
+    for pid, dob in rows.values_list("person_id", "date_of_birth"):
+        out.setdefault(pid, set()).add(dob.isoformat())
+    return out
+
+
+def _dates_fit(own: str | None, dates, *, near: bool) -> bool:
+    """The date-of-birth guard on arrival (as cluster.py in the batch): the new
+    record may not join a person holding a date it cannot be a slip of."""
+    if not own:
+        return True
+    fits = cluster.dobs_near if near else cluster.dobs_compatible
+    return all(fits(own, d) for d in dates)
 
 
 def _ruled_apart(rid: int) -> set[int]:

@@ -35,6 +35,18 @@ def version_of(model_settings: dict, prefix: str) -> str:
     return f"{prefix}-{digest[:10]}"
 
 
+def with_current_blocking(model_settings: dict) -> dict:
+    """A saved model's settings with today's blocking rules (the capped `bk_*` keys
+    of blocking.py): blocking decides which pairs are scored, not how, so a model
+    saved before a change of blocking still scores the same."""
+    out = dict(model_settings)
+    has_identifier = any(c.get("output_column_name") == "identifier"
+                         for c in out.get("comparisons", []))
+    out["blocking_rules_to_generate_predictions"] = link_settings.blocking_rules(
+        identifier=has_identifier)
+    return out
+
+
 def new_linker(df: pd.DataFrame | list[pd.DataFrame], model_settings, *,
                threads: int | None = None, memory_limit: str | None = None) -> Linker:
     """A Splink linker on a private in-memory DuckDB connection (a list of tables
@@ -50,29 +62,55 @@ def new_linker(df: pd.DataFrame | list[pd.DataFrame], model_settings, *,
 
 
 def train(df: pd.DataFrame | list[pd.DataFrame], *, seed: int = 42, max_pairs: float = 2e6,
-          link_type: str = "dedupe_only", identifier: bool = False) -> dict:
+          link_type: str = "dedupe_only", identifier: bool = False,
+          threads: int | None = None, memory_limit: str | None = None,
+          figures: dict | None = None) -> dict:
     """EM-trained model settings (a dict Splink can load) for a linkage table.
 
     `link_type` and `identifier` select a settings variant (settings.settings);
-    production trains the default.
+    production trains the default. `figures`, if given, receives the training
+    figures (records, pairs blocked, expected matches, prior) for the version log.
+
+    Deterministic: Splink samples pairs for u by a hash of the record number and
+    the seed, and the parameters are rounded to 9 significant digits so the last
+    bits of parallel sums (which vary with the thread count) do not show.
     """
     n = sum(map(len, df)) if isinstance(df, list) else len(df)
     if n < 50:
         raise ValueError(f"too few records to train a linkage model ({n}; need 50+)")
-    linker = new_linker(df, link_settings.settings(link_type=link_type, identifier=identifier))
+    linker = new_linker(df, link_settings.settings(link_type=link_type, identifier=identifier),
+                        threads=threads, memory_limit=memory_limit)
     linker.training.estimate_probability_two_random_records_match(
         link_settings.deterministic_rules(identifier=identifier), recall=0.7)
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
     for rule in link_settings.training_blocking_rules():
         linker.training.estimate_parameters_using_expectation_maximisation(
             rule, estimate_without_term_frequencies=True)
-    model_settings = _swap_levels_count_once(linker.misc.save_model_to_json())
-    model_settings["probability_two_random_records_match"] = _expected_match_rate(
-        df, model_settings)
+    model_settings = _rounded(_swap_levels_count_once(linker.misc.save_model_to_json()))
+    model_settings.pop("linker_uid", None)  # random per linker: not part of the model
+    found = _expected_match_rate(df, model_settings, threads=threads,
+                                 memory_limit=memory_limit)
+    model_settings["probability_two_random_records_match"] = _sig(found["prior"])
+    if figures is not None:
+        figures.update(found, records=n, trained_on_threads=threads or 0)
     return model_settings
 
 
-def _expected_match_rate(df: pd.DataFrame | list[pd.DataFrame], model_settings: dict) -> float:
+def _sig(x: float, digits: int = 9) -> float:
+    return float(f"{x:.{digits}g}")
+
+
+def _rounded(model_settings: dict) -> dict:
+    for comp in model_settings["comparisons"]:
+        for lv in comp["comparison_levels"]:
+            for k in ("m_probability", "u_probability"):
+                if lv.get(k) is not None:
+                    lv[k] = _sig(lv[k])
+    return model_settings
+
+
+def _expected_match_rate(df: pd.DataFrame | list[pd.DataFrame], model_settings: dict, *,
+                         threads: int | None = None, memory_limit: str | None = None) -> dict:
     """The prior re-estimated as the trained model's expected number of matches
     (the sum of match probabilities over the blocked pairs) per possible pair.
 
@@ -82,6 +120,7 @@ def _expected_match_rate(df: pd.DataFrame | list[pd.DataFrame], model_settings: 
     1.3e-4), which left pairs agreeing on full name alone just under the
     threshold. One re-estimate from the trained m and u lands within a few per
     cent of the true value on FEBRL 4 and both synthetic noise levels.
+    Returns prior, expected_matches, pairs_blocked and possible_pairs.
     """
     sizes = [len(d) for d in df] if isinstance(df, list) else [len(df)]
     if model_settings.get("link_type") == "link_only":
@@ -89,13 +128,17 @@ def _expected_match_rate(df: pd.DataFrame | list[pd.DataFrame], model_settings: 
     else:
         n = sum(sizes)
         possible = n * (n - 1) / 2
-    linker = new_linker(df, model_settings)
+    linker = new_linker(df, with_current_blocking(model_settings), threads=threads,
+                        memory_limit=memory_limit)
     scored = linker.inference.predict(warning_mode="never")
-    expected = linker.misc.query_sql(
-        f"SELECT coalesce(sum(match_probability), 0) AS e FROM {scored.physical_name}",
-        output_type="pandas")["e"].iloc[0]
+    row = linker.misc.query_sql(
+        f"SELECT coalesce(sum(match_probability), 0) AS e, count(*) AS n "
+        f"FROM {scored.physical_name}", output_type="pandas").iloc[0]
+    expected = float(row["e"])
     prior = model_settings["probability_two_random_records_match"]
-    return float(expected) / possible if possible and expected > 0 else prior
+    return {"prior": expected / possible if possible and expected > 0 else prior,
+            "expected_matches": round(expected, 1), "pairs_blocked": int(row["n"]),
+            "possible_pairs": int(possible)}
 
 
 def _swap_levels_count_once(model_settings: dict) -> dict:

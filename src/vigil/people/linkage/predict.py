@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from vigil.people.linkage.model import TrainedModel, new_linker
+from vigil.people.linkage.model import TrainedModel, new_linker, with_current_blocking
 
 PAIR_COLUMNS = ["unique_id_l", "unique_id_r", "match_probability", "match_weight"]
 
@@ -20,7 +20,7 @@ def predict_pairs(df: pd.DataFrame | list[pd.DataFrame], model: TrainedModel, *,
     """
     if all(d.empty for d in (df if isinstance(df, list) else [df])):
         return pd.DataFrame(columns=PAIR_COLUMNS)
-    model_settings = dict(model.settings)
+    model_settings = with_current_blocking(model.settings)
     # Splink outputs the gamma_* columns only with the matching columns.
     model_settings["retain_matching_columns"] = with_evidence
     linker = new_linker(df, model_settings, threads=threads, memory_limit=memory_limit)

@@ -19,7 +19,6 @@ def on_records_imported(sender, person_ids=(), as_of=None, **kwargs) -> None:
     from django.db.models import Count, Max
 
     from vigil.people.linkage import keys
-    from vigil.people.linkage.incremental import link_new
     from vigil.people.models import SourceRecord
 
     person_ids = sorted(set(person_ids or ()))
@@ -39,14 +38,39 @@ def on_records_imported(sender, person_ids=(), as_of=None, **kwargs) -> None:
             t=Max("updated_at"))["t"]
     if not singles or as_of is None:
         return
-    if len(singles) > ARRIVAL_BATCH_LIMIT:
-        # A bulk load: one set-wise run is far quicker than record by record,
-        # and it honours the same rulings.
-        from vigil.people.linkage.batch import link_all
+    link_arrivals(singles, as_of=as_of)
 
-        link_all(as_of=as_of, actor="linkage")
-        return
-    arrivals = link_new(singles, as_of=as_of, actor="linkage")
+
+def link_arrivals(record_ids: list[int], *, as_of) -> None:
+    """Link new records, with any queued earlier (pending.py); on failure queue them
+    and raise LinkageDeferred, which the importer reports (the import stands)."""
+    from vigil.people.linkage import pending
+
+    waiting = pending.open_entries()
+    ids = sorted(set(record_ids).union(*(e.record_ids for e in waiting)))
+    try:
+        if len(ids) > ARRIVAL_BATCH_LIMIT:
+            # A bulk load: one set-wise run is far quicker than record by record,
+            # and it honours the same rulings (and settles the queue).
+            from vigil.people.linkage.batch import link_all
+
+            link_all(as_of=as_of, actor="linkage")
+            return
+        from vigil.people.linkage.incremental import link_new
+
+        arrivals = link_new(ids, as_of=as_of, actor="linkage")
+    except Exception as exc:  # noqa: BLE001 - the import is committed; say so, queue the rest
+        new = set(record_ids).difference(*(e.record_ids for e in waiting))
+        if waiting:
+            pending.failed_again(waiting, exc)
+        entry = pending.enqueue(new, as_of=as_of, error=exc) if new else None
+        log.exception("linking %d imported records failed; queued for retry", len(ids))
+        raise pending.LinkageDeferred(
+            f"the import is saved, but linking its {len(new):,} new person records failed "
+            f"({type(exc).__name__}: {exc}); they are queued"
+            f"{f' (pending linkage {entry.pk})' if entry else ''} and `vigil link` will "
+            f"link them") from exc
+    pending.settle(waiting, by="linkage on arrival")
     log.info("linked %d new records on arrival (%d joined a person)", len(arrivals),
              sum(a.joined for a in arrivals))
 

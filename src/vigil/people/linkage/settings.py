@@ -9,6 +9,8 @@ from __future__ import annotations
 import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
 
+from vigil.people.linkage import blocking
+
 
 def _null(col: str) -> dict:
     return {"sql_condition": f"{col}_l IS NULL OR {col}_r IS NULL",
@@ -155,22 +157,13 @@ def identifier_comparison() -> cl.DamerauLevenshteinAtThresholds:
 
 
 def blocking_rules(*, identifier: bool = False) -> list:
-    """Which pairs are compared at all: any one of these agreeing."""
-    return [*([block_on("identifier")] if identifier else []),
-        block_on("dob"),
-        block_on("surname", "forename"),
-        "l.forename = r.surname AND l.surname = r.forename",
-        block_on("phone"),
-        # Same address, whatever the names: finds typo'd or swapped names that no
-        # name rule reaches (+0.7% recall at noise "high"). Arrivals: incremental.py.
-        block_on("address"),
-        block_on("postcode", "surname_sound"),
-        block_on("postcode", "forename_sound"),
-        block_on("surname_sound", "forename_sound"),
-        "l.forename_sound = r.surname_sound AND l.surname_sound = r.forename_sound",
-        block_on("forename", "substr(dob, 1, 4)"),
-        block_on("surname", "substr(dob, 1, 4)"),
-    ]
+    """Which pairs are compared at all: any one of these agreeing (blocking.KEYS):
+    date of birth; surname and forename; the two swapped; phone; address (finds
+    typo'd or swapped names no name rule reaches, +0.7% recall at noise "high");
+    postcode with a sound-alike surname or forename; sound-alike surname and
+    forename (and swapped); forename or surname with the year of birth. Each is
+    one `bk_*` key column, cleared where a value is too common (blocking.py)."""
+    return [*(["l.identifier = r.identifier"] if identifier else []), *blocking.rules()]
 
 
 def training_blocking_rules() -> list:

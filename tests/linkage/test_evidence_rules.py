@@ -1,0 +1,72 @@
+"""The date-of-birth guard weighs the evidence (issue 17), with the shipped model."""
+
+from datetime import date
+
+from vigil.people.linkage import frame, model, pipeline
+
+JANE = dict(forename="Jane", surname="Okafor", sex="F")
+
+
+def _link(*records):
+    df = frame.build([{"id": i, "postcode": "", "address": "", "phone": "", **r}
+                      for i, r in enumerate(records, start=1)])
+    trained = model.load_file(model.DEFAULT_MODEL)
+    return pipeline.link(df, trained, link_probability=0.95, review_probability=0.5)
+
+
+def _pair(linked, a, b):
+    p = linked.pairs
+    return p[(p["unique_id_l"] == a) & (p["unique_id_r"] == b)].iloc[0]
+
+
+def test_same_name_a_digit_off_and_nothing_else_goes_to_review_not_linked():
+    linked = _link({**JANE, "date_of_birth": date(1984, 7, 12)},
+                   {**JANE, "date_of_birth": date(1984, 7, 13)})
+    pair = _pair(linked, 1, 2)
+    assert pair["demoted"]
+    assert linked.clusters[1] != linked.clusters[2]
+
+
+def test_the_same_with_a_shared_phone_links():
+    phone = "07700 900456"
+    linked = _link({**JANE, "date_of_birth": date(1984, 7, 12), "phone": phone},
+                   {**JANE, "date_of_birth": date(1984, 7, 13), "phone": phone})
+    assert not _pair(linked, 1, 2)["demoted"]
+    assert linked.clusters[1] == linked.clusters[2]
+
+
+def test_a_day_off_across_a_month_does_not_keep_apart_records_sharing_a_phone():
+    # 30/09 and 01/10 differ in four digits; the undated record shares the phone
+    # and address with both, so the guard allows the one-day slip.
+    home = dict(phone="07700 900789", address="4 Mill Lane", postcode="B12 9QR")
+    linked = _link({**JANE, **home, "date_of_birth": date(1984, 9, 30)},
+                   {**JANE, **home, "date_of_birth": None},
+                   {**JANE, **home, "date_of_birth": date(1984, 10, 1)})
+    assert linked.clusters[1] == linked.clusters[2] == linked.clusters[3]
+
+
+def test_without_a_shared_phone_or_address_the_guard_still_holds():
+    linked = _link({**JANE, "date_of_birth": date(1984, 9, 30)},
+                   {**JANE, "date_of_birth": None},
+                   {**JANE, "date_of_birth": date(1984, 10, 1)})
+    assert len({linked.clusters[i] for i in (1, 2, 3)}) >= 2
+
+
+def test_father_and_son_at_one_address_are_never_linked_automatically():
+    home = dict(phone="07700 900321", address="9 Oak Road", postcode="B9 4AA", sex="M")
+    linked = _link({"forename": "John", "surname": "Walsh", "date_of_birth": date(1961, 4, 2),
+                    **home},
+                   {"forename": "John", "surname": "Walsh", "date_of_birth": date(1989, 11, 23),
+                    **home})
+    assert linked.clusters[1] != linked.clusters[2]
+
+
+def test_dates_near():
+    from vigil.people.linkage.cluster import dobs_compatible, dobs_near
+
+    assert dobs_near("1984-09-30", "1984-10-01") and not dobs_compatible("1984-09-30",
+                                                                        "1984-10-01")
+    assert dobs_near("1979-12-31", "1980-12-31")  # one year
+    assert dobs_near("1979-12-31", "1980-01-01")  # one day, across a year
+    assert not dobs_near("1979-12-31", "1981-11-30")
+    assert not dobs_near("1984-09-30", "1984-10-02")
