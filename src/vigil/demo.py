@@ -51,6 +51,12 @@ def step_reset(ctx: DemoContext) -> None:
         Path(str(db["NAME"]) + suffix).unlink(missing_ok=True)
 
 
+def step_secret_key(ctx: DemoContext) -> None:
+    from vigil.core.commands import ensure_secret_key
+
+    ensure_secret_key()
+
+
 def step_migrate(ctx: DemoContext) -> None:
     from vigil.core.commands import migrate
 
@@ -112,6 +118,7 @@ def step_import(ctx: DemoContext) -> None:
 
 STEPS = [
     ("Resetting the embedded database", step_reset),
+    ("Keeping a signing key in the data directory", step_secret_key),
     ("Creating the database", step_migrate),
     ("Generating a synthetic force", step_generate),
     ("Importing the source exports", step_import),
