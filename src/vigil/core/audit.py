@@ -95,7 +95,7 @@ def record(user, action: str, obj_or_type, object_id=None, context: str = "",
         object_type=object_type_of(obj_or_type), object_id="" if object_id is None
         else str(object_id), context=(context or "")[:_CONTEXT_MAX], detail=detail or {},
     )
-    if transaction.get_connection().in_atomic_block:
+    if _in_change():
         # Part of a change: it must commit or roll back with the change it records.
         event.save()
         return event
@@ -125,6 +125,10 @@ class _short_wait:
                 with conn.cursor() as cur:
                     cur.execute(f"PRAGMA busy_timeout = {timeout}")
         return False
+
+
+def _in_change() -> bool:
+    return transaction.get_connection().in_atomic_block
 
 
 def _fallback(event: AuditEvent, exc: Exception) -> None:
@@ -167,7 +171,7 @@ def refused(actor, capability: str, obj_or_type, object_id=None, *, reason: str,
     """
     row = (actor, DENIED, obj_or_type, object_id, context,
            {"capability": capability, "reason": reason, "layer": "service"})
-    if transaction.get_connection().in_atomic_block:
+    if _in_change():
         if not hasattr(_pending, "rows"):
             _pending.rows = []
         _pending.rows.append(row)

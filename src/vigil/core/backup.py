@@ -39,7 +39,7 @@ class BackupError(Exception):
 
 
 def _db():
-    return settings.DATABASES["default"]
+    return connection.settings_dict
 
 
 def _pg_env() -> tuple[list[str], dict]:

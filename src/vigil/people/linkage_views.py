@@ -48,6 +48,8 @@ def review_queue(request):
     pairs = (ReviewPair.objects.filter(status=ReviewPair.Status.OPEN)
              .select_related("record_a", "record_b"))
     page = Paginator(pairs, 25).get_page(request.GET.get("page"))
+    audit.record(request.user, audit.VIEW, "people.reviewpair", context="linkage-review",
+                 detail={"page": page.number, "rows": len(page.object_list)})
     return render(request, "people/linkage/review_queue.html", {"page": page})
 
 
