@@ -1,4 +1,4 @@
-"""Every analytics spreadsheet (KPI downloads, the board report XLSX) writes text, never formulas."""
+"""Analytics spreadsheets (KPI downloads, the board report XLSX) hold text, never formulas."""
 
 import csv
 import io
