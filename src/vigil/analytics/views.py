@@ -19,16 +19,26 @@ from vigil.core import audit, roles
 from vigil.core.exports import write_csv, xlsx_workbook
 from vigil.core.policy import current
 
+# Earlier than any force's records; later than today is the future (and far dates overflow).
+AS_OF_EARLIEST = date(2000, 1, 1)
+
 
 def _as_of(request) -> date:
     text = request.GET.get("as_of") or request.POST.get("as_of")
+    today = timezone.localdate()
     if text:
         try:
-            return date.fromisoformat(text)
+            as_of = date.fromisoformat(text[:10])
         except ValueError:
-            messages.error(request, f"As-of date {text!r} is not a date (YYYY-MM-DD); "
+            messages.error(request, f"As-of date {text[:20]!r} is not a date (YYYY-MM-DD); "
                                     "showing today.")
-    return timezone.localdate()
+        else:
+            if AS_OF_EARLIEST <= as_of <= today:
+                return as_of
+            messages.error(request, f"As-of date {as_of:%d %B %Y} is out of range: choose a "
+                                    f"date from {AS_OF_EARLIEST:%d %B %Y} to today; "
+                                    "showing today.")
+    return today
 
 
 def _context(request):
