@@ -81,6 +81,8 @@ def step_users(ctx: DemoContext) -> None:
         rows.append((username, password, role.label, area or "whole force"))
     ctx.notes.append("Demo users (username / password / role / area):")
     ctx.notes.extend(f"  {u:22} {p:14} {r} ({a})" for u, p, r, a in rows)
+    ctx.notes.append("Admins, LPA commanders and analysts also set up a security code "
+                     "(an authenticator app) the first time they sign in.")
 
 
 def step_rules(ctx: DemoContext) -> None:
