@@ -34,15 +34,22 @@ def format_counts(result) -> str:
 
 
 def cmd_import(args) -> int:
+    from contextlib import nullcontext
+
     from vigil.cli import CommandError
+    from vigil.core.scratch import scratch_database
     from vigil.ingest.importer import ImportRejected, import_dir
 
     folder = Path(args.dir)
     if not folder.is_dir():
         raise CommandError(f"{folder} is not a folder")
+    # A dry run never holds the live database's write lock (vigil.core.scratch).
+    scratch = scratch_database() if args.dry_run else nullcontext()
     try:
-        result = import_dir(folder, dry_run=args.dry_run, actor="cli",
-                            progress=not args.no_progress, reject_report=args.reject_report)
+        with scratch:
+            result = import_dir(folder, dry_run=args.dry_run, actor="cli",
+                                progress=not args.no_progress,
+                                reject_report=args.reject_report)
     except ImportRejected as exc:
         report = exc.result.rejects
         print(report.table())
