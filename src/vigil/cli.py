@@ -80,14 +80,17 @@ def _audit_command(args, argv: list[str], status: int) -> None:
 
     from vigil.core import audit
 
-    audit.flush_refusals()
     try:
         who = getpass.getuser()
     except (KeyError, OSError):
         who = str(os.getuid())
-    audit.record(f"cli:{who}", action, "command", args.command, context="cli",
-                 detail={"argv": _safe_argv(args, argv),
-                         "exit": status})
+    try:
+        audit.flush_refusals()
+        audit.record(f"cli:{who}", action, "command", args.command, context="cli",
+                     detail={"argv": _safe_argv(args, argv), "exit": status})
+    except Exception as exc:  # noqa: BLE001 - the command's own result stands; say so loudly
+        print(f"vigil {args.command}: the audit row could not be written ({exc})",
+              file=sys.stderr)
 
 
 def _safe_argv(args, argv: list[str]) -> list[str]:

@@ -21,7 +21,8 @@ from django.db import connections
 @contextmanager
 def scratch_database(alias: str = "default"):
     conn = connections[alias]
-    if conn.vendor != "sqlite":
+    if conn.vendor != "sqlite" or conn.in_atomic_block:
+        # PostgreSQL; or a caller's transaction (a test's) that must keep its connection.
         yield
         return
     conn.ensure_connection()
