@@ -13,6 +13,13 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def no_second_factor(settings):
+    """Pages are tested signed in with a password alone; tests/core/test_two_factor.py
+    turns the second factor back on to test it."""
+    settings.VIGIL_OTP_ROLES = frozenset()
+
+
 @pytest.fixture
 def areas(db):
     """The force and its seven LPAs, keyed by LPA code."""

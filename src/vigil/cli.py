@@ -51,13 +51,55 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     parser.add_argument("--data-dir", help="where the embedded database and outputs live (./var)")
     args = parser.parse_args(argv)
+    status = 1
     try:
-        return int(args.func(args) or 0)
+        status = int(args.func(args) or 0)
+        return status
     except KeyboardInterrupt:
-        return 130
+        status = 130
+        return status
     except CommandError as exc:
         print(f"vigil {args.command}: {exc}", file=sys.stderr)
-        return exc.exit_code
+        status = exc.exit_code
+        return status
+    finally:
+        _audit_command(args, argv, status)
+
+
+# Commands that read or write personal data, and how the audit log names what they did.
+AUDITED_COMMANDS = {
+    "import": "import", "link": "update", "link-revert": "update", "rules": "update",
+    "snapshot": "export", "report": "export", "backup": "export", "restore": "import",
+    "createuser": "create", "demo": "import",
+}
+
+
+def _audit_command(args, argv: list[str], status: int) -> None:
+    """One audit row per command that touches personal data, written when it ends."""
+    action = AUDITED_COMMANDS.get(args.command)
+    if action is None:
+        return
+    import getpass
+
+    from vigil.core import audit
+
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):
+        who = str(os.getuid())
+    try:
+        audit.flush_refusals()
+        audit.record(f"cli:{who}", action, "command", args.command, context="cli",
+                     detail={"argv": _safe_argv(args, argv), "exit": status})
+    except Exception as exc:  # noqa: BLE001 - the command's own result stands; say so loudly
+        print(f"vigil {args.command}: the audit row could not be written ({exc})",
+              file=sys.stderr)
+
+
+def _safe_argv(args, argv: list[str]) -> list[str]:
+    """The command line, without a password given on it."""
+    secret = getattr(args, "password", None)
+    return ["***" if secret and a == secret else a[:200] for a in argv]
 
 
 if __name__ == "__main__":

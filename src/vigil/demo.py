@@ -51,6 +51,12 @@ def step_reset(ctx: DemoContext) -> None:
         Path(str(db["NAME"]) + suffix).unlink(missing_ok=True)
 
 
+def step_secret_key(ctx: DemoContext) -> None:
+    from vigil.core.commands import ensure_secret_key
+
+    ensure_secret_key()
+
+
 def step_migrate(ctx: DemoContext) -> None:
     from vigil.core.commands import migrate
 
@@ -75,6 +81,8 @@ def step_users(ctx: DemoContext) -> None:
         rows.append((username, password, role.label, area or "whole force"))
     ctx.notes.append("Demo users (username / password / role / area):")
     ctx.notes.extend(f"  {u:22} {p:14} {r} ({a})" for u, p, r, a in rows)
+    ctx.notes.append("Admins, LPA commanders and analysts also set up a security code "
+                     "(an authenticator app) the first time they sign in.")
 
 
 def step_rules(ctx: DemoContext) -> None:
@@ -112,6 +120,7 @@ def step_import(ctx: DemoContext) -> None:
 
 STEPS = [
     ("Resetting the embedded database", step_reset),
+    ("Keeping a signing key in the data directory", step_secret_key),
     ("Creating the database", step_migrate),
     ("Generating a synthetic force", step_generate),
     ("Importing the source exports", step_import),

@@ -40,6 +40,9 @@ def test_demo_builds_a_force_from_nothing(tmp_path):
 
     assert PBKDF2PasswordHasher().verify(printed["analyst"], hashed["analyst"])
     assert not PBKDF2PasswordHasher().verify(printed["admin"], hashed["analyst"])
+    # The demo keeps a random signing key of its own in the data dir, readable by it alone.
+    key = tmp_path / "secret_key"
+    assert len(key.read_text()) >= 50 and key.stat().st_mode & 0o077 == 0
 
 
 def test_demo_refuses_a_production_database(tmp_path):

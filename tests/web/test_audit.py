@@ -39,20 +39,51 @@ def test_long_context_is_truncated_to_the_column(db):
     assert len(event.context) == 300
 
 
-@pytest.mark.parametrize("query,referer,expected", [
-    ("?ctx=queue:marac", "", "queue:marac"),
-    ("?ctx=queue:marac", "http://testserver/search/", "queue:marac"),
-    # ctx must name a place, not carry free text; the referer path is used instead.
-    ("?ctx=<script>", "http://testserver/queues/marac/?q=Jane+Smith", "/queues/marac/"),
-    ("", "http://testserver/people/3/?x=1", "/people/3/"),
-    ("", "/incidents/4/", "/incidents/4/"),
-    # Another site's address is not a context.
-    ("", "https://evil.example/x", ""),
-    ("", "", ""),
+def _with_trail(request, paths):
+    import json
+
+    from django.http import HttpResponse
+
+    response = HttpResponse()
+    response.set_signed_cookie(audit.TRAIL_COOKIE, json.dumps(paths), salt=audit.TRAIL_SALT)
+    request.COOKIES[audit.TRAIL_COOKIE] = response.cookies[audit.TRAIL_COOKIE].value
+    return request
+
+
+@pytest.mark.parametrize("query,trail,referer,expected", [
+    # ?ctx= is typed by the user: never the why.
+    ("?ctx=queue:marac", [], "", ""),
+    ("?ctx=queue:marac", ["/search/"], "", "search"),
+    # The last page the server showed, named as a place.
+    ("", ["/search/", "/queues/marac/"], "", "queue:marac"),
+    # A Referer counts when the server showed that page (query strings never stored)...
+    ("", ["/search/", "/queues/marac/"], "http://testserver/search/?q=Jane+Smith", "search"),
+    ("", ["/people/3/", "/"], "/people/3/", "person:3"),
+    # ... and not when it did not, or when it is another site.
+    ("", ["/"], "http://testserver/queues/marac/", "home"),
+    ("", ["/"], "https://evil.example/search/", "home"),
+    # A page with no place name is kept as its path.
+    ("", ["/admin/"], "", "/admin/"),
+    ("", [], "", ""),
 ])
-def test_context_from_request(rf, query, referer, expected):
+def test_context_from_request(rf, query, trail, referer, expected):
     headers = {"HTTP_REFERER": referer} if referer else {}
-    assert audit.context_from_request(rf.get(f"/people/1/{query}", **headers)) == expected
+    request = _with_trail(rf.get(f"/people/1/{query}", **headers), trail)
+    assert audit.context_from_request(request) == expected
+
+
+def test_a_forged_trail_is_ignored(rf):
+    request = rf.get("/people/1/", HTTP_REFERER="http://testserver/queues/marac/")
+    request.COOKIES[audit.TRAIL_COOKIE] = '["/queues/marac/"]'  # not signed by the server
+    assert audit.context_from_request(request) == ""
+
+
+def test_pages_shown_build_the_trail(client, make_user):
+    client.force_login(make_user(role="da_desk"))
+    client.get("/")
+    client.get("/search/?name=Jane+Smith")
+    request = client.get("/").wsgi_request
+    assert audit.read_trail(request) == ["/", "/search/"]
 
 
 def test_with_context_adds_ctx_and_rejects_free_text():

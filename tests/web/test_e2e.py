@@ -87,7 +87,7 @@ def test_sign_in_and_read_a_persons_timeline(live_server, transactional_db, tmp_
                    .values_list("action", "object_type", "context"))
     assert actions == [
         ("login", "core.user", "login"),
-        ("view", "people.person", "/login/"),  # came straight from signing in
+        ("view", "people.person", "login"),  # came straight from signing in
         ("view", "incidents.incident", f"person:{person.pk}"),
         ("logout", "core.user", "logout"),
     ]

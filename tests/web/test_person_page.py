@@ -88,10 +88,11 @@ def test_who_may_open_a_person_page(client, make_user, victim, role, status):
 
 def test_analyst_denial_is_audited(client, make_user, victim):
     client.force_login(make_user(role="analyst", username="an-1"))
-    response = client.get(_url(victim[0], ctx="dashboard"))
+    client.get("/")  # the page the analyst came from
+    response = client.get(_url(victim[0], ctx="forged"))
     assert response.status_code == 403
     event = AuditEvent.objects.get()
-    assert (event.action, event.actor, event.context) == ("denied", "an-1", "dashboard")
+    assert (event.action, event.actor, event.context) == ("denied", "an-1", "home")
     assert event.detail["capability"] == "view_person"
 
 
@@ -149,12 +150,19 @@ def test_each_view_writes_exactly_one_audit_event_with_context(client, make_user
     person = victim[0]
     user = make_user(role="da_desk", username="desk-9")
     client.force_login(user)
-    client.get(_url(person, ctx="queue:referral_allocation"))
-    client.get(_url(person), HTTP_REFERER="http://testserver/search/?q=Smith")
-    events = list(AuditEvent.objects.order_by("id"))
+    # The why is the page the server last showed this user, whatever ?ctx= says.
+    client.get(reverse("safeguarding:queue", args=["victim_care"]))
+    client.get(reverse("linkage:search"))
+    before = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
+    client.get(_url(person, ctx="queue:marac"))
+    # A Referer counts when it is a page the server showed; a forged one does not.
+    client.get(_url(person), HTTP_REFERER="http://testserver/queues/victim_care/?lpa=1")
+    client.get(_url(person), HTTP_REFERER="http://testserver/queues/marac/")
+    events = list(AuditEvent.objects.filter(id__gt=before).order_by("id"))
     assert [(e.action, e.user, e.object_type, e.object_id, e.context) for e in events] == [
-        ("view", user, "people.person", str(person.pk), "queue:referral_allocation"),
-        ("view", user, "people.person", str(person.pk), "/search/"),
+        ("view", user, "people.person", str(person.pk), "search"),
+        ("view", user, "people.person", str(person.pk), "queue:victim_care"),
+        ("view", user, "people.person", str(person.pk), f"person:{person.pk}"),
     ]
 
 

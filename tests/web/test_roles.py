@@ -143,7 +143,8 @@ def test_requires_decorator_denies_with_an_audit_event(rf, make_user):
     def queue(request, team):
         return f"queue {team}"
 
-    request = rf.get("/queues/marac/?ctx=home")
+    request = rf.get("/queues/marac/?ctx=forged")
+    _trail_of(request, ["/"])
     request.user = make_user(role="marac_coordinator")
     assert queue(request, team="marac") == "queue marac"
     assert not AuditEvent.objects.exists()
@@ -154,6 +155,19 @@ def test_requires_decorator_denies_with_an_audit_event(rf, make_user):
     event = AuditEvent.objects.get()
     assert (event.action, event.actor, event.context) == ("denied", "orders-1", "home")
     assert event.detail["capability"] == "view_queue:marac"
+
+
+def _trail_of(request, paths):
+    """Give a RequestFactory request the signed trail a browser would carry."""
+    import json
+
+    from django.http import HttpResponse
+
+    from vigil.core import audit
+
+    response = HttpResponse()
+    response.set_signed_cookie(audit.TRAIL_COOKIE, json.dumps(paths), salt=audit.TRAIL_SALT)
+    request.COOKIES[audit.TRAIL_COOKIE] = response.cookies[audit.TRAIL_COOKIE].value
 
 
 def test_user_guide_role_table_matches_the_code():

@@ -303,9 +303,9 @@ def write_pdf(html: str, path: Path) -> None:
 
 
 def write_xlsx(report: Report, path: Path) -> None:
-    import xlsxwriter
+    from vigil.core.exports import xlsx_workbook
 
-    wb = xlsxwriter.Workbook(str(path))
+    wb = xlsx_workbook(str(path))
     bold = wb.add_format({"bold": True})
     head = wb.add_format({"bold": True, "bg_color": "#DDE6F0", "border": 1, "text_wrap": True})
     num = wb.add_format({"num_format": "#,##0.0"})

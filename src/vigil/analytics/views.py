@@ -3,7 +3,6 @@ table behind it and a download (audited as an export). Thin: the work is in quer
 
 from __future__ import annotations
 
-import csv
 import io
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from django.utils import timezone
 from vigil.analytics import asof, catalogue, queries, rag, services
 from vigil.analytics.pack import last_complete_month
 from vigil.core import audit, roles
+from vigil.core.exports import write_csv, xlsx_workbook
 from vigil.core.policy import current
 
 
@@ -133,13 +133,11 @@ def download(request, kpi_id: str, fmt: str):
     name = f"{measure.id}-{ctx['year']}-{(ctx['scope'].lpa or {}).get('code', 'force')}"
     if fmt == "csv":
         buf = io.StringIO()
-        csv.writer(buf).writerows(rows)
+        write_csv(buf, rows)
         response = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
     else:
-        import xlsxwriter
-
         data = io.BytesIO()
-        wb = xlsxwriter.Workbook(data, {"in_memory": True})
+        wb = xlsx_workbook(data, {"in_memory": True})
         ws = wb.add_worksheet(measure.id[:31])
         for i, row in enumerate(rows):
             ws.write_row(i, 0, row)

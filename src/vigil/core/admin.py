@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from vigil.core import audit, roles
+from vigil.core import audit, auth, roles
 from vigil.core.models import Area, School, User
 
 admin.site.site_header = "Vigil administration"
@@ -67,3 +67,21 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
     fieldsets = BaseUserAdmin.fieldsets + (("Vigil", {"fields": ("role", "area")}),)
     add_fieldsets = BaseUserAdmin.add_fieldsets + (
         ("Vigil", {"fields": ("first_name", "last_name", "role", "area")}),)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Nobody raises their own role or area, or grants themselves superuser.
+        return (*super().get_readonly_fields(request, obj), *auth.own_privilege_fields(
+            request.user, obj))
+
+    def save_model(self, request, obj, form, change):
+        if auth.own_privilege_fields(request.user, obj) and set(form.changed_data) & set(
+                auth.PRIVILEGE_FIELDS):
+            raise roles.deny(request, roles.ADMIN, object_type="core.user",
+                             object_id=str(obj.pk), reason="own_role")
+        before = User.objects.select_related("area").filter(pk=obj.pk).first() if change \
+            else None
+        super().save_model(request, obj, form, change)
+        changes = auth.privilege_changes(before, obj)
+        if changes:
+            audit.record(request.user, audit.UPDATE, obj, context="admin",
+                         detail={"privileges": changes})

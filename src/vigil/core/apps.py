@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "vigil.core"
     verbose_name = "Core"
+
+    def ready(self):
+        from vigil.core import auth, deploy_checks  # noqa: F401  (signal receivers, checks)
+
+        auth.connect_axes()

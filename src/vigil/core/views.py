@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -21,28 +21,23 @@ AUDIT_PAGE_SIZE = 50
 
 
 class LoginView(auth_views.LoginView):
+    """Sign-in; successes, failures and lockouts are audited by vigil.core.auth."""
+
     template_name = "core/login.html"
     redirect_authenticated_user = True
 
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        audit.record(self.request.user, audit.LOGIN, self.request.user,
-                     context="login")
-        return response
-
-    def form_invalid(self, form):
-        # The attempted name is kept (truncated) so repeated guessing shows in the log.
-        attempted = self.request.POST.get("username", "")[:150]
-        audit.record(None, audit.DENIED, "core.user", context="login",
-                     detail={"reason": "failed_login", "username": attempted})
-        return super().form_invalid(form)
-
 
 class LogoutView(auth_views.LogoutView):
-    def post(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            audit.record(request.user, audit.LOGOUT, request.user, context="logout")
-        return super().post(request, *args, **kwargs)
+    pass
+
+
+def csrf_failure(request, reason=""):
+    """A refused form post (forged or stale): recorded, then Django's usual 403."""
+    from django.views.csrf import csrf_failure as django_csrf_failure
+
+    audit.record(request.user, audit.DENIED, "request", context=request.path[:300],
+                 detail={"reason": "csrf", "why": reason[:200], "method": request.method})
+    return django_csrf_failure(request, reason=reason)
 
 
 def home(request):
@@ -83,6 +78,23 @@ def audit_log(request):
         "page": page, "filter": f, "actions": AuditEvent.Action.choices,
         "object_types": queries.audited_object_types(), "query": params.urlencode(),
     })
+
+
+@roles.requires(roles.VIEW_AUDIT)
+def audit_export(request):
+    """The audit log for a date range (and the page's filters) as CSV; itself audited."""
+    f = queries.AuditFilter.from_params(request.GET)
+    if not (f.date_from and f.date_to):
+        return HttpResponse("Give a date range: ?date_from=YYYY-MM-DD&date_to=YYYY-MM-DD",
+                            status=400, content_type="text/plain")
+    events = queries.audit_events(f).order_by("at", "id")
+    audit.record(request.user, audit.EXPORT, AuditEvent, context="audit-log",
+                 detail=f.as_detail())
+    response = StreamingHttpResponse(queries.audit_csv_lines(events),
+                                     content_type="text/csv; charset=utf-8")
+    name = f"vigil-audit-{f.date_from}-to-{f.date_to}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def healthz(request):

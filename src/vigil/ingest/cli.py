@@ -41,7 +41,10 @@ def format_counts(result) -> str:
 
 
 def cmd_import(args) -> int:
+    from contextlib import nullcontext
+
     from vigil.core.errors import CommandError
+    from vigil.core.scratch import scratch_database
     from vigil.ingest.importer import ImportBusy, ImportRejected, import_dir
 
     folder = Path(args.dir)
@@ -52,10 +55,13 @@ def cmd_import(args) -> int:
         log.setLevel(logging.INFO)
         log.addHandler(logging.StreamHandler(sys.stderr))
         log.propagate = False
+    # A dry run never holds the live database's write lock (vigil.core.scratch).
+    scratch = scratch_database() if args.dry_run else nullcontext()
     try:
-        result = import_dir(folder, dry_run=args.dry_run, actor="cli",
-                            progress=not args.no_progress, reject_report=args.reject_report,
-                            wait=args.wait)
+        with scratch:
+            result = import_dir(folder, dry_run=args.dry_run, actor="cli",
+                                progress=not args.no_progress,
+                                reject_report=args.reject_report, wait=args.wait)
     except ImportBusy as exc:
         raise CommandError(str(exc), exit_code=BUSY_EXIT_CODE) from None
     except ImportRejected as exc:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from vigil.core.exports import write_csv
 
 MAX_REJECTS = 1000
 MAX_VALUE_CHARS = 80
@@ -51,14 +52,14 @@ class RejectReport:
                       key=lambda r: (order.get(r.file, -1), r.file, r.line or 0, r.column))
 
     def write_csv(self, path: Path) -> None:
+        # Rejected values are exactly the untrusted ones: made inert for spreadsheets.
+        rows = [["file", "line", "column", "value", "reason"]]
+        rows += [[r.file, "" if r.line is None else r.line, r.column, r.value, r.reason]
+                 for r in self.sorted()]
+        if self.omitted:
+            rows.append(["", "", "", "", f"... and {self.omitted} more bad rows"])
         with open(path, "w", newline="", encoding="utf-8") as fh:
-            out = csv.writer(fh)
-            out.writerow(["file", "line", "column", "value", "reason"])
-            for r in self.sorted():
-                out.writerow([r.file, "" if r.line is None else r.line, r.column, r.value,
-                              r.reason])
-            if self.omitted:
-                out.writerow(["", "", "", "", f"... and {self.omitted} more bad rows"])
+            write_csv(fh, rows)
 
     def table(self, limit: int = 50) -> str:
         rows = [("file", "line", "column", "value", "reason")]

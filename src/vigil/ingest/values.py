@@ -33,6 +33,25 @@ class BadValue(ValueError):
     """The cell's text is not a valid value for its column."""
 
 
+# --- Characters no source system should send -------------------------------------
+# NUL and the other C0/C1 control characters break downstream systems, hide text on
+# screen and in spreadsheets, and are never part of a name or a narrative. Tab and
+# line breaks are allowed in free text (narratives) only.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_LAYOUT = re.compile(r"[\t\n\r]")
+# Free text without a column limit (narratives) is held to this many characters
+# (docs/deploy.md, "Limits"): about ten pages, far beyond any real log entry.
+TEXT_MAX_CHARS = 20_000
+
+
+def check_characters(text: str, kind: str) -> None:
+    """Refuse control characters, naming the first and where it is."""
+    found = _CONTROL.search(text) or (kind != "text" and _LAYOUT.search(text))
+    if found:
+        raise BadValue(f"control character U+{ord(found.group()):04X} at character "
+                       f"{found.start() + 1}; remove it and import again")
+
+
 def parse_date(text: str) -> date:
     m = _DATE.match(text)
     if not m:
@@ -102,9 +121,11 @@ def parse_ref(text: str) -> tuple[str, str]:
 def parse_cell(text: str, col: Column, field: models.Field):
     """The stored value of a non-empty, stripped cell."""
     kind = col.type
+    check_characters(text, kind)
     if kind == "text":
-        if col.max_length is not None and len(text) > col.max_length:
-            raise BadValue(f"too long: {len(text)} characters, at most {col.max_length}")
+        limit = col.max_length if col.max_length is not None else TEXT_MAX_CHARS
+        if len(text) > limit:
+            raise BadValue(f"too long: {len(text)} characters, at most {limit}")
         return text
     if kind == "choice":
         if text not in col.choices:

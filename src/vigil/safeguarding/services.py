@@ -36,8 +36,10 @@ def complete_task(task_id: int, *, actor, outcome: str, version: int, at: dateti
     if task is None:
         raise TaskError(f"task {task_id} does not exist")
     if not roles.can(actor, roles.complete_task(task.team)):
+        audit.refused(actor, roles.complete_task(task.team), task, reason="capability")
         raise TaskError(f"your role cannot complete {task.get_team_display()} tasks")
     if not roles.in_scope(actor, [task.lpa_id]) and task.lpa_id is not None:
+        audit.refused(actor, roles.complete_task(task.team), task, reason="out_of_area")
         raise TaskError("this task belongs to another area")
     if task.status != Task.Status.OPEN:
         raise TaskError(f"task is already {task.get_status_display().lower()}")
