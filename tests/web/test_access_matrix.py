@@ -51,7 +51,9 @@ EXPORTERS = frozenset({"lpa_commander", "analyst", "commissioner"})
 ANY_QUEUE = CASEWORK - {"control_room"}
 MARAC_QUEUE_VIEWERS = frozenset({"marac_coordinator", "safeguarding", "lpa_commander"})
 MARAC_QUEUE_WORKERS = frozenset({"marac_coordinator"})
+MARAC_SUPERVISORS = frozenset({"marac_coordinator", "lpa_commander"})
 AUDITORS = frozenset({"admin"})
+REPORTERS = frozenset({"analyst", "commissioner"})
 OPEN = None  # reachable signed out
 
 
@@ -105,6 +107,46 @@ MATRIX: dict[str, Row] = {
     "analytics:download": Row(EXPORTERS, kwargs=lambda w: {"kpi_id": _kpi(w), "fmt": "csv"},
                               ok=frozenset({200, 503})),
     "analytics:rag": Row(DASHBOARDS, ok=frozenset({200, 503})),
+    # the board report in the app (no edition 999999: an allowed user gets 404)
+    "analytics:reports": Row(REPORTERS, ok=frozenset({200, 503})),
+    "analytics:cover": Row(REPORTERS, method="POST", kwargs=lambda w: {"year": "2025-26"},
+                           ok=frozenset({200, 302, 400})),
+    "analytics:lead": Row(REPORTERS, method="POST", kwargs=lambda w: {"ref": "49"},
+                          ok=frozenset({200, 302, 400})),
+    "analytics:edition": Row(REPORTERS, kwargs=lambda w: {"pk": 999999}, ok=frozenset({404})),
+    "analytics:edition_html": Row(REPORTERS, kwargs=lambda w: {"pk": 999999},
+                                  ok=frozenset({404})),
+    "analytics:edition_download": Row(REPORTERS, kwargs=lambda w: {"pk": 999999, "fmt": "pdf"},
+                                      ok=frozenset({404})),
+    "analytics:commentary": Row(DASHBOARDS, kwargs=lambda w: {"year": "2025-26", "ref": "49"},
+                                ok=frozenset({200, 403})),
+    # record pages: part of a person's linked record, scoped by area
+    "orders:detail": Row(CASEWORK, kwargs=lambda w: {"pk": w.recs["order"].pk}, out_of_area=404),
+    "incidents:arrest": Row(CASEWORK, kwargs=lambda w: {"pk": w.recs["arrest"].pk},
+                            out_of_area=404),
+    "marac:referral": Row(CASEWORK, kwargs=lambda w: {"pk": w.recs["marac"].pk},
+                          out_of_area=404),
+    "disclosure:application": Row(CASEWORK, kwargs=lambda w: {"pk": w.recs["dvds"].pk},
+                                  out_of_area=404),
+    "encompass:notification": Row(CASEWORK, kwargs=lambda w: {"pk": w.recs["encompass"].pk},
+                                  out_of_area=404),
+    "linkage:split": Row(LINKAGE, kwargs=lambda w: {"pk": w.person.pk,
+                                                   "record_pk": w.control.pk}, out_of_area=404),
+    # tasks: the page that completes one, and who works it
+    "tasks:detail": Row(MARAC_QUEUE_VIEWERS, kwargs=lambda w: {"pk": w.task.pk},
+                        out_of_area=403),
+    "safeguarding:claim": Row(MARAC_QUEUE_VIEWERS, method="POST", ok=frozenset({302}),
+                              kwargs=lambda w: {"team": "marac", "pk": w.task.pk}),
+    "safeguarding:release": Row(MARAC_QUEUE_VIEWERS, method="POST", ok=frozenset({302}),
+                                kwargs=lambda w: {"team": "marac", "pk": w.task.pk}),
+    "safeguarding:assign": Row(MARAC_SUPERVISORS, ok=frozenset({200, 302}),
+                               kwargs=lambda w: {"team": "marac", "pk": w.task.pk}),
+    "safeguarding:reschedule": Row(MARAC_SUPERVISORS, ok=frozenset({200, 302}),
+                                   kwargs=lambda w: {"team": "marac", "pk": w.task.pk}),
+    "work:mine": Row(ANY_QUEUE),
+    "work:notices": Row(ANY_QUEUE),
+    "work:notices-read": Row(ANY_QUEUE, method="POST", ok=frozenset({302})),
+    "work:notices-digest": Row(ANY_QUEUE, method="POST", ok=frozenset({302})),
 }
 
 # Admin URLs are tested as a family (test_admin_is_for_the_admin_role_only).
@@ -150,8 +192,12 @@ def world(db):
         user.is_staff = user.is_superuser = role == "admin"  # as vigil createuser makes them
         user.save()
         users[role] = user
+    records["encompass"] = builders.make_encompass(records["incidents"][0], records["child"])
+    records["dvds"] = builders.make_dvds(connect, suspect, areas["BHM"],
+                                         now - timedelta(days=30))
     return SimpleNamespace(areas=areas, person=person, incident=records["incidents"][0],
-                           task=task, users=users, kpi_id=load_all()[0].id)
+                           control=control, recs=records, task=task, users=users,
+                           kpi_id=load_all()[0].id)
 
 
 def _request(client, name, row, w):
