@@ -283,7 +283,8 @@ def test_a_service_refusal_is_audited_even_though_its_transaction_rolls_back(
     from vigil.safeguarding.models import Task
 
     now = timezone.now()
-    task = Task.objects.create(key="t-1", kind="marac_referral", team="marac",
+    # A kind with no record behind it: the queue's plain outcome reaches the service.
+    task = Task.objects.create(key="t-1", kind="escalation_review", team="marac",
                                lpa=areas["BHM"], subject="J S", reason="r", rule="x",
                                policy_version="t", starts_at=now, due_at=now + timedelta(1))
     outsider = make_user(role="marac_coordinator", area=areas["COV"], username="cov-m")

@@ -9,7 +9,8 @@ from django.db import models
 from vigil.controlroom.screener import MARKS
 from vigil.incidents.models import Incident
 
-MarkKind = models.TextChoices("MarkKind", [(k, label) for k, label in MARKS.items()])
+# (member name, (stored value, label)): the stored value is the mark's key.
+MarkKind = models.TextChoices("MarkKind", [(k.upper(), (k, label)) for k, label in MARKS.items()])
 
 
 class LogScreening(models.Model):

@@ -109,12 +109,13 @@ def read_manifest(path: Path) -> dict:
 
 
 def holds_data() -> bool:
-    from vigil.core.models import User
-    from vigil.incidents.models import Incident
-    from vigil.people.models import Person
+    from django.apps import apps
 
+    # By name: core imports no other app.
+    models = [apps.get_model(label) for label in ("core.User", "people.Person",
+                                                   "incidents.Incident")]
     try:
-        return any(m.objects.exists() for m in (User, Person, Incident))
+        return any(m.objects.exists() for m in models)
     except Exception:  # noqa: BLE001 - no tables yet: an empty database
         return False
 

@@ -95,7 +95,7 @@ def serve_production(addr: str, workers: int = 0, threads: int = 4) -> None:
 def cmd_serve(args) -> int:
     from django.core.exceptions import ImproperlyConfigured
 
-    from vigil.cli import CommandError
+    from vigil.core.errors import CommandError
 
     try:
         if args.production:
@@ -124,7 +124,7 @@ def ensure_secret_key() -> None:
 
 
 def cmd_backup(args) -> int:
-    from vigil.cli import CommandError
+    from vigil.core.errors import CommandError
     from vigil.core.backup import BackupError, backup
 
     try:
@@ -138,7 +138,7 @@ def cmd_backup(args) -> int:
 
 
 def cmd_restore(args) -> int:
-    from vigil.cli import CommandError
+    from vigil.core.errors import CommandError
     from vigil.core.backup import BackupError, restore
 
     try:

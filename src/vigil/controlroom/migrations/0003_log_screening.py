@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
             name='ScreeningLabel',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('Key risk factors asked', 'Risk Factors Asked'), ('Children mentioned', 'Children Mentioned'), ('Children asked about', 'Children Asked'), ('Support services asked about or offered', 'Support Offered'), ('Reassurance given', 'Reassurance Given'), ('Victim-blaming language', 'Victim Blaming')], max_length=24)),
+                ('kind', models.CharField(choices=[('risk_factors_asked', 'Key risk factors asked'), ('children_mentioned', 'Children mentioned'), ('children_asked', 'Children asked about'), ('support_offered', 'Support services asked about or offered'), ('reassurance_given', 'Reassurance given'), ('victim_blaming', 'Victim-blaming language')], max_length=24)),
                 ('present', models.BooleanField(help_text='What the reviewer says the log shows')),
                 ('screener_present', models.BooleanField(help_text='What the screener had marked')),
                 ('screener_version', models.CharField(max_length=40)),
@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
             name='ScreeningMark',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('Key risk factors asked', 'Risk Factors Asked'), ('Children mentioned', 'Children Mentioned'), ('Children asked about', 'Children Asked'), ('Support services asked about or offered', 'Support Offered'), ('Reassurance given', 'Reassurance Given'), ('Victim-blaming language', 'Victim Blaming')], max_length=24)),
+                ('kind', models.CharField(choices=[('risk_factors_asked', 'Key risk factors asked'), ('children_mentioned', 'Children mentioned'), ('children_asked', 'Children asked about'), ('support_offered', 'Support services asked about or offered'), ('reassurance_given', 'Reassurance given'), ('victim_blaming', 'Victim-blaming language')], max_length=24)),
                 ('present', models.BooleanField()),
                 ('hits', models.JSONField(blank=True, default=list)),
                 ('screening', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='marks', to='controlroom.logscreening')),
