@@ -20,13 +20,15 @@ from django.db import models
 
 from vigil.ingest import checks
 from vigil.ingest.spec import Column, FileSpec
-from vigil.ingest.values import _INT_RANGES
+from vigil.ingest.values import _CONTROL as _CONTROL_CHARS
+from vigil.ingest.values import _INT_RANGES, TEXT_MAX_CHARS
 from vigil.risk.models import QUESTION_COUNT
 
 # Characters Python's str.strip() may remove, and control characters (a superset of both:
 # a cell starting or ending with one, or holding a control character, goes the slow way).
 _EDGE = r"[\x00-\x20\x7f-\xa0\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
-_CONTROL = r"[\x00-\x08\x0b-\x1f\x7f]"
+# The per-row check's own pattern (values.check_characters): one definition.
+_CONTROL = _CONTROL_CHARS.pattern
 # The clock rule the SQL path knows: BST from 01:00 UTC on the last Sunday in March to 01:00
 # UTC on the last Sunday in October (in force since 1996); other years take the slow path.
 BST_YEARS = (1997, 2099)
@@ -86,8 +88,8 @@ def cell_sql(c: str, col: Column, field: models.Field) -> tuple[str, str]:
     kind = col.type
     if kind == "text":
         ok = f"NOT regexp_matches({c}, {q(_CONTROL)})"
-        if col.max_length is not None:
-            ok += f" AND length({c}) <= {col.max_length}"
+        limit = col.max_length if col.max_length is not None else TEXT_MAX_CHARS
+        ok += f" AND length({c}) <= {limit}"
         return f"{plain} AND {ok}", c
     if kind == "choice":
         allowed = ", ".join(q(x) for x in col.choices)
