@@ -30,6 +30,15 @@ def test_a_declared_schedule_is_written_once_and_updated(db):
         jobs._SCHEDULES.pop("test-daily", None)
 
 
+def test_the_worker_refuses_to_start_on_a_throwaway_key(tmp_path):
+    env = {**os.environ, "VIGIL_DATA_DIR": str(tmp_path)}
+    env.pop("VIGIL_SECRET_KEY", None)
+    env.pop("VIGIL_DATABASE_URL", None)
+    done = subprocess.run([sys.executable, "-m", "vigil.cli", "worker"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0 and "signing key" in done.stderr
+
+
 def test_an_invalid_crontab_is_refused_with_its_name():
     with pytest.raises(ValueError, match="nightly.*not a valid crontab"):
         jobs.schedule("nightly", "x.y", cron="every night")
@@ -47,7 +56,9 @@ def test_sync_mode_runs_the_job_in_the_caller(db, settings, tmp_path):
 @pytest.mark.slow
 def test_the_worker_runs_a_queued_job_from_the_database(tmp_path):
     """The real path: enqueue into the SQLite broker, `vigil worker` picks it up."""
-    env = {**os.environ, "VIGIL_DATA_DIR": str(tmp_path), "PYTHONPATH": str(REPO)}
+    # The enqueuing process and the worker sign and read jobs with the same key.
+    env = {**os.environ, "VIGIL_DATA_DIR": str(tmp_path), "PYTHONPATH": str(REPO),
+           "VIGIL_SECRET_KEY": "test-worker-key-" + "k" * 40}
     env.pop("VIGIL_DATABASE_URL", None)
     env.pop("VIGIL_JOBS_SYNC", None)
     vigil = [sys.executable, "-m", "vigil.cli"]

@@ -153,8 +153,16 @@ def cmd_restore(args) -> int:
 def cmd_worker(args) -> int:
     from django.core.management import call_command
 
-    from vigil.core import jobs
+    from django.conf import settings
 
+    from vigil.core import jobs
+    from vigil.core.errors import CommandError
+
+    if getattr(settings, "SECRET_KEY_SOURCE", "") == "ephemeral":
+        # Jobs are signed with the key: a throwaway key here could read none of them.
+        raise CommandError("the worker needs Vigil's own signing key, the same as the web "
+                           "app's: set VIGIL_SECRET_KEY or use the data dir `vigil demo` made "
+                           "(docs/deploy.md)")
     names = jobs.sync_schedules()
     print(f"Schedules: {', '.join(names) or 'none declared'}.")
     call_command("qcluster")

@@ -124,16 +124,29 @@ def link_all(*, as_of: datetime, actor: str = "linkage", user=None, train: bool 
     trained = model.current()
     check = calibration.assess(run.records, calibration.trained_records(trained.version),
                                policy, version=trained.version)
+    retrained, not_retrained = None, ""
     if train or (train is None and check.retrain):
-        trained = train_and_save(df, data_dir=Path(data_dir or settings.DATA_DIR), as_of=as_of,
-                                 threads=threads, memory_limit=memory_limit)
+        try:
+            retrained = train_and_save(df, data_dir=Path(data_dir or settings.DATA_DIR),
+                                       as_of=as_of, threads=threads,
+                                       memory_limit=memory_limit)
+        except ValueError as exc:
+            if train:  # asked for by name: say why it cannot be done
+                raise
+            # An automatic recalibration that the data cannot support (e.g. records too
+            # alike for EM) keeps the model in use rather than leaving records unlinked.
+            not_retrained = f"retraining was not possible ({exc}); linked with model " \
+                            f"{trained.version}"
+            say(not_retrained)
+    if retrained is not None:
+        trained = retrained
         run.trained = True
         lap("train")
         say(f"trained model {trained.version} on {run.records:,} records")
         run.model_records = run.records
     else:
         run.model_records = check.model_records
-        run.calibration_warning = check.warning
+        run.calibration_warning = "; ".join(w for w in (not_retrained, check.warning) if w)
     run.model_version = trained.version
 
     ids = set(df["unique_id"].tolist())
