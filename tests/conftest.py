@@ -36,3 +36,17 @@ def make_user(db):
 
 def browser_required() -> bool:
     return os.environ.get("VIGIL_REQUIRE_BROWSER") == "1"
+
+
+@pytest.fixture(autouse=True)
+def no_refusals_from_earlier_tests():
+    """Refusals held back for after a rollback (audit.refused) belong to their own test.
+
+    A service called directly (no request to end) leaves them pending in the thread;
+    the next test's first request would otherwise write them against its database.
+    """
+    from vigil.core import audit
+
+    audit._pending.rows = []
+    yield
+    audit._pending.rows = []
