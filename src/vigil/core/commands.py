@@ -124,8 +124,8 @@ def ensure_secret_key() -> None:
 
 
 def cmd_backup(args) -> int:
-    from vigil.core.errors import CommandError
     from vigil.core.backup import BackupError, backup
+    from vigil.core.errors import CommandError
 
     try:
         manifest = backup(args.file)
@@ -138,8 +138,8 @@ def cmd_backup(args) -> int:
 
 
 def cmd_restore(args) -> int:
-    from vigil.core.errors import CommandError
     from vigil.core.backup import BackupError, restore
+    from vigil.core.errors import CommandError
 
     try:
         manifest = restore(args.file, replace=args.replace)
@@ -151,9 +151,8 @@ def cmd_restore(args) -> int:
 
 
 def cmd_worker(args) -> int:
-    from django.core.management import call_command
-
     from django.conf import settings
+    from django.core.management import call_command
 
     from vigil.core import jobs
     from vigil.core.errors import CommandError
