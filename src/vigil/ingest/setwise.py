@@ -29,6 +29,7 @@ from vigil.risk.models import QUESTION_COUNT
 _EDGE = r"[\x00-\x20\x7f-\xa0\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
 # The per-row check's own pattern (values.check_characters): one definition.
 _CONTROL = _CONTROL_CHARS.pattern
+_CONTROL_OR_LAYOUT = _CONTROL[:-1] + r"\t\n\r]"
 # The clock rule the SQL path knows: BST from 01:00 UTC on the last Sunday in March to 01:00
 # UTC on the last Sunday in October (in force since 1996); other years take the slow path.
 BST_YEARS = (1997, 2099)
@@ -80,6 +81,14 @@ def _utc_from_london(local: str) -> str:
 
 
 def cell_sql(c: str, col: Column, field: models.Field) -> tuple[str, str]:
+    """(ok, value) for a cell; any character values.check_characters refuses sends the
+    cell the slow way (layout characters too, outside free text)."""
+    ok, value = _cell_sql(c, col, field)
+    refused = _CONTROL if col.type == "text" else _CONTROL_OR_LAYOUT
+    return f"({ok}) AND NOT regexp_matches({c}, {q(refused)})", value
+
+
+def _cell_sql(c: str, col: Column, field: models.Field) -> tuple[str, str]:
     """(ok, value) DuckDB expressions over a VARCHAR cell `c` that is not NULL or ''.
 
     `ok` is TRUE only where parse_cell(c) would return exactly `value`.
