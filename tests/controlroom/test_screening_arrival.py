@@ -13,6 +13,20 @@ from vigil.ingest.importer import import_dir
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(autouse=True)
+def outcome_codes():
+    """An earlier transactional test on this worker may have flushed the reference data
+    the migrations load; the export imports outcomes, so put the codes back."""
+    import importlib
+
+    from django.apps import apps
+
+    from vigil.incidents.models import OutcomeCode
+
+    if not OutcomeCode.objects.exists():
+        importlib.import_module("vigil.incidents.migrations.0003_outcome_codes").load(apps, None)
+
+
 def test_an_imported_log_is_screened_on_arrival(tmp_path):
     rows = builders.base_rows()
     rows["incidents"][0]["narrative"] = ("VIC states SUSP had her in a headlock. "
