@@ -154,7 +154,7 @@ def headline_sentence(pack: Pack, as_of: date) -> str:
 
 
 def _no_progress(percent: int, stage: str) -> None:
-    pass
+    """The default progress callback: a report built outside a job reports to nobody."""
 
 
 def positive_outcome_facts(pack: Pack, as_of: date) -> dict:

@@ -27,10 +27,6 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-class LogoutView(auth_views.LogoutView):
-    pass
-
-
 def csrf_failure(request, reason=""):
     """A refused form post (forged or stale): recorded, then Django's usual 403."""
     from django.views.csrf import csrf_failure as django_csrf_failure

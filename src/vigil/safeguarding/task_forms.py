@@ -121,8 +121,9 @@ class TaskRecordForm(forms.Form):
         return records.first()
 
     def save(self, *, actor, at, context: str):
-        """Make the record (through the team's service) and return it."""
-        raise NotImplementedError
+        """Make the record (through the team's service) and return it; each team's form
+        defines it."""
+        raise NotImplementedError(f"{type(self).__name__} must define save()")
 
 
 class PlainOutcomeForm(forms.Form):
