@@ -64,3 +64,28 @@ def test_synthetic_force_snapshot_same_on_both_engines(db, tmp_path, spark):
     # Not a trivially empty comparison: the synthetic year has recorded DA crimes.
     crimes = duck.frame[duck.frame["kpi"] == "da_crimes_recorded"]["num"].sum()
     assert crimes > 0
+
+
+def test_vigil_snapshot_engine_spark_stores_the_same_figures(small_force, spark, capsys):
+    from vigil.analytics.snapshot import snapshot_dir
+    from vigil.cli import main
+
+    stored = snapshot_dir(small_force) / "kpi_pack.parquet"
+    assert main(["snapshot", "--engine", "duckdb", "--as-of", "2025-11-30"]) == 0
+    on_duckdb = pd.read_parquet(stored)
+    assert main(["snapshot", "--engine", "spark", "--as-of", "2025-11-30"]) == 0
+    assert "KPI pack on spark" in capsys.readouterr().out
+    on_spark = pd.read_parquet(stored)
+    assert set(on_duckdb["engine"]) == {"duckdb"} and set(on_spark["engine"]) == {"spark"}
+    keys = ["kpi", "month", "lpa_id"]
+    a = on_duckdb.sort_values(keys).reset_index(drop=True)[keys + ["num", "den"]]
+    b = on_spark.sort_values(keys).reset_index(drop=True)[keys + ["num", "den"]]
+    pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-9)
+    assert a[a["kpi"] == "da_crimes_recorded"]["num"].sum() == 11  # one a month to November, as built
+
+
+def test_an_as_of_outside_the_records_is_refused_before_spark_starts(small_force, capsys):
+    from vigil.cli import main
+
+    assert main(["snapshot", "--engine", "spark", "--as-of", "2031-01-31"]) != 0
+    assert "2031" in capsys.readouterr().err
