@@ -81,7 +81,7 @@ def test_vigil_snapshot_engine_spark_stores_the_same_figures(small_force, spark,
     a = on_duckdb.sort_values(keys).reset_index(drop=True)[keys + ["num", "den"]]
     b = on_spark.sort_values(keys).reset_index(drop=True)[keys + ["num", "den"]]
     pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-9)
-    assert a[a["kpi"] == "da_crimes_recorded"]["num"].sum() == 11  # one a month to November, as built
+    assert a[a["kpi"] == "da_crimes_recorded"]["num"].sum() == 11  # one a month to November
 
 
 def test_an_as_of_outside_the_records_is_refused_before_spark_starts(small_force, capsys):
