@@ -11,7 +11,9 @@ zero is NULL, as in DuckDB), and the session time zone UTC so nothing is shifted
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 
 
@@ -33,5 +35,7 @@ def session(threads: int | None = None):
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     # Splink breaks long query plans by checkpointing.
-    spark.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="vigil-spark-checkpoints-"))
+    checkpoints = tempfile.mkdtemp(prefix="vigil-spark-checkpoints-")
+    atexit.register(shutil.rmtree, checkpoints, ignore_errors=True)
+    spark.sparkContext.setCheckpointDir(checkpoints)
     return spark
