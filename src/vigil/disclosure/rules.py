@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from vigil.safeguarding.api import MET, OPEN, Context, TaskSpec, cal, ref
 
 APPLICATION_REF = "disclosure.dvdsapplication"
@@ -21,7 +19,8 @@ def dvds_tasks(ctx: Context) -> None:
             team="clares_law", rule="dvds_initial_checks", subject=a_ref,
             reason=f"Clare's Law initial checks within {policy.dvds_initial_checks_hours} h",
             starts_at=received,
-            due_at=received + timedelta(hours=policy.dvds_initial_checks_hours), lpa_id=lpa,
+            due_at=cal.add_elapsed_hours(received, policy.dvds_initial_checks_hours),
+            lpa_id=lpa,
             evidence=(a_ref,), status=MET if ok else OPEN,
             closed_at=(checks_at if ctx.met(checks_at) else decided_at) if ok else None,
             closed_because="initial checks recorded" if ok else ""))
