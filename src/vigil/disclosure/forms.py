@@ -58,7 +58,8 @@ class DecisionForm(TaskRecordForm):
                     d["decision"], lawful=d.get("lawful"), necessary=d.get("necessary"),
                     proportionate=d.get("proportionate"),
                     reasons=d.get("rationale") or "x"):
-                self.add_error(field if field in self.fields else None, reason[:1].upper() + reason[1:])
+                self.add_error(field if field in self.fields else None,
+                               reason[:1].upper() + reason[1:])
         return d
 
     def save(self, *, actor, at, context):

@@ -57,7 +57,8 @@ def application_list(request):
 @roles.requires(WORK)
 def application_new(request):
     context = audit.context_from_request(request) or "clares-law:new"
-    form = ApplicationForm(request.POST or None, user=request.user)
+    form = ApplicationForm(request.POST if request.method == "POST" else None,
+                           user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             app = form.save(actor=request.user, context=context)
@@ -84,7 +85,7 @@ def disclosure_new(request, pk: int):
         raise Http404("No such application in your area.")
     app = view.record
     context = f"disclosure.dvdsapplication:{app.pk}"
-    form = DisclosureForm(request.POST or None)
+    form = DisclosureForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             form.save(app, actor=request.user, at=timezone.now(), context=context)
