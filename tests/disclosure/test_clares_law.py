@@ -125,7 +125,7 @@ def test_a_disclosure_without_a_decision_is_refused_with_a_clear_error(areas):
     with pytest.raises(services.NoDecision, match="needs the multi-agency decision to disclose"
                        "; no multi-agency decision is recorded yet"):
         services.record_disclosure(app, actor="cli", at=at(2026, 11, 3, 10),
-                                   disclosed_to="The person at risk", safety_plan="Plan")
+                                   disclosed_to="the person at risk", safety_plan="Plan")
     app.refresh_from_db()
     assert app.disclosed_at is None and not app.steps.exists()
 
@@ -137,7 +137,7 @@ def test_a_disclosure_after_a_decision_not_to_disclose_is_refused(areas):
                              proportionate=False)
     with pytest.raises(services.NoDecision, match="the panel decided: no disclosure"):
         services.record_disclosure(app, actor="cli", at=at(2026, 11, 5),
-                                   disclosed_to="The person at risk", safety_plan="Plan")
+                                   disclosed_to="the person at risk", safety_plan="Plan")
 
 
 @pytest.mark.parametrize("tests, reasons, error", [
@@ -173,11 +173,11 @@ def test_the_disclosure_records_who_made_it_to_whom_and_the_safety_plan(areas, m
     services.record_decision(app, actor=officer, decision="disclose", at=at(2026, 11, 4),
                              note="Reasons", lawful=True, necessary=True, proportionate=True)
     step = services.record_disclosure(app, actor=officer, at=at(2026, 11, 5),
-                                      disclosed_to="The person at risk",
+                                      disclosed_to="the person at risk",
                                       safety_plan="IDVA referral; panic alarm")
     app.refresh_from_db()
     assert (app.disclosed_by, app.disclosed_to, app.safety_plan) == (
-        "Dee Officer", "The person at risk", True)
+        "Dee Officer", "the person at risk", True)
     assert app.safety_plan_detail == "IDVA referral; panic alarm"
     assert step.step == "disclosure"
     with pytest.raises(RecordInvalid, match="already recorded"):
@@ -192,7 +192,7 @@ def test_the_disclosure_page_shows_the_refusal_without_a_decision(client, areas,
     client.force_login(officer)
     app = _apply(areas)
     url = reverse("disclosure:disclosure", args=[app.pk])
-    page = client.post(url, {"disclosed_to": "The person at risk", "safety_plan": "Plan"})
+    page = client.post(url, {"disclosed_to": "the person at risk", "safety_plan": "Plan"})
     assert page.status_code == 200
     body = page.content.decode()
     assert "There is a problem" in body

@@ -185,8 +185,8 @@ class DisclosureForm(forms.Form):
 
     disclosed_to = forms.ChoiceField(
         label="Who was the disclosure made to?", widget=forms.RadioSelect,
-        choices=[("The person at risk", "The person at risk"),
-                 ("The applicant", "The third-party applicant"),
+        choices=[("the person at risk", "The person at risk"),
+                 ("the third-party applicant", "The third-party applicant"),
                  ("other", "Someone else best placed to protect them (name them)")],
         error_messages={"required": "Select who the disclosure was made to"})
     disclosed_to_other = forms.CharField(label="Name and role (needed for someone else)",

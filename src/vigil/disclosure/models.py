@@ -69,6 +69,12 @@ class DvdsApplication(SourceKeyed):
     disclosed_to = models.CharField(max_length=100, blank=True)
     form_quality = models.CharField(max_length=10, choices=FormQuality.choices, blank=True)
 
+    def get_absolute_url(self) -> str:
+        """Its page (area scope applies there): task evidence links to it."""
+        from django.urls import reverse
+
+        return reverse("disclosure:application", args=[self.pk])
+
     class Meta:
         constraints = [
             source_key_constraint("dvdsapplication"),
