@@ -169,5 +169,13 @@ def test_compliance_by_team_counts_on_time_late_and_overdue(areas):
     bhm, cov = rows["BHM"].measures["vcop_update"], rows["COV"].measures["vcop_update"]
     assert (bhm.due, bhm.on_time, bhm.late, bhm.open_overdue, bhm.share) == (2, 1, 1, 0, 50)
     assert (cov.due, cov.on_time, cov.open_overdue) == (1, 0, 1)
+    # A duty not yet due counts only once met: Coventry's second victim, told early.
+    early_v, early_c = _case(areas, at(2026, 11, 30, 8), at(2026, 11, 30, 9), lpa="COV")
+    services.record_victim_update(early_v, early_c, actor="cli", reason="arrest",
+                                  event_at=at(2026, 11, 30, 9), told_at=at(2026, 11, 30, 11))
+    engine.run(as_of=now)
+    rows = {r.area.code: r for r in queries.compliance(_supervisor(areas), 30, now=now)}
+    cov = rows["COV"].measures["vcop_update"]
+    assert (cov.due, cov.on_time, cov.open_overdue) == (2, 1, 1)
     scoped = queries.compliance(_supervisor(areas, areas["COV"]), 30, now=now)
     assert [r.area.code for r in scoped] == ["COV"]

@@ -160,11 +160,16 @@ def compliance(user, days: int, now: datetime | None = None) -> list[TeamRow]:
     tasks = Task.objects.filter(team=TEAM, kind__in=list(KINDS), lpa_id__in=list(rows)).filter(
         Q(original_due_at__gte=since, original_due_at__lte=now)
         | Q(original_due_at__isnull=True, due_at__gte=since, due_at__lte=now)
+        | Q(completed_at__gte=since, completed_at__lte=now)
     ).exclude(status="cancelled").values_list("lpa_id", "kind", "status", "due_at",
                                               "original_due_at", "completed_at")
     for lpa_id, kind, status, due_at, original, completed in tasks:
         m = rows[lpa_id].measures[kind]
         first_due = original or due_at
+        # A duty counts once its time has come, or earlier when it was already met in
+        # time (as the KPIs count): one not yet due and not yet done is undecided.
+        if first_due > now and not (completed is not None and completed <= first_due):
+            continue
         m.due += 1
         if completed is not None and completed <= first_due:
             m.on_time += 1
