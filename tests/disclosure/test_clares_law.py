@@ -165,6 +165,37 @@ def test_a_decision_to_disclose_must_be_lawful_necessary_and_proportionate(areas
             "disclose", True, True, True)
 
 
+@pytest.mark.parametrize("decided_after_days, due_after_days", [
+    (10, 28),  # decided in time: the disclosure is due by day 28
+    (28, 28),
+    (35, 35),  # decided late: the disclosure is due at once
+])
+def test_a_decision_to_disclose_opens_the_disclosure_on_the_28_day_clock(
+        areas, decided_after_days, due_after_days):
+    received = at(2026, 10, 1, 10)
+    app = _apply(areas, received_at=received)
+    services.record_decision(app, actor="cli", decision="disclose",
+                             at=received + timedelta(days=decided_after_days), note="Reasons",
+                             lawful=True, necessary=True, proportionate=True)
+    engine.run(as_of=received + timedelta(days=decided_after_days, hours=1))
+    task = Task.objects.get(kind="dvds_disclosure")
+    assert task.status == "open"
+    assert task.due_at == cal.add_days(received, due_after_days)
+    services.record_disclosure(app, actor="cli",
+                               at=received + timedelta(days=decided_after_days, hours=2),
+                               disclosed_to="the person at risk", safety_plan="Plan")
+    task.refresh_from_db()
+    assert task.status == "met"
+
+
+def test_no_disclosure_task_without_a_decision_to_disclose(areas):
+    app = _apply(areas)
+    services.record_decision(app, actor="cli", decision="no_disclosure", at=at(2026, 11, 4),
+                             note="Reasons", lawful=True, necessary=False, proportionate=False)
+    engine.run(as_of=at(2026, 11, 5))
+    assert not Task.objects.filter(kind="dvds_disclosure").exists()
+
+
 def test_the_disclosure_records_who_made_it_to_whom_and_the_safety_plan(areas, make_user):
     officer = make_user(role="clares_law", area=areas["BHM"])
     officer.first_name, officer.last_name = "Dee", "Officer"
@@ -218,3 +249,28 @@ def test_the_applications_list_is_scoped_to_the_area(client, areas, make_user):
     client.force_login(make_user(role="clares_law", area=areas["COV"]))
     body = client.get(reverse("disclosure:applications")).content.decode()
     assert body.count('id="application-') == 1 and "Coventry" in body
+
+
+def test_the_disclosure_task_records_the_disclosure_from_the_queue(client, areas, make_user):
+    from django.utils import timezone
+
+    officer = make_user(role="clares_law", area=areas["BHM"])
+    received = timezone.now() - timedelta(days=3)
+    app = _apply(areas, received_at=received)
+    services.record_decision(app, actor="cli", decision="disclose",
+                             at=received + timedelta(days=2), note="Reasons", lawful=True,
+                             necessary=True, proportionate=True)
+    task = Task.objects.get(kind="dvds_disclosure", status="open")
+    client.force_login(officer)
+    url = reverse("tasks:detail", args=[task.pk])
+    page = client.get(url).content.decode()
+    assert "Record the disclosure" in page and "The safety plan made with them" in page
+    empty = client.post(url, {"version": task.version})
+    assert "Describe the safety plan made with them" in empty.content.decode()
+    done = client.post(url, {"version": task.version, "disclosed_to": "other",
+                             "disclosed_to_other": "Her mother, Ruth Atrisk",
+                             "safety_plan": "IDVA referral; alarm"})
+    assert done.status_code == 302
+    task.refresh_from_db()
+    app.refresh_from_db()
+    assert task.status == "met" and app.disclosed_to == "Her mother, Ruth Atrisk"

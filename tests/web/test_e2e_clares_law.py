@@ -142,6 +142,8 @@ def test_right_to_ask_from_application_to_disclosure(live_server, transactional_
         expect(card).to_contain_text("Dana Reid")
         expect(card).to_contain_text("panic alarm fitted")
         expect(page.locator("#steps + table")).to_contain_text("Disclosure with safety plan")
+        disclosure_task = page.locator("#tasks + table tr", has_text="Clare's Law disclosure")
+        expect(disclosure_task).to_contain_text("Met")
         page.screenshot(path=shots / "clares-law-disclosed.png", full_page=True)
         browser.close()
     assert problems == []

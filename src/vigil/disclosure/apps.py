@@ -17,6 +17,7 @@ class DisclosureConfig(AppConfig):
 
         register_task_form("disclosure.initial_checks", forms.InitialChecksForm)
         register_task_form("disclosure.decision", forms.DecisionForm)
+        register_task_form("disclosure.disclosure", forms.DisclosureTaskForm)
         # Its pages in the menu (core.context_processors.NAV_ITEMS).
         from vigil.core.context_processors import NAV_ITEMS, NavItem
 

@@ -204,9 +204,25 @@ class DisclosureForm(forms.Form):
             self.add_error("disclosed_to_other", "Name who the disclosure was made to")
         return d
 
-    def save(self, application, *, actor, at, context):
+    def recipient(self) -> str:
         d = self.cleaned_data
-        to = d["disclosed_to_other"].strip() if d["disclosed_to"] == "other" \
+        return d["disclosed_to_other"].strip() if d["disclosed_to"] == "other" \
             else d["disclosed_to"]
-        return services.record_disclosure(application, actor=actor, at=at, disclosed_to=to,
-                                          safety_plan=d["safety_plan"], context=context)
+
+    def save(self, application, *, actor, at, context):
+        return services.record_disclosure(application, actor=actor, at=at,
+                                          disclosed_to=self.recipient(),
+                                          safety_plan=self.cleaned_data["safety_plan"],
+                                          context=context)
+
+
+class DisclosureTaskForm(TaskRecordForm, DisclosureForm):
+    """The disclosure, recorded from its task in the Clare's Law queue."""
+
+    record_label = "Disclosure"
+
+    def save(self, *, actor, at, context):
+        return services.record_disclosure(self.subject(APPLICATION), actor=actor, at=at,
+                                          disclosed_to=self.recipient(),
+                                          safety_plan=self.cleaned_data["safety_plan"],
+                                          context=context)
