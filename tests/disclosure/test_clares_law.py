@@ -274,3 +274,31 @@ def test_the_disclosure_task_records_the_disclosure_from_the_queue(client, areas
     task.refresh_from_db()
     app.refresh_from_db()
     assert task.status == "met" and app.disclosed_to == "Her mother, Ruth Atrisk"
+
+
+# --- the import shares the checks ----------------------------------------------------------
+
+@pytest.mark.parametrize("changes, column, reason", [
+    ({"route": "know", "applicant_type": "partner"}, "applicant_type",
+     "a Right to Know application is made by the police"),
+    ({"decision": "no_disclosure", "decided_at": "2025-04-10T10:00",
+      "disclosed_at": "2025-04-12T10:00"}, "disclosed_at",
+     "a disclosure needs the multi-agency decision to disclose; the decision is "
+     "no_disclosure"),
+    ({"decision": "disclose", "decided_at": "2025-04-10T10:00", "lawful": "true",
+      "necessary": "false", "proportionate": "true"}, "decision",
+     "a disclosure must be lawful, necessary and proportionate; not necessary"),
+])
+def test_an_imported_application_meets_the_same_checks(tmp_path, changes, column, reason):
+    from tests.ingest.builders import base_rows, write_export
+    from vigil.ingest.importer import ImportRejected, import_dir
+
+    rows = base_rows()
+    rows["dvds_applications"] = [dict({
+        "source_system": "DVDS", "source_id": "D1", "route": "ask",
+        "applicant_type": "partner", "person_at_risk": "CONNECT:P1",
+        "subject": "CONNECT:P2", "lpa": "BHM", "received_at": "2025-04-02T10:00"}, **changes)]
+    with pytest.raises(ImportRejected) as exc:
+        import_dir(write_export(tmp_path, rows), progress=False)
+    found = [(r.file, r.line, r.column, r.reason) for r in exc.value.result.rejects.rejects]
+    assert found == [("dvds_applications.csv", 2, column, reason)]

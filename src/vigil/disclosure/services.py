@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from vigil.core import records, roles
 from vigil.core.models import Area
+from vigil.disclosure.checks import check_application
 from vigil.disclosure.models import DvdsApplication, DvdsStep
 from vigil.people.models import Person, SourceRecord
 
@@ -49,6 +50,12 @@ def _party_record(party: Party, *, actor, context: str, field: str) -> SourceRec
                                      surname=party.surname.strip(),
                                      date_of_birth=party.date_of_birth, person=person),
                         actor=actor, person_ids=(), context=context)
+
+
+def _shared_checks(app: DvdsApplication) -> list[records.Problem]:
+    """The checks the import runs on the same record (disclosure.checks)."""
+    return check_application({f.name: getattr(app, f.attname)
+                              for f in app._meta.concrete_fields})
 
 
 def application_problems(*, route: str, applicant_type: str, applicant: Party | None,
@@ -106,13 +113,13 @@ def create_application(*, actor, route: str, applicant_type: str, person_at_risk
         elif applicant_type == Applicant.THIRD_PARTY:
             applicant_record = _party_record(applicant, actor=actor, context=context,
                                              field="applicant_surname")
-        return records.save(
-            DvdsApplication(route=route, applicant_type=applicant_type,
-                            applicant=applicant_record, person_at_risk=at_risk, subject=subj,
-                            relationship=relationship,
-                            applicant_relationship=applicant_relationship.strip(), lpa=lpa,
-                            received_at=received_at, form_quality=form_quality),
-            actor=actor, person_ids={at_risk.person_id}, as_of=received_at, context=context)
+        app = DvdsApplication(route=route, applicant_type=applicant_type,
+                              applicant=applicant_record, person_at_risk=at_risk,
+                              subject=subj, relationship=relationship,
+                              applicant_relationship=applicant_relationship.strip(), lpa=lpa,
+                              received_at=received_at, form_quality=form_quality)
+        return records.save(app, actor=actor, person_ids={at_risk.person_id},
+                            as_of=received_at, context=context, problems=_shared_checks(app))
 
 
 def record_step(application: DvdsApplication, *, actor, step: str, at: datetime,
@@ -168,6 +175,7 @@ def record_decision(application: DvdsApplication, *, actor, decision: str, at: d
         application.lawful, application.necessary = lawful, necessary
         application.proportionate = proportionate
         records.save(application, actor=actor, person_ids=(), context=context,
+                     problems=_shared_checks(application),
                      detail={"decision": decision, "lawful": lawful, "necessary": necessary,
                              "proportionate": proportionate})
         step = (DvdsStep.Step.CLOSED if decision == Decision.WITHDRAWN
@@ -213,6 +221,7 @@ def record_disclosure(application: DvdsApplication, *, actor, at: datetime, disc
         application.disclosed_to = disclosed_to.strip()[:100]
         application.safety_plan, application.safety_plan_detail = True, safety_plan.strip()
         records.save(application, actor=actor, person_ids=(), context=context,
+                     problems=_shared_checks(application),
                      detail={"disclosed_to": application.disclosed_to})
         return records.save(
             DvdsStep(application=application, step=DvdsStep.Step.DISCLOSURE, at=at, by=by,
