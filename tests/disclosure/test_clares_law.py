@@ -302,3 +302,29 @@ def test_an_imported_application_meets_the_same_checks(tmp_path, changes, column
         import_dir(write_export(tmp_path, rows), progress=False)
     found = [(r.file, r.line, r.column, r.reason) for r in exc.value.result.rejects.rejects]
     assert found == [("dvds_applications.csv", 2, column, reason)]
+
+
+def test_an_application_made_in_vigil_then_exported_is_one_record(tmp_path, areas):
+    """ADR 0006: once linkage has joined Vigil's records of the parties to the export's,
+    the export's row adopts the application (same id, the decision Vigil holds kept)."""
+    from tests.ingest.builders import base_rows, write_export
+    from vigil.ingest.importer import import_dir
+    from vigil.people.models import SourceRecord
+
+    import_dir(write_export(tmp_path / "base"), progress=False)
+    app = _apply(areas, received_at=at(2025, 4, 2, 9))
+    services.record_decision(app, actor="cli", decision="disclose", at=at(2025, 4, 9),
+                             note="Reasons", lawful=True, necessary=True, proportionate=True)
+    # Linkage joins the parties Vigil recorded to the export's records of them.
+    for vigil_record, export_id in ((app.person_at_risk, "P1"), (app.subject, "P2")):
+        vigil_record.person_id = SourceRecord.objects.get(source_id=export_id).person_id
+        vigil_record.save()
+    row = {"source_system": "DVDS", "source_id": "D77", "route": "ask",
+           "applicant_type": "partner", "person_at_risk": "CONNECT:P1",
+           "subject": "CONNECT:P2", "lpa": "BHM", "received_at": "2025-04-02T10:30"}
+    import_dir(write_export(tmp_path / "later", {"persons": base_rows()["persons"],
+                                                 "dvds_applications": [row]}), progress=False)
+    assert DvdsApplication.objects.count() == 1
+    adopted = DvdsApplication.objects.get()
+    assert adopted.pk == app.pk and adopted.source_ref == "DVDS:D77"
+    assert (adopted.decision, adopted.lawful) == ("disclose", True)  # Vigil's, kept

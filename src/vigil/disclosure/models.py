@@ -8,6 +8,10 @@ from vigil.people.models import SourceRecord
 
 class DvdsApplication(SourceKeyed):
     # Filled in from Vigil; an export's empty cell keeps them (ADR 0006).
+    # The same application whichever system recorded it: the person at risk and the
+    # subject (as persons, so once linkage has joined the records Vigil made for them),
+    # and the London day it was received (ADR 0006).
+    fact_key = ("person_at_risk__person", "subject__person", "received_at__date")
     vigil_fields = ("initial_checks_at", "decision", "decided_at", "lawful", "necessary",
                     "proportionate", "disclosed_at", "disclosed_by", "disclosed_to",
                     "safety_plan", "safety_plan_detail")
