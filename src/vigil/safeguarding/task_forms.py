@@ -25,6 +25,7 @@ TASK_RECORDS: dict[str, str] = {
     "encompass": "encompass.notification",
     "dvds_initial_checks": "disclosure.initial_checks",
     "dvds_decision": "disclosure.decision",
+    "dvds_disclosure": "disclosure.disclosure",
     "qa_dip_sample": "risk.dip_sample",
 }
 
