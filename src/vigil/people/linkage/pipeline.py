@@ -120,9 +120,14 @@ def with_history(df: pd.DataFrame, pairs: pd.DataFrame, clusters: dict[int, int]
                  threads: int | None = None, memory_limit: str | None = None) -> pd.DataFrame:
     """`pairs` plus the pairs found through the first pass's persons' histories
     (history.py) that may link: at or above the link threshold, no evidence rule
-    against them, no swapped-name level, and both persons holding a date of birth,
-    which the date-of-birth guard then checks. A pair found both ways keeps its
-    better score."""
+    against them, no swapped-name level (a history row's forename and surname may
+    come from two records, one of them keyed the wrong way round), and both persons
+    holding a date of birth, which the date-of-birth guard then checks, or a phone
+    in common. A pair found both ways keeps its better score.
+
+    Only linking pairs: history pairs below the link threshold are not queued for
+    review (on the synthetic force they were two thirds false and swelled the
+    queue)."""
     groups = df["unique_id"].map(clusters).to_numpy(dtype="int64")
     numbered = df.assign(unique_id=np.arange(len(df), dtype="int64"))
     extra = history.score(numbered, groups, trained, min_probability=link_probability,
@@ -135,7 +140,10 @@ def with_history(df: pd.DataFrame, pairs: pd.DataFrame, clusters: dict[int, int]
                | levels_of(extra, trained, "surname").isin(SWAPS)).to_numpy()
     both_dated = np.array([groups[a] in dated and groups[b] in dated for a, b in zip(
         extra["rank_l"].tolist(), extra["rank_r"].tolist(), strict=True)], dtype=bool)
-    extra = extra[~extra["demoted"].to_numpy() & ~swapped & both_dated]
+    # A person without a date of birth may still join through the phone of
+    # another's history (a phone is one person's; an address is a household's).
+    by_phone = levels_of(extra, trained, "contact").isin(PHONE).to_numpy()
+    extra = extra[~extra["demoted"].to_numpy() & ~swapped & (both_dated | by_phone)]
     if extra.empty:
         return pairs
     merged = pd.concat([pairs, extra[[c for c in pairs.columns if c in extra.columns]]],
