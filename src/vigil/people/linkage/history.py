@@ -31,7 +31,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from vigil.people.linkage import frame
+from vigil.core.policy import current as current_policy
+from vigil.people.linkage import blocking, frame
 from vigil.people.linkage.model import TrainedModel, new_linker, with_current_blocking
 
 MAX_OTHERS = 3
@@ -61,8 +62,10 @@ def rows(df: pd.DataFrame, groups: np.ndarray) -> pd.DataFrame:
     other = pairs["row_other"].to_numpy()
     base = df.reset_index(drop=True)
     parts = []
-    mine = base.iloc[own][CONTACT].reset_index(drop=True)
-    lent = base.iloc[other][CONTACT].reset_index(drop=True)
+    # Columns first, then rows: the linkage table is wide (blocking keys).
+    contact, identity, surname = base[CONTACT], base[IDENTITY], base[SURNAME]
+    mine = contact.iloc[own].reset_index(drop=True)
+    lent = contact.iloc[other].reset_index(drop=True)
     # Where the lender holds no phone, or no place, the record's own: a person's
     # new address with the phone they kept.
     no_phone = lent["phone"].isna()
@@ -73,9 +76,9 @@ def rows(df: pd.DataFrame, groups: np.ndarray) -> pd.DataFrame:
     for variant, (surname_from, phone_from, place_from) in enumerate((
             ("other", "other", "other"), ("own", "other", "other"),
             ("own", "own", "other"), ("own", "other", "own"))):
-        part = base.iloc[own][IDENTITY].reset_index(drop=True)
+        part = identity.iloc[own].reset_index(drop=True)
         src = other if surname_from == "other" else own
-        part[SURNAME] = base.iloc[src][SURNAME].reset_index(drop=True)
+        part[SURNAME] = surname.iloc[src].reset_index(drop=True)
         part["phone"] = (lent if phone_from == "other" else mine)["phone"]
         part[PLACE] = (lent if place_from == "other" else mine)[PLACE]
         part["of"] = own
@@ -88,12 +91,15 @@ def rows(df: pd.DataFrame, groups: np.ndarray) -> pd.DataFrame:
     # surname and contact) or another history row adds nothing.
     compare = ["forename", "dob", "sex", *SURNAME, *CONTACT]
     key = pd.util.hash_pandas_object(out[compare], index=False).to_numpy()
-    own_key = pd.util.hash_pandas_object(base[compare], index=False).to_numpy()[out["of"]]
+    owners = out["of"].to_numpy()
+    own_key = pd.util.hash_pandas_object(base[compare].iloc[owners], index=False).to_numpy()
     out = out[(key != own_key) & ~pd.Series(key).duplicated().to_numpy()]
     contact = out[["phone", "postcode", "address"]].notna().any(axis=1)
     out = out[contact.to_numpy()].reset_index(drop=True)
     out["unique_id"] = np.arange(n, n + len(out), dtype="int64")
-    out = frame.finish(out[[*frame.COLUMNS, "of"]].copy())
+    out = out[[*frame.COLUMNS, "of"]].copy()
+    # Values come from the linkage table, placeholders already cleared: keys only.
+    blocking.add_keys(out, max_records=current_policy().link_block_max_records)
     return out.reindex(columns=[*df.columns, "of"])
 
 
