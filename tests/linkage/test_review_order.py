@@ -93,3 +93,18 @@ def test_vigil_link_reports_the_queue_size(queue, capsys):
     cmd_link(Args())
     out = capsys.readouterr().out
     assert "Review queue: 3 pairs await review" in out
+
+
+def test_an_uncertain_arrival_is_queued_with_its_priority(db, settings, tmp_path):
+    from vigil.people.linkage.incremental import link_new
+
+    settings.DATA_DIR = tmp_path
+    person = record(system="CONNECT")
+    record(system="CONTROL", phone="")  # Jane Smith: two records, one person
+    make_risk(person, at(2026, 1, 2), level=3)
+    link_all(as_of=T0, train=False)
+    new = record(system="CUSTODY", date_of_birth=None, **BARE)
+    [arrival] = link_new([new.pk], as_of=at(2026, 1, 6))
+    assert not arrival.joined
+    pair = ReviewPair.objects.get(status="open")
+    assert (pair.records_joined, pair.at_risk, pair.priority) == (3, True, 12.0)
