@@ -93,6 +93,7 @@ def test_vigil_link_reports_the_queue_size(queue, capsys):
     cmd_link(Args())
     out = capsys.readouterr().out
     assert "Review queue: 3 pairs await review" in out
+    assert "1 with a person at high risk or at MARAC, first in the queue" in out
 
 
 def test_an_uncertain_arrival_is_queued_with_its_priority(db, settings, tmp_path):
