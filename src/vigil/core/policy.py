@@ -116,6 +116,12 @@ class Policy:
     # fraction since the model in use was trained, from this many records up.
     link_retrain_change: float = 0.25
     link_retrain_min_records: int = 1000
+    # Train on a uniform sample of at most this many records (the prior, m and u
+    # survive uniform sampling; people/linkage/calibration.py).
+    link_train_max_records: int = 200_000
+    # Review queue order: records joined x this weight when either person has a
+    # high-risk DASH or a MARAC referral (people/linkage/priority.py).
+    link_review_risk_weight: float = 4.0
 
     overrides: dict = field(default_factory=dict, compare=False, repr=False)
 

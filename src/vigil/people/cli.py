@@ -82,13 +82,16 @@ def cmd_link(args) -> int:
                            progress=lambda msg: print(f"  {msg}", flush=True))
     except ValueError as exc:
         raise CommandError(str(exc)) from exc
-    queue = ReviewPair.objects.filter(status=ReviewPair.Status.OPEN).count()
+    open_pairs = ReviewPair.objects.filter(status=ReviewPair.Status.OPEN)
+    queue = open_pairs.count()
+    at_risk = open_pairs.filter(at_risk=True).count()
     trained = "trained now" if run.trained else f"trained on {run.model_records:,} records"
     print(f"Linked {run.records:,} source records into {run.persons:,} persons with model "
           f"{run.model_version} ({trained}) in {time.monotonic() - started:.1f} s "
           f"(change {run.change_id}).")
     print(f"Review queue: {queue:,} pairs await review "
-          f"({queue / max(run.records, 1):.1%} of records); "
+          f"({queue / max(run.records, 1):.1%} of records; {at_risk:,} with a person at "
+          f"high risk or at MARAC, first in the queue); "
           f"{run.demoted:,} pairs held back for review by the date-of-birth evidence rule.")
     if run.capped_records:
         print(f"Note: {run.capped_keys:,} blocking values were too common to compare on "
