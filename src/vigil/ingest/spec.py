@@ -144,7 +144,7 @@ FILES: tuple[FileSpec, ...] = (
     FileSpec("outcomes", "incidents.Outcome", "The Home Office outcome of a crime."),
     FileSpec("risk_assessments", "risk.RiskAssessment",
              "DASH-27 / RIC-24 assessments; yes_count must equal the Yes answers.",
-             computed=("actuarial_level",)),
+             computed=("actuarial_level", "below_answers_level")),
     FileSpec("risk_answers", "risk.RiskAnswer", "One answer per question of an assessment.",
              natural_key=("assessment", "question")),
     FileSpec("orders", "orders.ProtectiveOrder",
