@@ -100,6 +100,7 @@ def draw(*, as_of: datetime, policy: Policy | None = None, days: int | None = No
 
 
 def draw_and_report(*, as_of: datetime) -> tuple[int, list[str]]:
-    """The draw `vigil rules` runs after the person rules."""
+    """The draw `vigil rules` runs after the person rules. It opens no tasks (the sample
+    is its own queue), so it reports 0 tasks and says how many logs it drew."""
     drawn = draw(as_of=as_of)
-    return drawn, [f"Log review sample: {drawn} control-room logs newly drawn for review."]
+    return 0, [f"Log review sample: {drawn} control-room logs newly drawn for review."]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from vigil.core.policy import current
 from vigil.risk import services
 from vigil.risk.models import Allocation, RiskLevel
 from vigil.safeguarding.task_forms import TaskRecordForm, explain, resolve
@@ -65,18 +66,20 @@ class SupervisionForm(TaskRecordForm):
         super().__init__(task, *args, **kwargs)
         assessment = self.assessment()
         if assessment is not None:
-            self.initial.setdefault("level", assessment.final_level)
+            answers = current().actuarial_level(assessment.yes_count)
+            self.initial.setdefault("level", max(assessment.final_level, answers))
             self.fields["level"].help_text = (
-                f"The officer's final level is {assessment.get_final_level_display().lower()} "
-                f"({assessment.yes_count} Yes answers); you may raise it, not lower it")
+                f"The officer's final level is {assessment.get_final_level_display().lower()}; "
+                f"{assessment.yes_count} Yes answers give "
+                f"{RiskLevel(answers).label.lower()}. You may raise it, not lower it")
 
     def clean(self):
         data = super().clean()
         assessment = self.assessment()
         if assessment is None:
             raise forms.ValidationError("No risk assessment is recorded for this incident yet")
-        if (data.get("level") or 0) > assessment.final_level and not (
-                data.get("reason") or "").strip():
+        floor = max(assessment.final_level, current().actuarial_level(assessment.yes_count))
+        if (data.get("level") or 0) > floor and not (data.get("reason") or "").strip():
             self.add_error("reason", "Say why you raise the level")
         return data
 

@@ -32,7 +32,7 @@ def risk_level(ctx: Context) -> None:
     policy, pid = ctx.policy, ctx.pid
     assessments = assessments_to_date(ctx)
     for ra in assessments:
-        ra_id, _, inc_id, crime_id, assessed_at, yes, _, recorded_final, _, _, lpa = ra
+        ra_id, _, inc_id, crime_id, assessed_at, yes, _, recorded_final, _, _, lpa = ra[:11]
         _, level = final_level(policy, yes, recorded_final)
         ra_ref = ref(RA, ra_id)
         if level >= 2 and not ctx.stale(assessed_at):
