@@ -116,8 +116,9 @@ def _mark_rows(marks) -> list[dict]:
              "screener_present": m.screener_present, "labelled": m.labelled,
              "words": [(h["text"], (h.get("factor") or "").replace("_", " "))
                        for h in m.hits if h.get("counts")],
-             "not_counted": [(h["text"], h.get("reason", "")) for h in m.hits
-                             if not h.get("counts")][:5]} for m in marks]
+             "not_counted": list(dict.fromkeys((h["text"], h.get("reason", ""))
+                                               for h in m.hits if not h.get("counts")))[:5]}
+            for m in marks]
 
 
 @roles.requires(roles.REVIEW_LOG)
