@@ -34,3 +34,13 @@ def check_answer(values, refs, plans=()) -> list[Problem]:
         return [("question", question,
                  f"{refs['assessment']['instrument']} questions are numbered 1 to {limit}")]
     return []
+
+
+def check_allocation(values, refs=None, plans=()) -> list[Problem]:
+    """An allocation names its officer in charge, or (filed) the safeguarding in place."""
+    route = values.get("route")
+    if route == "filed" and not (values.get("safeguarding") or "").strip():
+        return [("safeguarding", "", "a filed crime needs the safeguarding in place")]
+    if route in ("lpa", "ppu") and not (values.get("officer_name") or "").strip():
+        return [("officer_name", "", "an allocated crime needs its officer in charge")]
+    return []

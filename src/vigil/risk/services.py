@@ -7,6 +7,7 @@ from datetime import datetime
 from vigil.core import records, roles
 from vigil.core.models import User
 from vigil.incidents.models import Crime
+from vigil.risk.checks import check_allocation
 from vigil.risk.models import Allocation, DipSampleReview, RiskAssessment, RiskLevel
 
 
@@ -95,8 +96,6 @@ def allocate(crime: Crime, *, actor, at: datetime, route: str, officer=None,
     safeguarding, reason = (safeguarding or "").strip(), (reason or "").strip()
     if route == Allocation.Route.FILED:
         officer = None
-        if not safeguarding:
-            problems.append(("safeguarding", "", "say what safeguarding is in place"))
     elif route in Allocation.TEAMS:
         if officer is None:
             problems.append(("officer_in_charge", "", "choose the officer in charge"))
@@ -114,6 +113,11 @@ def allocate(crime: Crime, *, actor, at: datetime, route: str, officer=None,
                             route=route, officer_in_charge=officer,
                             officer_name=records.actor_name(officer) if officer else "",
                             risk_level=level, safeguarding=safeguarding, reason=reason)
+    # The checks the import uses too (risk.checks), for what the above did not report.
+    reported = {p[0] for p in problems}
+    problems += [p for p in check_allocation({"route": route, "safeguarding": safeguarding,
+                                              "officer_name": allocation.officer_name})
+                 if "officer_in_charge" not in reported]
     persons = set(crime.parties.values_list("person__person_id", flat=True))
     return records.save(allocation, actor=actor, person_ids=persons, as_of=at,
                         context=context, problems=problems,
