@@ -16,4 +16,5 @@ urlpatterns = [
     path("tasks/", include("vigil.safeguarding.task_urls")),
     path("", include("vigil.safeguarding.work_urls")),
     path("analytics/", include("vigil.analytics.urls")),
+    path("", include("vigil.controlroom.urls")),
 ]

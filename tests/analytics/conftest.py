@@ -137,12 +137,21 @@ def hand_built() -> Tables:
                   children_identified=False)
     t.add("log_reviews", **{**review, "incident_id": i1, "reviewed_at": ts("2025-01-11 10:00"),
                             "feedback": "direct", "positive_feedback": True, "regraded": True,
+                            "children_identified": True,
                             "victim_blaming_language": False, "key_risk_factors_asked": True,
                             "asked_support_services": True})
     t.add("log_reviews", **{**review, "incident_id": i3, "reviewed_at": ts("2025-03-09 10:00"),
                             "feedback": "live", "reopened": True,
                             "risk_assessment_feedback": True, "victim_blaming_language": True,
                             "key_risk_factors_asked": False, "asked_support_services": False})
+
+    # The DA desk: video in 8 minutes (i1), in 15 (i2, past the 10-minute target), none (i3).
+    t.add("desk_contacts", incident_id=i1, recorded_at=ts("2025-01-10 09:30"),
+          video_contact_at=ts("2025-01-10 09:08"), dash_taken=True, suicide_screened=True)
+    t.add("desk_contacts", incident_id=i2, recorded_at=ts("2025-02-14 18:40"),
+          video_contact_at=ts("2025-02-14 18:15"), dash_taken=False, suicide_screened=False)
+    t.add("desk_contacts", incident_id=i3, recorded_at=ts("2025-03-08 22:30"),
+          video_contact_at=None, dash_taken=True, suicide_screened=True)
 
     # Initial checks: the first exactly 24 h after receipt, the second a minute late; the
     # third 24.5 wall-clock hours after it was received on the Saturday before the clocks

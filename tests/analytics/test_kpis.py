@@ -99,6 +99,16 @@ CASES = [
     ("review_victim_blaming_share", JAN, JAN, FORCE, 0.0),
     ("review_key_risks_asked_share", MAR, MAR, FORCE, 0.0),
     ("review_support_services_share", *Q, FORCE, 50.0),
+    ("review_reassurance_share", *Q, FORCE, 100.0),
+    ("review_children_identified_share", *Q, FORCE, 50.0),
+    ("review_children_identified_share", MAR, MAR, FORCE, 0.0),
+    ("desk_video_contact_share", *Q, FORCE, pytest.approx(200 / 3)),
+    ("desk_rvr_within_target", *Q, FORCE, 50.0),  # no-video i3 not counted
+    ("desk_rvr_within_target", JAN, JAN, BHM, 100.0),  # 8 minutes
+    ("desk_rvr_within_target", FEB, FEB, COV, 0.0),  # 15 minutes
+    ("desk_dash_taken_share", *Q, FORCE, pytest.approx(200 / 3)),
+    ("desk_suicide_screened_share", FEB, FEB, COV, 0.0),
+    ("desk_suicide_screened_share", *Q, FORCE, pytest.approx(200 / 3)),
     ("dvds_applications", *Q, FORCE, 3),
     ("dvds_disclosure_rate", *Q, FORCE, 50.0),  # withdrawn excluded
     ("dvds_decided_in_time", JAN, JAN, BHM, 100.0),  # 25 days
@@ -157,3 +167,21 @@ def test_monthly_series_fills_months_without_rows(hand_pack):
 def test_by_lpa_lists_every_lpa_including_empty_ones(hand_pack):
     rows = {r["code"]: r["value"] for r in hand_pack.by_lpa("da_crimes_recorded", JAN, MAR)}
     assert rows == {"BHM": 3.0, "COV": 2.0, "SOL": 0.0}
+
+
+def test_control_room_measures_show_their_change_since_the_baseline_month(hand_pack):
+    from dataclasses import replace
+
+    from vigil.analytics.queries import since_baseline
+    from vigil.core.policy import Policy
+
+    policy = replace(Policy(), log_review_baseline_month="2025-01")
+    shown = since_baseline(hand_pack, policy, catalogue.get("review_children_identified_share"),
+                           None, MAR)
+    assert (shown["before"], shown["now"], shown["change"], shown["relative"]) == (
+        "100.0%", "0.0%", "-100.0 pts", "-100%")
+    assert shown["direction"]["word"] == "Worse"
+    # Other commitments' measures, and a baseline not before the month shown: none.
+    assert since_baseline(hand_pack, policy, catalogue.get("marac_referrals"), None, MAR) is None
+    later = replace(Policy(), log_review_baseline_month="2025-03")
+    assert since_baseline(hand_pack, later, catalogue.get("logs_reviewed"), None, MAR) is None

@@ -53,6 +53,8 @@ MARAC_QUEUE_VIEWERS = frozenset({"marac_coordinator", "safeguarding", "lpa_comma
 MARAC_QUEUE_WORKERS = frozenset({"marac_coordinator"})
 MARAC_SUPERVISORS = frozenset({"marac_coordinator", "lpa_commander"})
 AUDITORS = frozenset({"admin"})
+LOG_REVIEWERS = frozenset({"control_room"})
+DA_DESK = frozenset({"da_desk", "referral_allocation", "lpa_commander"})
 REPORTERS = frozenset({"analyst", "commissioner"})
 CLARES_LAW_VIEWERS = frozenset({"clares_law", "lpa_commander"})
 CLARES_LAW_WORKERS = frozenset({"clares_law"})
@@ -166,6 +168,15 @@ MATRIX: dict[str, Row] = {
                                kwargs=lambda w: {"team": "marac", "pk": w.task.pk}),
     "safeguarding:reschedule": Row(MARAC_SUPERVISORS, ok=frozenset({200, 302}),
                                    kwargs=lambda w: {"team": "marac", "pk": w.task.pk}),
+    # the control room's log review and the DA desk (issue 14)
+    "controlroom:samples": Row(LOG_REVIEWERS),
+    "controlroom:take": Row(LOG_REVIEWERS, method="POST", kwargs=lambda w: {"pk": 999999},
+                            ok=frozenset({404})),
+    "controlroom:review": Row(LOG_REVIEWERS, kwargs=lambda w: {"pk": w.incident.pk},
+                              out_of_area=403),
+    "controlroom:desk": Row(DA_DESK),
+    "controlroom:desk_incident": Row(DA_DESK, kwargs=lambda w: {"pk": w.incident.pk},
+                                     out_of_area=403),
     "work:mine": Row(ANY_QUEUE),
     "work:notices": Row(ANY_QUEUE),
     "work:notices-read": Row(ANY_QUEUE, method="POST", ok=frozenset({302})),

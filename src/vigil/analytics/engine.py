@@ -49,6 +49,7 @@ def policy_params(policy, as_of: date) -> dict:
         "counting_rule_break": date.fromisoformat(policy.counting_rule_break),
         "vcop_support_referral_days": policy.vcop_support_referral_days,
         "vcop_regular_update_days": policy.vcop_regular_update_days,
+        "rvr_target_minutes": policy.rvr_target_minutes,
     }
 
 

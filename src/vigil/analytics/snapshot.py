@@ -118,6 +118,10 @@ TABLES: tuple[TableSpec, ...] = (
                "reopened", "risk_assessment_feedback", "reassurance_given",
                "asked_support_services", "children_identified", "key_risk_factors_asked",
                "victim_blaming_language"), partition_by="reviewed_at"),
+    # The DA desk's contact with a new incident (Rapid Video Response), issue 14.
+    TableSpec("desk_contacts", "controlroom.DeskContact",
+              ("id", "incident_id", "recorded_at", "video_contact_at", "dash_taken",
+               "suicide_screened"), partition_by="recorded_at"),
     # QA dip-sample reviews made in Vigil (the reason, free text, is not exported).
     TableSpec("dip_sample_reviews", "risk.DipSampleReview",
               ("id", "assessment_id", "reviewed_at", "agrees", "proposed_level"),

@@ -29,6 +29,7 @@ from vigil.orders.checks import (  # noqa: F401
 )
 from vigil.orders.checks import check_order as _orders
 from vigil.orders.checks import check_protected_person as _order_protected_persons
+from vigil.risk.checks import check_allocation as _risk_allocations
 from vigil.risk.checks import check_answer as _risk_answers
 from vigil.risk.checks import check_assessment as _risk_assessments
 
@@ -69,6 +70,7 @@ _BY_FILE = {
     "areas": _areas,
     "incident_parties": _incident_parties,
     "risk_answers": _risk_answers,
+    "allocations": _risk_allocations,
     "orders": _orders,
     "order_protected_persons": _order_protected_persons,
     "marac_referrals": _marac_referrals,

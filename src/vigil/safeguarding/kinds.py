@@ -10,6 +10,8 @@ from __future__ import annotations
 LABELS: dict[str, str] = {
     "ra_review": "Referral & Allocation review",
     "qa_dip_sample": "QA dip sample of a risk assessment",
+    "dash_breach": "DASH level below its answers: supervise",
+    "log_followup": "Control-room log regraded or reopened: act on it",
     "safeguarding_contact": "Safeguarding contact with the victim",
     "escalation_review": "Escalating perpetrator review",
     "marac_referral": "Proposed MARAC referral",
