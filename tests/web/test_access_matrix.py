@@ -54,6 +54,9 @@ MARAC_QUEUE_WORKERS = frozenset({"marac_coordinator"})
 MARAC_SUPERVISORS = frozenset({"marac_coordinator", "lpa_commander"})
 AUDITORS = frozenset({"admin"})
 REPORTERS = frozenset({"analyst", "commissioner"})
+ORDER_OFFICERS = frozenset({"civil_orders"})
+LOCAL_POLICING = frozenset({"lpa_commander"})  # complete_task:local_policing
+LOCAL_POLICING_VIEWERS = frozenset({"lpa_commander", "referral_allocation"})
 OPEN = None  # reachable signed out
 
 
@@ -122,6 +125,18 @@ MATRIX: dict[str, Row] = {
                                 ok=frozenset({200, 403})),
     # record pages: part of a person's linked record, scoped by area
     "orders:detail": Row(CASEWORK, kwargs=lambda w: {"pk": w.recs["order"].pk}, out_of_area=404),
+    # the order register's actions, the court-orders search, the daily meeting lists
+    "orders:hearing": Row(ORDER_OFFICERS, kwargs=lambda w: {"pk": w.recs["order"].pk},
+                          out_of_area=404),
+    "orders:check": Row(LOCAL_POLICING, kwargs=lambda w: {"pk": w.recs["order"].pk},
+                        out_of_area=404),
+    "orders:breach": Row(ORDER_OFFICERS | LOCAL_POLICING,
+                         kwargs=lambda w: {"pk": w.recs["order"].pk}, out_of_area=404),
+    "orders:serve": Row(ORDER_OFFICERS),
+    "orders:search": Row(CASEWORK),
+    "orders:meetings": Row(LOCAL_POLICING_VIEWERS),
+    "orders:meeting_list": Row(LOCAL_POLICING_VIEWERS, kwargs=lambda w: {"which": "wanted"},
+                               query="?lpa=BHM"),
     "incidents:arrest": Row(CASEWORK, kwargs=lambda w: {"pk": w.recs["arrest"].pk},
                             out_of_area=404),
     "marac:referral": Row(CASEWORK, kwargs=lambda w: {"pk": w.recs["marac"].pk},
