@@ -7,7 +7,6 @@ Screenshots go to $VIGIL_SCREENSHOT_DIR (default: the test's tmp dir).
 """
 
 import os
-import re
 from datetime import timedelta
 from pathlib import Path
 
