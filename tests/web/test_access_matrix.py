@@ -57,6 +57,7 @@ REPORTERS = frozenset({"analyst", "commissioner"})
 ORDER_OFFICERS = frozenset({"civil_orders"})
 LOCAL_POLICING = frozenset({"lpa_commander"})  # complete_task:local_policing
 LOCAL_POLICING_VIEWERS = frozenset({"lpa_commander", "referral_allocation"})
+LOCAL_POLICING_SUPERVISORS = LOCAL_POLICING_VIEWERS  # assign_task:local_policing
 OPEN = None  # reachable signed out
 
 
@@ -136,6 +137,7 @@ MATRIX: dict[str, Row] = {
     "orders:serve": Row(ORDER_OFFICERS),
     "orders:search": Row(CASEWORK),
     "orders:meetings": Row(LOCAL_POLICING_VIEWERS),
+    "orders:dip_check": Row(LOCAL_POLICING_SUPERVISORS, query="?lpa=BHM"),
     "orders:meeting_list": Row(LOCAL_POLICING_VIEWERS, kwargs=lambda w: {"which": "wanted"},
                                query="?lpa=BHM"),
     "incidents:arrest": Row(CASEWORK, kwargs=lambda w: {"pk": w.recs["arrest"].pk},

@@ -201,3 +201,17 @@ class SearchForm(forms.Form):
         self.fields["order_type"].choices = [("", "Any")] + list(OrderType.choices)
         self.fields["status"].choices = [("live", "Live"), ("", "Any")] + [
             c for c in ProtectiveOrder.Status.choices if c[0] != "live"]
+
+
+class DipCheckForm(forms.Form):
+    orders_sampled = forms.IntegerField(
+        label="How many orders did you sample?", min_value=1, max_value=500,
+        error_messages={"required": "Enter how many orders you sampled",
+                        "invalid": "Enter the number of orders sampled as a whole number",
+                        "min_value": "Sample at least one order"})
+    orders_prioritised_right = forms.IntegerField(
+        label="In how many was the check prioritised rightly by the victim's engagement?",
+        min_value=0, max_value=500,
+        error_messages={"required": "Enter how many were prioritised rightly",
+                        "invalid": "Enter a whole number"})
+    notes = explain("What did you find? (for the board minutes)")

@@ -139,7 +139,10 @@ MEETING_LISTS = {
     "wanted": "Outstanding (wanted) DA suspects",
     "bail": "Bail and released-under-investigation cases coming due",
     "escalations": "Escalations awaiting the specialist team",
+    "checks": "Weekly order checks due, by victim engagement",
 }
+# Checks first where the victim engages least: she is least likely to report a breach.
+ENGAGEMENT_PRIORITY = {"not_engaged": 0, "": 1, "partly": 2, "engaged": 3}
 
 
 @dataclass
@@ -168,6 +171,8 @@ def meeting_list(user, which: str, lpa: Area, now: datetime) -> tuple[list[str],
                  _local(t.starts_at), _local(t.due_at)],
                 reverse("tasks:detail", args=[t.pk])))
         return heads, rows
+    if which == "checks":
+        return _checks_by_engagement(lpa)
     if which == "serial":
         people = (Person.objects.filter(
             source_records__crime_parties__role="suspect",
@@ -241,3 +246,28 @@ def _breaches_for_arrest(user, lpa: Area) -> tuple[list[str], list[MeetingRow]]:
              b.get_reported_by_display(), _local(b.reported_at), b.notes],
             reverse("orders:detail", args=[o.pk]) + f"#breaches-{b.pk}"))
     return ["Perpetrator", "Order", "Breach found or reported by", "When", "What happened"], rows
+
+
+def _checks_by_engagement(lpa: Area) -> tuple[list[str], list[MeetingRow]]:
+    """Open weekly check tasks, least-engaged victims first, then soonest due."""
+    from vigil.safeguarding.models import Task
+
+    tasks = list(Task.objects.filter(kind="order_check", status="open", lpa=lpa)
+                 .select_related("person").order_by("due_at", "pk"))
+    ids = [int(t.subject.rpartition(":")[2]) for t in tasks
+           if t.subject.startswith("orders.protectiveorder:")]
+    orders = {o.pk: o for o in ProtectiveOrder.objects.filter(pk__in=ids)}
+    labels = dict(ProtectiveOrder._meta.get_field("victim_engagement").choices)
+    rows = []
+    for t in tasks:
+        o = orders.get(int(t.subject.rpartition(":")[2]))
+        if o is None:
+            continue
+        rows.append((ENGAGEMENT_PRIORITY.get(o.victim_engagement, 1), t.due_at, t.pk, MeetingRow(
+            [f"{o.get_order_type_display()} {o.source_system} {o.source_id}",
+             str(t.person) if t.person else "",
+             labels.get(o.victim_engagement, "Not recorded"), t.reason, _local(t.due_at)],
+            reverse("tasks:detail", args=[t.pk]))))
+    rows.sort(key=lambda r: r[:3])
+    return (["Order", "Perpetrator", "Victim's engagement", "Check", "Due by"],
+            [r[3] for r in rows])

@@ -12,5 +12,6 @@ urlpatterns = [
     path("serve/", views.serve, name="serve"),
     path("search/", views.search, name="search"),
     path("meetings/", views.meeting, name="meetings"),
+    path("meetings/checks/dip-check/", views.dip_check, name="dip_check"),
     path("meetings/<slug:which>/", views.meeting, name="meeting_list"),
 ]

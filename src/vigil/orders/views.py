@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.forms import RadioSelect
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
@@ -24,7 +25,7 @@ from vigil.core.record_links import record_page
 from vigil.core.records import NotAllowed
 from vigil.incidents.models import Crime
 from vigil.orders import forms, queries, services
-from vigil.orders.models import NOTICE_TYPES, ProtectiveOrder
+from vigil.orders.models import NOTICE_TYPES, PrioritisationDipCheck, ProtectiveOrder
 
 PER_PAGE = 25
 ORDERS = roles.complete_task("civil_orders")
@@ -308,7 +309,35 @@ def meeting(request, which: str = ""):
     printing = request.GET.get("print") == "1"
     page = Paginator(rows, len(rows) or 1 if printing else PER_PAGE).get_page(
         request.GET.get("page"))
+    dips = (PrioritisationDipCheck.objects.filter(lpa=lpa)[:3] if which == "checks" else [])
     return render(request, "orders/meeting_list.html", {
+        "dips": dips, "may_dip": roles.can(user, roles.assign_task("local_policing")),
         "lpa": lpa, "which": which, "title": title, "heads": heads, "page": page,
         "query": urlencode({"lpa": lpa.code}), "printing": printing, "now": now,
         "may_export": roles.can(user, roles.EXPORT)})
+
+
+@never_cache
+@roles.requires(roles.assign_task("local_policing"))
+def dip_check(request):
+    """Record a dip check of the checks' prioritisation by victim engagement."""
+    lpa, lpas = _meeting_lpa(request)
+    if lpa is None:
+        raise Http404("Choose an area you may see.")
+    form = forms.DipCheckForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.record_dip_check(
+                actor=request.user, lpa=lpa, orders_sampled=d["orders_sampled"],
+                orders_prioritised_right=d["orders_prioritised_right"], notes=d.get("notes") or "",
+                context=audit.context_from_request(request))
+        except RecordInvalid as exc:
+            forms.show_problems(form, exc.problems, {})
+        except NotAllowed as exc:
+            form.add_error(None, str(exc).capitalize())
+        else:
+            messages.success(request, "Dip check recorded")
+            return redirect(f"{reverse('orders:meeting_list', args=['checks'])}?lpa={lpa.code}")
+    return render(request, "orders/dip_check.html", {"form": form, "lpa": lpa,
+                                                     "errors": _errors(form)})
