@@ -140,7 +140,7 @@ def _client(i: int, searches: int, out) -> None:
         username=f"bench-cmd-{code if scoped else 'force'}",
         defaults={"role": "lpa_commander",
                   "area": Area.objects.get(code=code) if scoped else None})
-    client = Client()
+    client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
     rnd = random.Random(i)
     times = []
