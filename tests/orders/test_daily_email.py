@@ -89,3 +89,12 @@ def test_a_refused_email_is_retried_then_reported_never_dropped(orders, smtp_ser
 def test_the_daily_email_is_a_scheduled_job():
     [s] = [s for s in jobs.declared() if s.name == "orders-daily-email"]
     assert s.func == "vigil.orders.daily.daily_job" and s.cron == "0 7 * * *"
+
+
+def test_orders_past_their_end_date_are_closed_by_the_job(orders):
+    assert daily.expire_ended(as_of=NOW) == 1
+    orders["ended"].refresh_from_db()
+    assert orders["ended"].status == "expired"
+    assert AuditEvent.objects.filter(object_type="orders.protectiveorder", action="update",
+                                     actor=daily.ACTOR).count() == 1
+    assert daily.expire_ended(as_of=NOW) == 0

@@ -130,6 +130,24 @@ def send_daily(*, as_of: datetime | None = None) -> int:
     return sent
 
 
+def expire_ended(*, as_of: datetime | None = None) -> int:
+    """Close every live order whose end date has passed (through the write path, so the
+    rules stop its checks and the audit log shows the job did it); returns how many."""
+    from vigil.orders import services
+
+    as_of = as_of or timezone.now()
+    today = timezone.localtime(as_of).date()
+    ended = (ProtectiveOrder.objects.filter(status="live", ends_on__lt=today)
+             .select_related("subject").order_by("pk"))
+    n = 0
+    for order in ended.iterator(chunk_size=500):
+        services.end_order(order, actor=ACTOR, status=ProtectiveOrder.Status.EXPIRED, at=as_of)
+        n += 1
+    return n
+
+
 def daily_job() -> int:
-    """The scheduled job (vigil worker): today's emails."""
-    return send_daily()
+    """The scheduled job (vigil worker): orders past their end closed, then the emails."""
+    now = timezone.now()
+    expire_ended(as_of=now)
+    return send_daily(as_of=now)
