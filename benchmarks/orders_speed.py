@@ -42,6 +42,7 @@ LIVE_SHARE = 0.125
 
 def _setup():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vigil.settings")
+    os.environ["VIGIL_OTP_ROLES"] = "none"  # signed in by the test client, no second factor
     import django
 
     django.setup()
@@ -78,7 +79,8 @@ def _load(n: int, seed: int = 7) -> None:
         size = min(batch, n - first)
         with transaction.atomic():
             persons = Person.objects.bulk_create(
-                [Person(forename=f"F{first + i}", surname=f"S{first + i}") for i in range(2 * size)])
+                [Person(forename=f"F{first + i}", surname=f"S{first + i}")
+                 for i in range(2 * size)])
             recs = SourceRecord.objects.bulk_create([SourceRecord(
                 source_system="BENCH", source_id=f"P{first * 2 + i}", forename=p.forename,
                 surname=p.surname, date_of_birth=date(1960 + rnd.randrange(40), 1, 1),
