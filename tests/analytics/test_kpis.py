@@ -59,9 +59,18 @@ CASES = [
     ("dvpn_rate", FEB, FEB, BHM, 100.0),
     ("dvpo_granted", *Q, FORCE, 1),
     ("dvpo_refused", MAR, MAR, COV, 1),
-    ("dvpo_check_compliance", FEB, FEB, FORCE, 50.0),  # DVPO checked, DVPN not
-    ("dvpo_check_compliance", MAR, MAR, FORCE, 0.0),  # March check incomplete
-    ("dvpo_check_compliance", *Q, FORCE, pytest.approx(100 / 3)),
+    # Weeks, not months: the DVPN's one week and the DVPO's weeks ending 10, 17 and 24 Feb;
+    # the 10 Feb check meets the DVPO's first week only (one check in February is 1 of 4).
+    ("dvpo_check_compliance", FEB, FEB, FORCE, 25.0),
+    ("dvpo_check_compliance", MAR, MAR, FORCE, 0.0),  # week to 3 Mar: the check incomplete
+    ("dvpo_check_compliance", *Q, FORCE, 20.0),
+    ("order_breaches_police_found", MAR, MAR, BHM, 1),
+    ("order_breaches_police_found", JAN, JAN, FORCE, 0),
+    ("order_breaches_victim_reported", *Q, FORCE, 3),
+    ("order_breaches_victim_reported", MAR, MAR, BHM, 2),
+    ("nmo_breaches_arrested", JAN, JAN, COV, 0.0),  # no arrest for the NMO breach
+    ("spo_breach_nfa", *Q, FORCE, 50.0),
+    ("spo_breach_under_investigation", *Q, FORCE, 0.0),
     ("spo_live", JAN, JAN, BHM, 1),
     ("spo_live", *Q, FORCE, 1),  # a stock: the last month, not the sum
     ("spo_obtained", *Q, FORCE, 1),

@@ -62,6 +62,10 @@ VICTIM_CARE_VIEWERS = frozenset({"da_desk", "referral_allocation", "safeguarding
                                  "lpa_commander"})
 VICTIM_CARE_WORKERS = frozenset({"da_desk", "safeguarding"})
 VICTIM_CARE_SUPERVISORS = frozenset({"referral_allocation", "lpa_commander"})
+ORDER_OFFICERS = frozenset({"civil_orders"})
+LOCAL_POLICING = frozenset({"lpa_commander"})  # complete_task:local_policing
+LOCAL_POLICING_VIEWERS = frozenset({"lpa_commander", "referral_allocation"})
+LOCAL_POLICING_SUPERVISORS = LOCAL_POLICING_VIEWERS  # assign_task:local_policing
 OPEN = None  # reachable signed out
 
 
@@ -135,6 +139,19 @@ MATRIX: dict[str, Row] = {
                                 ok=frozenset({200, 403})),
     # record pages: part of a person's linked record, scoped by area
     "orders:detail": Row(CASEWORK, kwargs=lambda w: {"pk": w.recs["order"].pk}, out_of_area=404),
+    # the order register's actions, the court-orders search, the daily meeting lists
+    "orders:hearing": Row(ORDER_OFFICERS, kwargs=lambda w: {"pk": w.recs["order"].pk},
+                          out_of_area=404),
+    "orders:check": Row(LOCAL_POLICING, kwargs=lambda w: {"pk": w.recs["order"].pk},
+                        out_of_area=404),
+    "orders:breach": Row(ORDER_OFFICERS | LOCAL_POLICING,
+                         kwargs=lambda w: {"pk": w.recs["order"].pk}, out_of_area=404),
+    "orders:serve": Row(ORDER_OFFICERS),
+    "orders:search": Row(CASEWORK),
+    "orders:meetings": Row(LOCAL_POLICING_VIEWERS),
+    "orders:dip_check": Row(LOCAL_POLICING_SUPERVISORS, query="?lpa=BHM"),
+    "orders:meeting_list": Row(LOCAL_POLICING_VIEWERS, kwargs=lambda w: {"which": "wanted"},
+                               query="?lpa=BHM"),
     "incidents:arrest": Row(CASEWORK, kwargs=lambda w: {"pk": w.recs["arrest"].pk},
                             out_of_area=404),
     "marac:referral": Row(CASEWORK, kwargs=lambda w: {"pk": w.recs["marac"].pk},

@@ -111,6 +111,19 @@ class Policy:
     # --- Orders
     dvpn_rate_expected_low: float = 0.05
     dvpn_rate_expected_high: float = 0.16
+    # Police ranks, lowest first, and the lowest that may authorise each notice
+    # (CSA 2010 s.24: superintendent; DA Act 2021 s.22: inspector).
+    police_ranks: tuple[str, ...] = ("constable", "sergeant", "inspector", "chief inspector",
+                                     "superintendent", "chief superintendent")
+    notice_min_rank: tuple[tuple[str, str], ...] = (("DVPN", "superintendent"),
+                                                    ("DAPN", "inspector"))
+    # Local practice (seed 000 §5.4): a breach goes to the next daily risk meeting, which
+    # sits every working day, for the suspect's arrest.
+    breach_meeting_working_days: int = 1
+    # Lists for daily meetings: bail and RUI cases coming due within this many days.
+    bail_due_soon_days: int = 7
+    # Local practice: a released-under-investigation case is reviewed at three months.
+    rui_review_days: int = 90
 
     # --- Record linkage (docs/linkage-and-search.md; tuned on FEBRL 4 and the synthetic force)
     link_match_probability: float = 0.95  # at or above: the same person, linked automatically

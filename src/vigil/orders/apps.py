@@ -17,3 +17,7 @@ class OrdersConfig(AppConfig):
 
         register_task_form("orders.order_check", forms.OrderCheckForm)
         register_task_form("orders.notification", forms.NotificationForm)
+        # The daily email of new and live orders to each LPA, before the morning meetings.
+        from vigil.core import jobs
+
+        jobs.schedule("orders-daily-email", "vigil.orders.daily.daily_job", cron="0 7 * * *")

@@ -24,8 +24,14 @@ class OrderType(models.TextChoices):
 NOTICE_TYPES = (OrderType.DVPN, OrderType.DAPN)
 
 
+class Engagement(models.TextChoices):
+    NOT_ENGAGED = "not_engaged", "Not engaging"
+    PARTLY = "partly", "Partly engaging"
+    ENGAGED = "engaged", "Engaging"
+
+
 class ProtectiveOrder(SourceKeyed):
-    vigil_fields = ("notified_at",)  # ADR 0006
+    vigil_fields = ("notified_at", "neighbourhood", "victim_engagement")  # ADR 0006
 
     class Status(models.TextChoices):
         APPLIED = "applied", "Applied for"
@@ -62,6 +68,12 @@ class ProtectiveOrder(SourceKeyed):
     notified_at = models.DateTimeField(
         null=True, blank=True, help_text="Subject's notification of name and address (DAPO, SPO)"
     )
+    # Where the protected person lives (the court-orders search); empty: the
+    # neighbourhood of the order's crime's incident stands in.
+    neighbourhood = models.ForeignKey(Area, null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="+", limit_choices_to={"kind": "neighbourhood"})
+    # How the victim engages with the police: weekly checks are prioritised by it.
+    victim_engagement = models.CharField(max_length=12, choices=Engagement.choices, blank=True)
 
     class Meta:
         constraints = [
@@ -165,6 +177,10 @@ class OrderBreach(SourceKeyed):
                               default=Result.UNDER_INVESTIGATION)
     arrest = models.ForeignKey("incidents.Arrest", null=True, blank=True,
                                on_delete=models.SET_NULL, related_name="+")
+    # The check that found it (a breach found by police), if recorded in Vigil.
+    found_at_check = models.OneToOneField(OrderCheck, null=True, blank=True,
+                                          on_delete=models.SET_NULL, related_name="breach")
+    notes = models.TextField(blank=True)
 
     class Meta:
         constraints = [source_key_constraint("orderbreach")]
@@ -183,4 +199,44 @@ class OrderAvailability(models.Model):
             date_order("orderavailability", "available_from", "available_to"),
             models.UniqueConstraint(fields=["order_type", "area", "available_from"],
                                     name="orderavailability_unique"),
+        ]
+
+
+class LpaEmailRecipient(models.Model):
+    """Who gets an LPA's daily email of new and live orders (kept in Vigil, by admins)."""
+
+    lpa = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="order_email_recipients",
+                            limit_choices_to={"kind": "lpa"})
+    name = models.CharField(max_length=100)
+    email = models.EmailField()
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["lpa__name", "email"]
+        constraints = [
+            models.UniqueConstraint(fields=["lpa", "email"], name="lpaemailrecipient_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}> ({self.lpa})"
+
+
+class PrioritisationDipCheck(models.Model):
+    """A supervisor's dip check that weekly checks were prioritised by victim engagement
+    (the board asked for it to be recorded)."""
+
+    lpa = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+",
+                            limit_choices_to={"kind": "lpa"})
+    checked_at = models.DateTimeField()
+    checked_by = models.CharField(max_length=100)
+    orders_sampled = models.PositiveSmallIntegerField()
+    orders_prioritised_right = models.PositiveSmallIntegerField()
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-checked_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(orders_prioritised_right__lte=models.F("orders_sampled")),
+                name="prioritisationdipcheck_right_within_sampled"),
         ]

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
 
-from vigil.core.record_links import record_tasks, scoped
-from vigil.incidents.models import Arrest
+from vigil.core import roles
+from vigil.core.models import Area
+from vigil.core.record_links import record_link, record_tasks, scoped
+from vigil.incidents.models import Arrest, Bail, Wanted
 from vigil.orders.models import OrderBreach, OrderCheck, ProtectedPerson, ProtectiveOrder
+from vigil.people.models import Person
 
 
 def visible_orders(user) -> QuerySet[ProtectiveOrder]:
@@ -43,3 +49,225 @@ def order_view(user, pk: int) -> OrderView | None:
         followed_by=list(order.followed_by.order_by("served_at")),
         tasks=record_tasks(user, order),
     )
+
+
+# --- the court-orders search ------------------------------------------------------
+
+@dataclass
+class OrderFilters:
+    lpa: str = ""               # LPA code
+    neighbourhood: str = ""     # neighbourhood code: where the protected person lives
+    subject_postcode: str = ""  # where the perpetrator lives (postcode or its start)
+    protected_postcode: str = ""  # where the protected person lives
+    order_type: str = ""
+    status: str = "live"        # "" : any
+    expires_by: date | None = None
+    new_since: date | None = None
+
+
+def _neighbourhood_q(code: str) -> Q:
+    return (Q(neighbourhood__code=code)
+            | Q(neighbourhood__isnull=True, crime__incident__neighbourhood__code=code))
+
+
+def search_orders(user, f: OrderFilters) -> QuerySet[ProtectiveOrder]:
+    """Orders the user may see that match the filters, soonest ending first."""
+    qs = visible_orders(user)
+    if f.lpa:
+        qs = qs.filter(lpa__code=f.lpa)
+    if f.neighbourhood:
+        qs = qs.filter(_neighbourhood_q(f.neighbourhood))
+    if f.subject_postcode:
+        qs = qs.filter(subject__postcode__istartswith=f.subject_postcode.strip())
+    if f.protected_postcode:
+        qs = qs.filter(id__in=ProtectedPerson.objects.filter(
+            person__postcode__istartswith=f.protected_postcode.strip()).values("order_id"))
+    if f.order_type:
+        qs = qs.filter(order_type=f.order_type)
+    if f.status == ProtectiveOrder.Status.LIVE:
+        # Live: in force today (an order past its end date that nobody closed is not).
+        today = timezone.localdate()
+        qs = qs.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today), status=f.status)
+    elif f.status:
+        qs = qs.filter(status=f.status)
+    if f.expires_by:
+        qs = qs.filter(Q(ends_on__lte=f.expires_by)
+                       | Q(ends_on__isnull=True, hearing_at__date__lte=f.expires_by))
+    if f.new_since:
+        qs = qs.filter(Q(served_at__date__gte=f.new_since)
+                       | Q(served_at__isnull=True, starts_on__gte=f.new_since))
+    return (qs.select_related("lpa", "subject", "neighbourhood", "crime__incident__neighbourhood")
+            .order_by(F("ends_on").asc(nulls_last=True), "-served_at", "pk"))
+
+
+def where_lives(order: ProtectiveOrder):
+    """The neighbourhood the order protects (its own, else its crime's incident's)."""
+    if order.neighbourhood_id:
+        return order.neighbourhood
+    incident = order.crime.incident if order.crime_id and order.crime else None
+    return incident.neighbourhood if incident else None
+
+
+def protected_names(orders) -> dict[int, list[str]]:
+    """order id -> the protected persons' names, in one query."""
+    out: dict[int, list[str]] = {}
+    for oid, fn, sn in (ProtectedPerson.objects.filter(order__in=[o.pk for o in orders])
+                        .order_by("pk").values_list("order_id", "person__forename",
+                                                    "person__surname")):
+        out.setdefault(oid, []).append(f"{fn} {sn.upper()}".strip())
+    return out
+
+
+def lpas_for(user) -> QuerySet[Area]:
+    allowed = roles.area_ids(user)
+    qs = Area.objects.filter(kind=Area.Kind.LPA).order_by("name")
+    return qs if allowed is None else qs.filter(pk__in=sorted(allowed))
+
+
+def neighbourhoods_for(user) -> QuerySet[Area]:
+    allowed = roles.area_ids(user)
+    qs = Area.objects.filter(kind=Area.Kind.NEIGHBOURHOOD).select_related("parent")
+    qs = qs.order_by("parent__name", "name")
+    return qs if allowed is None else qs.filter(parent_id__in=sorted(allowed))
+
+
+# --- lists for the daily management meetings (per LPA) ---------------------------
+
+MEETING_LISTS = {
+    "breaches": "Order breaches for arrest",
+    "serial": "Serial perpetrator ranking",
+    "wanted": "Outstanding (wanted) DA suspects",
+    "bail": "Bail and released-under-investigation cases coming due",
+    "escalations": "Escalations awaiting the specialist team",
+    "checks": "Weekly order checks due, by victim engagement",
+}
+# Checks first where the victim engages least: she is least likely to report a breach.
+ENGAGEMENT_PRIORITY = {"not_engaged": 0, "": 1, "partly": 2, "engaged": 3}
+
+
+@dataclass
+class MeetingRow:
+    cells: list          # what the table and the download show, in column order
+    url: str = ""        # the record page, when there is one
+
+
+def meeting_list(user, which: str, lpa: Area, now: datetime) -> tuple[list[str], list[MeetingRow]]:
+    """(column headings, rows) of one list for one LPA, as of now."""
+    from vigil.core.policy import current
+    from vigil.safeguarding.models import Flag, Task
+
+    policy = current()
+    if which == "breaches":
+        return _breaches_for_arrest(user, lpa)
+    if which == "escalations":
+        tasks = (Task.objects.filter(kind="escalation_review", status="open", lpa=lpa)
+                 .select_related("person").order_by("due_at", "pk"))
+        heads = ["Person", "Why", "Since", "Due by"]
+        rows = []
+        for t in tasks:
+            link = record_link(t.subject, user)
+            rows.append(MeetingRow(
+                [str(t.person) if t.person else "", t.reason + (f" ({link.label})" if link else ""),
+                 _local(t.starts_at), _local(t.due_at)],
+                reverse("tasks:detail", args=[t.pk])))
+        return heads, rows
+    if which == "checks":
+        return _checks_by_engagement(lpa)
+    if which == "serial":
+        people = (Person.objects.filter(
+            source_records__crime_parties__role="suspect",
+            source_records__crime_parties__crime__lpa=lpa).values("pk"))
+        flags = (Flag.objects.filter(kind="serial_perpetrator", person__in=people)
+                 .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+                 .select_related("person").order_by("-score", "-raised_at", "pk"))
+        rows, seen = [], set()
+        for fl in flags:
+            if fl.person_id in seen:
+                continue
+            seen.add(fl.person_id)
+            rows.append(MeetingRow([len(seen), str(fl.person), fl.score, fl.reason,
+                                    _local(fl.raised_at)],
+                                   reverse("people:detail", args=[fl.person_id])))
+        return ["Rank", "Person", "Score", "Reasons", "Latest offence"], rows
+    if which == "wanted":
+        wanted = (Wanted.objects.filter(resolved_at__isnull=True, crime__lpa=lpa)
+                  .select_related("suspect", "crime").order_by("wanted_from", "pk"))
+        return (["Suspect", "Wanted for", "Crime", "Since", "Days outstanding"],
+                [MeetingRow([f"{w.suspect.forename} {w.suspect.surname.upper()}",
+                             w.get_kind_display(), f"{w.crime.reference}: {w.crime.offence}",
+                             _local(w.wanted_from), (now - w.wanted_from).days],
+                            reverse("incidents:detail", args=[w.crime.incident_id])
+                            if w.crime.incident_id else "")
+                 for w in wanted])
+    if which == "bail":
+        soon = (now + timedelta(days=policy.bail_due_soon_days)).date()
+        bails = (Bail.objects.filter(ended_at__isnull=True, return_on__isnull=False,
+                                     return_on__lte=soon, arrest__crime__lpa=lpa)
+                 .select_related("arrest__suspect", "arrest__crime").order_by("return_on", "pk"))
+        rows = [MeetingRow([f"{b.arrest.suspect.forename} {b.arrest.suspect.surname.upper()}",
+                            "Bail" + (" with conditions" if b.conditions else ""),
+                            b.arrest.crime.reference if b.arrest.crime else "",
+                            b.return_on.strftime("%d %b %Y")],
+                           reverse("incidents:arrest", args=[b.arrest_id])) for b in bails]
+        rui_due = now - timedelta(days=policy.rui_review_days - policy.bail_due_soon_days)
+        ruis = (Arrest.objects.filter(disposal=Arrest.Disposal.RUI, arrested_at__lte=rui_due,
+                                      crime__lpa=lpa, crime__outcome__isnull=True)
+                .select_related("suspect", "crime").order_by("arrested_at", "pk"))
+        rows += [MeetingRow([f"{a.suspect.forename} {a.suspect.surname.upper()}",
+                             "Released under investigation", a.crime.reference,
+                             (a.arrested_at + timedelta(days=policy.rui_review_days))
+                             .strftime("%d %b %Y")],
+                            reverse("incidents:arrest", args=[a.pk])) for a in ruis]
+        return ["Suspect", "Released on", "Crime", "Due (return or review)"], rows
+    raise ValueError(which)
+
+
+def _local(at: datetime | None) -> str:
+    return timezone.localtime(at).strftime("%d %b %Y %H:%M") if at else ""
+
+
+
+def _breaches_for_arrest(user, lpa: Area) -> tuple[list[str], list[MeetingRow]]:
+    """Breaches still under investigation with no arrest for breach of the order since:
+    for the daily risk meeting, oldest first."""
+    from django.db.models import Exists, OuterRef
+
+    arrested = Arrest.objects.filter(for_breach_of=OuterRef("order_id"),
+                                     arrested_at__gte=OuterRef("reported_at"))
+    breaches = (OrderBreach.objects.filter(order__lpa=lpa, result="investigating")
+                .exclude(Exists(arrested))
+                .select_related("order__subject").order_by("reported_at", "pk"))
+    rows = []
+    for b in breaches:
+        o = b.order
+        rows.append(MeetingRow(
+            [f"{o.subject.forename} {o.subject.surname.upper()}",
+             f"{o.get_order_type_display()} {o.source_system} {o.source_id}",
+             b.get_reported_by_display(), _local(b.reported_at), b.notes],
+            reverse("orders:detail", args=[o.pk]) + f"#breaches-{b.pk}"))
+    return ["Perpetrator", "Order", "Breach found or reported by", "When", "What happened"], rows
+
+
+def _checks_by_engagement(lpa: Area) -> tuple[list[str], list[MeetingRow]]:
+    """Open weekly check tasks, least-engaged victims first, then soonest due."""
+    from vigil.safeguarding.models import Task
+
+    tasks = list(Task.objects.filter(kind="order_check", status="open", lpa=lpa)
+                 .select_related("person").order_by("due_at", "pk"))
+    ids = [int(t.subject.rpartition(":")[2]) for t in tasks
+           if t.subject.startswith("orders.protectiveorder:")]
+    orders = {o.pk: o for o in ProtectiveOrder.objects.filter(pk__in=ids)}
+    labels = dict(ProtectiveOrder._meta.get_field("victim_engagement").choices)
+    rows = []
+    for t in tasks:
+        o = orders.get(int(t.subject.rpartition(":")[2]))
+        if o is None:
+            continue
+        rows.append((ENGAGEMENT_PRIORITY.get(o.victim_engagement, 1), t.due_at, t.pk, MeetingRow(
+            [f"{o.get_order_type_display()} {o.source_system} {o.source_id}",
+             str(t.person) if t.person else "",
+             labels.get(o.victim_engagement, "Not recorded"), t.reason, _local(t.due_at)],
+            reverse("tasks:detail", args=[t.pk]))))
+    rows.sort(key=lambda r: r[:3])
+    return (["Order", "Perpetrator", "Victim's engagement", "Check", "Due by"],
+            [r[3] for r in rows])

@@ -143,6 +143,7 @@ def order_tasks(ctx: Context) -> None:
                 closed_because="notification recorded" if ok else ""))
         if kind in CHECKED_ORDERS and status not in ("refused", "applied"):
             _weekly_checks(ctx, order, o_ref, start)
+        _breaches(ctx, order, o_ref)
         if ends_on is not None and kind not in HEARING_AFTER and status == "live":
             notice = start_of(ends_on - timedelta(days=policy.order_expiry_notice_days))
             ctx.task(TaskSpec(
@@ -151,6 +152,34 @@ def order_tasks(ctx: Context) -> None:
                 reason=f"{kind} ends on {ends_on:%d %b %Y}: review renewal and tell the victim",
                 starts_at=min(notice, cal.end_of_day(ends_on)),
                 due_at=cal.end_of_day(ends_on), lpa_id=lpa, evidence=(o_ref,)))
+
+
+def _breaches(ctx: Context, order, o_ref: str) -> None:
+    """Each breach goes to the next daily risk meeting for the subject's arrest (seed 000
+    §5.4): met by an arrest for breach of the order after the report; no longer needed
+    once the breach is dealt with (charged, NFA, contempt) without one."""
+    oid, pid, kind, lpa = order[:4]
+    arrests = sorted(ctx.h.breach_arrests.get(oid, ()), key=lambda a: a[1])
+    for bid, reported_at, reported_by, result in ctx.h.order_breaches.get(oid, ()):
+        if reported_at > ctx.as_of:
+            continue
+        b_ref = ref("orders.orderbreach", bid)
+        arrest = next((a for a in arrests if a[1] >= reported_at and ctx.met(a[1])), None)
+        state, closed, because = OPEN, None, ""
+        if arrest:
+            state, closed, because = MET, arrest[1], ref("incidents.arrest", arrest[0])
+        elif result != "investigating":
+            state, closed, because = CANCELLED, reported_at, f"breach {result}"
+        who = "found at a police check" if reported_by == "police" else (
+            "reported by the victim" if reported_by == "victim" else "reported")
+        ctx.task(TaskSpec(
+            key=f"order_breach:{b_ref}", person_id=pid, kind="order_breach",
+            team="local_policing", rule="order_breach", subject=o_ref,
+            reason=f"Breach of the {kind} {who}: raise at the daily risk meeting for arrest",
+            starts_at=reported_at,
+            due_at=cal.add_working_days(reported_at, ctx.policy.breach_meeting_working_days),
+            lpa_id=lpa, evidence=(o_ref, b_ref), status=state, closed_at=closed,
+            closed_because=because))
 
 
 def _weekly_checks(ctx: Context, order, o_ref: str, start: datetime) -> None:

@@ -1,16 +1,37 @@
-"""Orders' write path from the web app: weekly checks, the subject's notification, hearings.
+"""Orders' write path from the web app: notices served, hearings, variations, expiry,
+weekly checks, breaches, the subject's notification, and the prioritisation dip check.
 
-Each function checks with the import's checks, stores the record (new ones under the
-source system VIGIL), audits it and lets the rules answer, in one transaction
-(vigil.core.records.save).
+Each function checks with the import's checks (orders.checks), stores the record (new
+ones under the source system VIGIL), audits it and lets the rules answer, in one
+transaction (vigil.core.records.save). A refused record leaves nothing written.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
+from django.db import transaction
+from django.utils import timezone
+
+from vigil.core import policy as policies
 from vigil.core import records, roles
-from vigil.orders.models import OrderCheck, ProtectiveOrder
+from vigil.core.checks import Problem, RecordInvalid, as_date
+from vigil.orders import checks
+from vigil.orders.models import (
+    NOTICE_TYPES,
+    OrderAvailability,
+    OrderBreach,
+    OrderCheck,
+    OrderCondition,
+    OrderType,
+    PrioritisationDipCheck,
+    ProtectedPerson,
+    ProtectiveOrder,
+)
+
+# The order a court makes at the hearing that follows each notice.
+ORDER_AFTER_NOTICE = {OrderType.DVPN: OrderType.DVPO, OrderType.DAPN: OrderType.DAPO}
+ORDERS = "civil_orders"
 
 
 def _persons(order: ProtectiveOrder) -> set:
@@ -18,28 +39,305 @@ def _persons(order: ProtectiveOrder) -> set:
             *order.protected_persons.values_list("person__person_id", flat=True)}
 
 
+def available(order_type: str, lpa_id: int, on: date) -> bool:
+    """Whether the order type exists in the LPA on the day (OrderAvailability)."""
+    from django.db.models import Q
+
+    return OrderAvailability.objects.filter(
+        Q(available_to__isnull=True) | Q(available_to__gte=on), order_type=order_type,
+        area_id=lpa_id, available_from__lte=on).exists()
+
+
+def rank_problems(order_type: str, rank: str, policy=None) -> list[Problem]:
+    """The authorising officer's rank against the law's minimum for the notice."""
+    policy = policy or policies.current()
+    ranks = list(policy.police_ranks)
+    needed = dict(policy.notice_min_rank).get(str(order_type))
+    if needed is None:
+        return []
+    if rank not in ranks:
+        return [("authorised_rank", rank, f"choose the authorising officer's rank (one of "
+                                          f"{', '.join(ranks)})")]
+    if ranks.index(rank) < ranks.index(needed):
+        return [("authorised_rank", rank, f"a {order_type} must be authorised by a {needed} "
+                                          f"or above; a {rank} cannot authorise it")]
+    return []
+
+
+def serve_notice(*, actor, order_type: str, subject, protected: list, lpa, served_at: datetime,
+                 authorised_by: str, authorised_rank: str, crime=None, neighbourhood=None,
+                 conditions: list[tuple[str, str]] = (), victim_engagement: str = "",
+                 now: datetime | None = None, context: str = "") -> ProtectiveOrder:
+    """Serve a DVPN or DAPN: rank, ages and availability checked; the rules then open the
+    48-hour hearing clock (Sundays and holidays not counted) and the weekly checks."""
+    records.authorise(actor, roles.complete_task(ORDERS), [lpa.pk], what="orders.protectiveorder")
+    now = now or timezone.now()
+    problems: list[Problem] = []
+    if order_type not in {str(t) for t in NOTICE_TYPES}:
+        problems.append(("order_type", order_type, "only a DVPN or a DAPN is served by police"))
+    if served_at > now:
+        problems.append(("served_at", served_at, "the service time is in the future"))
+    day = as_date(served_at)
+    if order_type and not available(order_type, lpa.pk, day):
+        problems.append(("order_type", order_type,
+                         f"a {order_type} is not available in {lpa} on {day:%d %B %Y} "
+                         f"(see the order availability list)"))
+    problems += rank_problems(order_type, authorised_rank)
+    if not (authorised_by or "").strip():
+        problems.append(("authorised_by", "", "name the authorising officer"))
+    if not protected:
+        problems.append(("protected", "", "a notice protects at least one person"))
+    order = ProtectiveOrder(
+        order_type=order_type, subject=subject, lpa=lpa, crime=crime, served_at=served_at,
+        authorised_by=(authorised_by or "").strip(), authorised_rank=authorised_rank,
+        status=ProtectiveOrder.Status.LIVE, neighbourhood=neighbourhood,
+        victim_engagement=victim_engagement)
+    values = {"order_type": order_type, "subject": subject.pk, "served_at": served_at}
+    problems += checks.check_order(values, {"subject": {"date_of_birth": subject.date_of_birth}})
+    order.subject_age = values["subject_age"]
+    for person in protected:
+        pv = {"person": person.pk}
+        problems += [("protected", f"{person.forename} {person.surname}", reason)
+                     for _, _, reason in checks.check_protected_person(
+                         pv, {"order": values, "person": {"date_of_birth": person.date_of_birth}})]
+    persons = {subject.person_id, *(p.person_id for p in protected)}
+    with transaction.atomic():
+        records.save(order, actor=actor, person_ids=persons, as_of=served_at, context=context,
+                     problems=problems, detail={"step": "served"})
+        _add_parties(order, protected, conditions)
+    return order
+
+
+def _add_parties(order, protected, conditions) -> None:
+    for person in protected:
+        ProtectedPerson.objects.create(order=order, person=person,
+                                       age=_age(person.date_of_birth, order))
+    for number, (kind, text) in enumerate(conditions, start=1):
+        OrderCondition.objects.create(order=order, number=number, kind=kind, text=text.strip())
+
+
+def _age(dob, order) -> int | None:
+    from vigil.core.checks import age_on
+
+    when = checks.order_reference_date({"served_at": order.served_at,
+                                        "starts_on": order.starts_on,
+                                        "applied_at": order.applied_at})
+    return age_on(dob, when) if dob and when else None
+
+
+def record_hearing(notice: ProtectiveOrder, *, actor, hearing_at: datetime, granted: bool,
+                   court: str = "", ends_on: date | None = None,
+                   conditions: list[tuple[str, str]] = (), now: datetime | None = None,
+                   context: str = "") -> ProtectiveOrder:
+    """The hearing after a notice: granted makes the order (a DVPO/DAPO that follows the
+    notice, with its conditions); refused ends the notice. Returns the order, or the
+    refused notice."""
+    records.authorise(actor, roles.complete_task(ORDERS), [notice.lpa_id],
+                      what="orders.protectiveorder")
+    now = now or timezone.now()
+    problems: list[Problem] = []
+    if notice.order_type not in {str(t) for t in NOTICE_TYPES}:
+        problems.append(("order_type", notice.order_type, "only a notice goes to a hearing"))
+    elif notice.status != ProtectiveOrder.Status.LIVE:
+        problems.append(("status", notice.get_status_display(),
+                         "this notice's hearing is already recorded"))
+    if hearing_at > now:
+        problems.append(("hearing_at", hearing_at, "the hearing time is in the future"))
+    if notice.served_at and hearing_at < notice.served_at:
+        problems.append(("hearing_at", hearing_at, "the hearing is before the notice was served"))
+    if granted and ends_on is None:
+        problems.append(("ends_on", "", "give the date the order ends"))
+    if granted and ends_on is not None and ends_on < as_date(hearing_at):
+        problems.append(("ends_on", ends_on, "the order ends before the hearing"))
+    if problems:
+        raise RecordInvalid(problems)
+    with transaction.atomic():
+        notice.hearing_at = hearing_at
+        notice.court = court.strip() or notice.court
+        notice.status = (ProtectiveOrder.Status.EXPIRED if granted
+                         else ProtectiveOrder.Status.REFUSED)
+        records.save(notice, actor=actor, person_ids=_persons(notice), as_of=hearing_at,
+                     context=context, detail={"step": "hearing", "granted": granted})
+        if not granted:
+            return notice
+        kind = ORDER_AFTER_NOTICE[notice.order_type]
+        if not available(kind, notice.lpa_id, as_date(hearing_at)):
+            raise RecordInvalid([("order_type", kind, f"a {kind} is not available in "
+                                  f"{notice.lpa} on {as_date(hearing_at):%d %B %Y}")])
+        order = ProtectiveOrder(
+            order_type=kind, subject=notice.subject, subject_age=notice.subject_age,
+            lpa=notice.lpa, follows=notice, crime=notice.crime, court=notice.court,
+            served_at=hearing_at, starts_on=as_date(hearing_at), ends_on=ends_on,
+            status=ProtectiveOrder.Status.LIVE, neighbourhood=notice.neighbourhood,
+            victim_engagement=notice.victim_engagement)
+        records.save(order, actor=actor, person_ids=_persons(notice), as_of=hearing_at,
+                     context=context, detail={"step": "granted"})
+        protected = [p.person for p in notice.protected_persons.select_related("person")]
+        _add_parties(order, protected,
+                     conditions or [(c.kind, c.text) for c in notice.conditions.all()])
+    return order
+
+
+def vary_order(order: ProtectiveOrder, *, actor, ends_on: date | None = None,
+               conditions: list[tuple[str, str]] | None = None, reason: str,
+               context: str = "") -> ProtectiveOrder:
+    """A court varies a live order: a new end date and/or new conditions."""
+    records.authorise(actor, roles.complete_task(ORDERS), [order.lpa_id],
+                      what="orders.protectiveorder")
+    problems: list[Problem] = []
+    if order.status != ProtectiveOrder.Status.LIVE:
+        problems.append(("status", order.get_status_display(), "only a live order is varied"))
+    if not (reason or "").strip():
+        problems.append(("reason", "", "say what the court varied and why"))
+    if problems:
+        raise RecordInvalid(problems)
+    before = {"ends_on": order.ends_on.isoformat() if order.ends_on else None,
+              "conditions": [c.text for c in order.conditions.all()]}
+    with transaction.atomic():
+        if ends_on is not None:
+            order.ends_on = ends_on
+        if conditions is not None:
+            order.conditions.all().delete()
+            _add_parties(order, [], conditions)
+        records.save(order, actor=actor, person_ids=_persons(order), context=context,
+                     detail={"step": "varied", "reason": reason.strip(), "before": before})
+    return order
+
+
+def end_order(order: ProtectiveOrder, *, actor, status: str, at: datetime | None = None,
+              context: str = "") -> ProtectiveOrder:
+    """An order expires or is discharged (the rules then stop its checks and clocks)."""
+    records.authorise(actor, roles.complete_task(ORDERS), [order.lpa_id],
+                      what="orders.protectiveorder")
+    if status not in (ProtectiveOrder.Status.EXPIRED, ProtectiveOrder.Status.DISCHARGED):
+        raise RecordInvalid([("status", status, "an order ends as expired or discharged")])
+    if order.status != ProtectiveOrder.Status.LIVE:
+        raise RecordInvalid([("status", order.get_status_display(), "the order is not live")])
+    at = at or timezone.now()
+    order.status = status
+    if status == ProtectiveOrder.Status.EXPIRED and order.ends_on is None:
+        order.ends_on = as_date(at)
+    return records.save(order, actor=actor, person_ids=_persons(order), as_of=at,
+                        context=context, detail={"step": status})
+
+
+def order_end(order: ProtectiveOrder) -> date | None:
+    """The last day the order is in force, when it is known."""
+    if order.ends_on:
+        return order.ends_on
+    if order.hearing_at:
+        return as_date(order.hearing_at)
+    return None
+
+
 def record_order_check(order: ProtectiveOrder, *, actor, checked_at: datetime,
                        victim_contacted: bool, subject_checked: bool, breach_found: bool,
                        notes: str = "", context: str = "") -> OrderCheck:
-    """The weekly check of victim and subject while a DVPN/DVPO is live."""
+    """The weekly check of victim and subject while a DVPN/DVPO is live. A breach found
+    at the check is recorded as a breach found by police, for the daily risk meeting."""
     records.authorise(actor, roles.complete_task("local_policing"), [order.lpa_id],
                       what="orders.ordercheck")
     check = OrderCheck(order=order, checked_at=checked_at, checked_by=records.actor_name(actor),
                        victim_contacted=victim_contacted, subject_checked=subject_checked,
                        breach_found=breach_found, notes=notes.strip())
-    problems = []
-    if order.served_at and checked_at < order.served_at:
-        problems.append(("checked_at", checked_at, "the check is before the order was served"))
-    return records.save(check, actor=actor, person_ids=_persons(order), as_of=checked_at,
+    problems = _in_force_problems(order, checked_at, "check")
+    if breach_found and not notes.strip():
+        problems.append(("notes", "", "describe the breach found"))
+    with transaction.atomic():
+        records.save(check, actor=actor, person_ids=_persons(order), as_of=checked_at,
+                     context=context, problems=problems)
+        if breach_found:
+            breach = OrderBreach(order=order, reported_at=checked_at,
+                                 reported_by=OrderBreach.ReportedBy.POLICE,
+                                 found_at_check=check, notes=notes.strip())
+            records.save(breach, actor=actor, person_ids=_persons(order), as_of=checked_at,
+                         context=context)
+    return check
+
+
+def _in_force_problems(order, at: datetime, what: str) -> list[Problem]:
+    problems: list[Problem] = []
+    start = order.served_at or (order.starts_on and datetime.combine(
+        order.starts_on, datetime.min.time(), tzinfo=at.tzinfo))
+    if start and at < start:
+        problems.append(("checked_at" if what == "check" else "reported_at", at,
+                         f"the {what} is before the order was served"))
+    end = order_end(order)
+    if order.status in (ProtectiveOrder.Status.REFUSED, ProtectiveOrder.Status.APPLIED):
+        problems.append(("order", str(order), f"the order is {order.get_status_display().lower()}"
+                                              f"; there is nothing to {what}"))
+    elif end is not None and as_date(at) > end:
+        problems.append(("order", str(order), f"the order ended on {end:%d %B %Y}; a {what} "
+                                              f"on {as_date(at):%d %B %Y} is after it"))
+    elif order.status in (ProtectiveOrder.Status.EXPIRED, ProtectiveOrder.Status.DISCHARGED) \
+            and end is None:
+        problems.append(("order", str(order), f"the order is {order.get_status_display().lower()}"))
+    return problems
+
+
+def record_breach(order: ProtectiveOrder, *, actor, reported_at: datetime, reported_by: str,
+                  notes: str, context: str = "") -> OrderBreach:
+    """A breach reported (by the victim, or another) outside a check: to the daily risk
+    meeting for arrest."""
+    team = ("local_policing" if not isinstance(actor, str)
+            and roles.can(actor, roles.complete_task("local_policing")) else ORDERS)
+    records.authorise(actor, roles.complete_task(team), [order.lpa_id],
+                      what="orders.orderbreach")
+    breach = OrderBreach(order=order, reported_at=reported_at, reported_by=reported_by,
+                         notes=(notes or "").strip())
+    problems = _in_force_problems(order, reported_at, "breach")
+    if reported_at > timezone.now():
+        problems.append(("reported_at", reported_at, "the report time is in the future"))
+    if not breach.notes:
+        problems.append(("notes", "", "describe the breach reported"))
+    return records.save(breach, actor=actor, person_ids=_persons(order), as_of=reported_at,
                         context=context, problems=problems)
+
+
+def record_breach_result(breach: OrderBreach, *, actor, result: str,
+                         context: str = "") -> OrderBreach:
+    """What became of a breach: charged, NFA, contempt, or still under investigation."""
+    records.authorise(actor, roles.complete_task(ORDERS), [breach.order.lpa_id],
+                      what="orders.orderbreach")
+    breach.result = result
+    return records.save(breach, actor=actor, person_ids=_persons(breach.order), context=context)
 
 
 def record_notification(order: ProtectiveOrder, *, actor, notified_at: datetime,
                         context: str = "") -> ProtectiveOrder:
     """The subject notified their name and address (DAPO, SPO)."""
-    records.authorise(actor, roles.complete_task("civil_orders"), [order.lpa_id],
+    records.authorise(actor, roles.complete_task(ORDERS), [order.lpa_id],
                       what="orders.protectiveorder")
     order.notified_at = notified_at
     return records.save(order, actor=actor, person_ids=_persons(order), as_of=notified_at,
                         context=context, detail={"notified_at": notified_at.isoformat()})
+
+
+def set_engagement(order: ProtectiveOrder, *, actor, engagement: str,
+                   context: str = "") -> ProtectiveOrder:
+    """How the victim engages: the weekly checks are prioritised by it."""
+    records.authorise(actor, roles.complete_task("local_policing"), [order.lpa_id],
+                      what="orders.protectiveorder")
+    order.victim_engagement = engagement
+    return records.save(order, actor=actor, person_ids=set(), context=context,
+                        detail={"victim_engagement": engagement})
+
+
+def record_dip_check(*, actor, lpa, orders_sampled: int, orders_prioritised_right: int,
+                     notes: str = "", at: datetime | None = None,
+                     context: str = "") -> PrioritisationDipCheck:
+    """A supervisor's dip check of the checks' prioritisation by victim engagement."""
+    records.authorise(actor, roles.assign_task("local_policing"), [lpa.pk],
+                      what="orders.prioritisationdipcheck")
+    dip = PrioritisationDipCheck(
+        lpa=lpa, checked_at=at or timezone.now(), checked_by=records.actor_name(actor),
+        orders_sampled=orders_sampled, orders_prioritised_right=orders_prioritised_right,
+        notes=(notes or "").strip())
+    problems: list[Problem] = []
+    if orders_sampled < 1:
+        problems.append(("orders_sampled", orders_sampled, "sample at least one order"))
+    if orders_prioritised_right > orders_sampled:
+        problems.append(("orders_prioritised_right", orders_prioritised_right,
+                         f"more than the {orders_sampled} orders sampled"))
+    return records.save(dip, actor=actor, person_ids=set(), problems=problems, context=context)
 

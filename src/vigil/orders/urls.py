@@ -6,4 +6,12 @@ app_name = "orders"
 
 urlpatterns = [
     path("<int:pk>/", views.order_detail, name="detail"),
+    path("<int:pk>/hearing/", views.hearing, name="hearing"),
+    path("<int:pk>/check/", views.check, name="check"),
+    path("<int:pk>/breach/", views.breach, name="breach"),
+    path("serve/", views.serve, name="serve"),
+    path("search/", views.search, name="search"),
+    path("meetings/", views.meeting, name="meetings"),
+    path("meetings/checks/dip-check/", views.dip_check, name="dip_check"),
+    path("meetings/<slug:which>/", views.meeting, name="meeting_list"),
 ]

@@ -1,7 +1,343 @@
-"""The order page: a protective order, its conditions, checks and breaches."""
+"""Orders pages: the order page and its actions (serve a notice, hearing, check, breach),
+the court-orders search and its download, and the lists for the daily meetings."""
 
+from __future__ import annotations
+
+import io
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.forms import RadioSelect
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from vigil.core import audit, roles
+from vigil.core import policy as policies
+from vigil.core.calendar import notice_hearing_deadline
+from vigil.core.checks import RecordInvalid
+from vigil.core.exports import xlsx_workbook
+from vigil.core.models import Area
 from vigil.core.record_links import record_page
-from vigil.orders import queries
-from vigil.orders.models import ProtectiveOrder
+from vigil.core.records import NotAllowed
+from vigil.incidents.models import Crime
+from vigil.orders import forms, queries, services
+from vigil.orders.models import NOTICE_TYPES, PrioritisationDipCheck, ProtectiveOrder
 
-order_detail = record_page("orders/order_detail.html", queries.order_view, ProtectiveOrder)
+PER_PAGE = 25
+ORDERS = roles.complete_task("civil_orders")
+CHECKS = roles.complete_task("local_policing")
+MEETINGS = roles.view_queue("local_policing")
+
+
+def _order_page(user, pk):
+    view = queries.order_view(user, pk)
+    if view is None:
+        return None
+    o = view.record
+    hours = policies.current().notice_hearing_hours
+    notice = o.order_type in {str(t) for t in NOTICE_TYPES}
+    view.hearing_due = (notice_hearing_deadline(o.served_at, hours)
+                        if notice and o.served_at else None)
+    view.where_lives = queries.where_lives(o)
+    view.may_hearing = (roles.can(user, ORDERS) and notice
+                        and o.status == ProtectiveOrder.Status.LIVE)
+    view.may_check = roles.can(user, CHECKS) and o.status == ProtectiveOrder.Status.LIVE
+    view.may_breach = ((roles.can(user, ORDERS) or roles.can(user, CHECKS))
+                       and o.status == ProtectiveOrder.Status.LIVE)
+    return view
+
+
+order_detail = record_page("orders/order_detail.html", _order_page, ProtectiveOrder)
+
+
+def _order_for_action(request, pk: int, capability: str) -> ProtectiveOrder:
+    order = queries.visible_orders(request.user).select_related("lpa", "subject").filter(
+        pk=pk).first()
+    if order is None:
+        if ProtectiveOrder.objects.filter(pk=pk).exists():
+            audit.record(request.user, audit.DENIED, ProtectiveOrder, pk,
+                         context=audit.context_from_request(request),
+                         detail={"capability": capability, "reason": "out_of_area"})
+        raise Http404("No such order in your area.")
+    return order
+
+
+def _errors(form) -> dict[str, str]:
+    out = {}
+    for name, errs in form.errors.items():
+        anchor = form[name].auto_id if name in form.fields else "main-content"
+        if name in form.fields and isinstance(form.fields[name].widget, RadioSelect):
+            anchor += "_0"
+        out[anchor] = errs[0]
+    return out
+
+
+def _action(request, pk, *, capability, form_class, template, title, save, names,
+            done_message):
+    """One order action page: the form, the service's refusal on its fields, and back to
+    the order page when it is saved."""
+    order = _order_for_action(request, pk, capability)
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = save(order, form.cleaned_data, request.user,
+                          audit.context_from_request(request))
+        except RecordInvalid as exc:
+            forms.show_problems(form, exc.problems, names)
+        except NotAllowed as exc:
+            form.add_error(None, str(exc).capitalize())
+        else:
+            messages.success(request, done_message(result))
+            return redirect("orders:detail", pk=getattr(result, "order_id", None) or result.pk)
+    return render(request, template, {"order": order, "form": form, "title": title,
+                                      "errors": _errors(form)})
+
+
+@never_cache
+@roles.requires(ORDERS)
+def hearing(request, pk: int):
+    def save(order, d, user, context):
+        return services.record_hearing(
+            order, actor=user, hearing_at=d["hearing_at"], granted=d["granted"] == "yes",
+            court=d.get("court") or "", ends_on=d.get("ends_on"), context=context)
+
+    return _action(request, pk, capability=ORDERS, form_class=forms.HearingForm,
+                   template="orders/action.html", title="Record the hearing", save=save,
+                   names={"hearing_at": "hearing_on", "status": None, "order_type": None},
+                   done_message=lambda r: (f"{r.get_order_type_display()} granted, in force "
+                                           f"until {r.ends_on:%d %B %Y}"
+                                           if r.status == "live" else "Hearing recorded"))
+
+
+@never_cache
+@roles.requires(CHECKS)
+def check(request, pk: int):
+    def save(order, d, user, context):
+        return services.record_order_check(
+            order, actor=user, checked_at=d["checked_at"], victim_contacted=d["victim_contacted"],
+            subject_checked=d["subject_checked"], breach_found=d["breach_found"],
+            notes=d.get("notes") or "", context=context)
+
+    return _action(request, pk, capability=CHECKS, form_class=forms.CheckForm,
+                   template="orders/action.html", title="Record a weekly check", save=save,
+                   names={"checked_at": "checked_on", "order": None},
+                   done_message=lambda r: "Check recorded" + (
+                       "; the breach goes to the daily risk meeting" if r.breach_found else ""))
+
+
+@never_cache
+@roles.requires(roles.VIEW_PERSON)
+def breach(request, pk: int):
+    if not (roles.can(request.user, ORDERS) or roles.can(request.user, CHECKS)):
+        raise roles.deny(request, ORDERS)
+
+    def save(order, d, user, context):
+        return services.record_breach(order, actor=user, reported_at=d["reported_at"],
+                                      reported_by=d["reported_by"], notes=d["notes"],
+                                      context=context)
+
+    return _action(request, pk, capability=ORDERS, form_class=forms.BreachForm,
+                   template="orders/action.html", title="Record a reported breach", save=save,
+                   names={"reported_at": "reported_on", "order": None},
+                   done_message=lambda r: "Breach recorded; it goes to the daily risk meeting")
+
+
+def _crime_parties(user, reference: str):
+    from vigil.core.record_links import scoped
+
+    crime = (scoped(user, Crime.objects.filter(reference=reference.strip()), "lpa_id")
+             .select_related("lpa", "incident__neighbourhood").first())
+    if crime is None:
+        return None, None, []
+    parties = list(crime.parties.select_related("person"))
+    suspect = next((p.person for p in parties if p.role == "suspect"), None)
+    victims = [p.person for p in parties if p.role == "victim"]
+    return crime, suspect, victims
+
+
+@never_cache
+@roles.requires(ORDERS)
+def serve(request):
+    policy = policies.current()
+    neighbourhoods = queries.neighbourhoods_for(request.user)
+    form = forms.ServeNoticeForm(request.POST or None, ranks=policy.police_ranks,
+                                 neighbourhoods=neighbourhoods)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        crime, suspect, victims = _crime_parties(request.user, d["crime"])
+        if crime is None:
+            form.add_error("crime", f"No crime {d['crime']} in your area")
+        elif suspect is None:
+            form.add_error("crime", f"Crime {crime.reference} has no suspect recorded")
+        else:
+            hood = (Area.objects.filter(code=d["neighbourhood"], kind="neighbourhood").first()
+                    if d.get("neighbourhood") else None)
+            try:
+                order = services.serve_notice(
+                    actor=request.user, order_type=d["order_type"], subject=suspect,
+                    protected=victims, lpa=crime.lpa, crime=crime, served_at=d["served_at"],
+                    authorised_by=d["authorised_by"], authorised_rank=d["authorised_rank"],
+                    neighbourhood=hood, conditions=d["condition_list"],
+                    context=audit.context_from_request(request))
+            except RecordInvalid as exc:
+                forms.show_problems(form, exc.problems, {
+                    "served_at": "served_on", "subject": "crime", "protected": "crime"})
+            except NotAllowed as exc:
+                form.add_error(None, str(exc).capitalize())
+            else:
+                messages.success(request, f"{order.get_order_type_display()} served")
+                return redirect("orders:detail", pk=order.pk)
+    return render(request, "orders/serve.html", {"form": form, "errors": _errors(form)})
+
+
+# --- the court-orders search ------------------------------------------------------
+
+HEADINGS = ["Reference", "Type", "Status", "Area", "Neighbourhood", "Perpetrator",
+            "Perpetrator's postcode", "Protecting", "Served or made", "Ends"]
+
+
+def _row(o, names) -> list:
+    hood = queries.where_lives(o)
+    end = services.order_end(o)
+    return [f"{o.source_system} {o.source_id}", o.get_order_type_display(),
+            o.get_status_display(), o.lpa.name, hood.name if hood else "",
+            f"{o.subject.forename} {o.subject.surname.upper()}", o.subject.postcode,
+            "; ".join(names.get(o.pk, [])),
+            timezone.localtime(o.served_at).strftime("%d %b %Y %H:%M") if o.served_at else "",
+            end.strftime("%d %b %Y") if end else "Until further order"]
+
+
+def _filters(form) -> queries.OrderFilters:
+    d = form.cleaned_data
+    return queries.OrderFilters(
+        lpa=d.get("lpa") or "", neighbourhood=d.get("neighbourhood") or "",
+        subject_postcode=d.get("subject_postcode") or "",
+        protected_postcode=d.get("protected_postcode") or "",
+        order_type=d.get("order_type") or "", status=d.get("status") or "",
+        expires_by=d.get("expires_by"))
+
+
+@never_cache
+@roles.requires(roles.VIEW_PERSON)
+def search(request):
+    user = request.user
+    params = request.GET.copy()
+    if "status" not in params:
+        params["status"] = "live"
+    form = forms.SearchForm(params, lpas=queries.lpas_for(user),
+                            neighbourhoods=queries.neighbourhoods_for(user))
+    context = audit.context_from_request(request)
+    page = None
+    query = ""
+    if form.is_valid():
+        filters = _filters(form)
+        qs = queries.search_orders(user, filters)
+        detail = {k: str(v) for k, v in vars(filters).items() if v}
+        if request.GET.get("download") == "xlsx":
+            if not roles.can(user, roles.EXPORT):
+                raise roles.deny(request, roles.EXPORT)
+            orders = list(qs)
+            audit.record(user, audit.EXPORT, ProtectiveOrder, "", context=context,
+                         detail={**detail, "rows": len(orders), "format": "xlsx"})
+            return _xlsx("court-orders", HEADINGS,
+                         [_row(o, queries.protected_names(orders)) for o in orders])
+        page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+        audit.record(user, audit.SEARCH, ProtectiveOrder, "", context=context,
+                     detail={**detail, "page": page.number})
+        names = queries.protected_names(page.object_list)
+        page.rows = [(o, _row(o, names)) for o in page.object_list]
+        query = urlencode({k: v for k, v in form.cleaned_data.items() if v})
+    return render(request, "orders/search.html", {
+        "form": form, "page": page, "query": query, "headings": HEADINGS,
+        "errors": _errors(form), "may_export": roles.can(user, roles.EXPORT)})
+
+
+def _xlsx(name: str, headings: list[str], rows: list[list]) -> HttpResponse:
+    buf = io.BytesIO()
+    wb = xlsx_workbook(buf, {"in_memory": True})
+    ws = wb.add_worksheet("Vigil")
+    ws.write_row(0, 0, ["OFFICIAL-SENSITIVE"])
+    ws.write_row(1, 0, headings)
+    for i, row in enumerate(rows, start=2):
+        ws.write_row(i, 0, row)
+    wb.close()
+    response = HttpResponse(
+        buf.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    stamp = timezone.localtime().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="vigil-{name}-{stamp}.xlsx"'
+    return response
+
+
+# --- lists for the daily management meetings --------------------------------------
+
+def _meeting_lpa(request) -> Area:
+    lpas = list(queries.lpas_for(request.user))
+    code = request.GET.get("lpa") or (lpas[0].code if len(lpas) == 1 else "")
+    lpa = next((a for a in lpas if a.code == code), None)
+    return lpa, lpas
+
+
+@never_cache
+@roles.requires(MEETINGS)
+def meeting(request, which: str = ""):
+    if which and which not in queries.MEETING_LISTS:
+        raise Http404("No such list.")
+    user = request.user
+    lpa, lpas = _meeting_lpa(request)
+    context = audit.context_from_request(request)
+    if lpa is None or not which:
+        return render(request, "orders/meeting_index.html", {
+            "lpas": lpas, "lpa": lpa, "lists": queries.MEETING_LISTS,
+            "error": ("Choose an area you may see" if request.GET.get("lpa") and lpa is None
+                      else "")})
+    now = timezone.now()
+    heads, rows = queries.meeting_list(user, which, lpa, now)
+    title = queries.MEETING_LISTS[which]
+    detail = {"list": which, "lpa": lpa.code, "rows": len(rows)}
+    if request.GET.get("download") == "xlsx":
+        if not roles.can(user, roles.EXPORT):
+            raise roles.deny(request, roles.EXPORT)
+        audit.record(user, audit.EXPORT, "orders.meetinglist", which, context=context,
+                     detail={**detail, "format": "xlsx"})
+        return _xlsx(f"{which}-{lpa.code}", heads, [r.cells for r in rows])
+    audit.record(user, audit.VIEW, "orders.meetinglist", which, context=context, detail=detail)
+    printing = request.GET.get("print") == "1"
+    page = Paginator(rows, len(rows) or 1 if printing else PER_PAGE).get_page(
+        request.GET.get("page"))
+    dips = (PrioritisationDipCheck.objects.filter(lpa=lpa)[:3] if which == "checks" else [])
+    return render(request, "orders/meeting_list.html", {
+        "dips": dips, "may_dip": roles.can(user, roles.assign_task("local_policing")),
+        "lpa": lpa, "which": which, "title": title, "heads": heads, "page": page,
+        "query": urlencode({"lpa": lpa.code}), "printing": printing, "now": now,
+        "may_export": roles.can(user, roles.EXPORT)})
+
+
+@never_cache
+@roles.requires(roles.assign_task("local_policing"))
+def dip_check(request):
+    """Record a dip check of the checks' prioritisation by victim engagement."""
+    lpa, lpas = _meeting_lpa(request)
+    if lpa is None:
+        raise Http404("Choose an area you may see.")
+    form = forms.DipCheckForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.record_dip_check(
+                actor=request.user, lpa=lpa, orders_sampled=d["orders_sampled"],
+                orders_prioritised_right=d["orders_prioritised_right"], notes=d.get("notes") or "",
+                context=audit.context_from_request(request))
+        except RecordInvalid as exc:
+            forms.show_problems(form, exc.problems, {})
+        except NotAllowed as exc:
+            form.add_error(None, str(exc).capitalize())
+        else:
+            messages.success(request, "Dip check recorded")
+            return redirect(f"{reverse('orders:meeting_list', args=['checks'])}?lpa={lpa.code}")
+    return render(request, "orders/dip_check.html", {"form": form, "lpa": lpa,
+                                                     "errors": _errors(form)})

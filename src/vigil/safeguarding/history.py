@@ -77,6 +77,8 @@ class History:
     referrals: dict = field(default_factory=lambda: defaultdict(list))
     orders: dict = field(default_factory=lambda: defaultdict(list))     # subject -> rows
     order_checks: dict = field(default_factory=lambda: defaultdict(list))
+    order_breaches: dict = field(default_factory=lambda: defaultdict(list))  # order -> rows
+    breach_arrests: dict = field(default_factory=lambda: defaultdict(list))  # order -> times
     order_followed: dict = field(default_factory=dict)       # notice id -> (id, at)
     notifications: dict = field(default_factory=dict)        # (incident, person) -> row
     dvds: dict = field(default_factory=lambda: defaultdict(list))
@@ -295,6 +297,23 @@ def _load_person_tables(h: History, person_ids: set[int] | None, cut: str | None
         + (" WHERE " + " AND ".join(checks_where) if checks_where else "")
     ):
         h.order_checks[oid].append((cid, _dt(checked_at)))
+    breach_where = [f"order_id IN ({order_ids})"] if scoped else []
+    if cut:
+        breach_where.append(f"(reported_at >= {cut} OR result = 'investigating')")
+    for bid, oid, reported_at, reported_by, result in _rows(
+        f"SELECT id, order_id, {_t('reported_at')}, reported_by, result FROM orders_orderbreach"
+        + (" WHERE " + " AND ".join(breach_where) if breach_where else "")
+    ):
+        h.order_breaches[oid].append((bid, _dt(reported_at), reported_by, result))
+    arrest_where = [f"for_breach_of_id IN ({order_ids})"] if scoped else [
+        "for_breach_of_id IS NOT NULL"]
+    if cut:
+        arrest_where.append(f"arrested_at >= {cut}")
+    for aid, oid, arrested_at in _rows(
+        f"SELECT id, for_breach_of_id, {_t('arrested_at')} FROM incidents_arrest WHERE "
+        + " AND ".join(arrest_where)
+    ):
+        h.breach_arrests[oid].append((aid, _dt(arrested_at)))
 
     note_where = [f"n.incident_id IN ({incs})"] if scoped else []
     if cut:

@@ -23,6 +23,7 @@ LABELS: dict[str, str] = {
     "order_notification": "Notify the order to the victim and partners",
     "order_expiry": "Order about to expire: review",
     "order_check": "Weekly order compliance check",
+    "order_breach": "Order breach: daily risk meeting, for arrest",
     "dvds_initial_checks": "Clare's Law: initial checks",
     "dvds_decision": "Clare's Law: disclosure decision",
     "dvds_disclosure": "Clare's Law: make the disclosure",
