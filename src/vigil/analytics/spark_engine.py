@@ -26,8 +26,6 @@ from vigil.analytics import engine
 from vigil.analytics.snapshot import TABLES, require_snapshot, snapshot_lock, table_glob
 from vigil.core.spark import session
 
-CALENDAR_TABLES = ("months", "params", "positive_outcome_codes")
-
 
 def to_spark_sql(sql: str) -> str:
     """DuckDB SQL as Spark SQL.
@@ -42,6 +40,12 @@ def to_spark_sql(sql: str) -> str:
     for lit in list(tree.find_all(exp.Literal)):
         if not lit.is_string and "." in lit.this:
             lit.replace(exp.cast(lit.copy(), exp.DataType.build("double")))
+    # `ts AT TIME ZONE 'Europe/London'` on a wall-clock time reads it as London time
+    # (DuckDB gives the instant). sqlglot writes FROM_UTC_TIMESTAMP, which reads it
+    # as UTC: the opposite. TO_UTC_TIMESTAMP is the same reading.
+    for node in list(tree.find_all(exp.AtTimeZone)):
+        node.replace(exp.Anonymous(this="TO_UTC_TIMESTAMP",
+                                   expressions=[node.this.copy(), node.args["zone"].copy()]))
     return tree.sql(dialect="spark", unsupported_level=sqlglot.ErrorLevel.RAISE)
 
 
@@ -99,15 +103,17 @@ def _spark_schema(schema: pa.Schema):
 
 
 def _calendar(window: engine.Window, policy) -> dict[str, pa.Table]:
-    """The calendar and policy tables, made by the DuckDB engine's own code."""
+    """The calendar and policy tables, made by the DuckDB engine's own code: every
+    temporary table `engine.calendar_tables` creates, whatever a measure added."""
     con = engine.connect_tables({"areas": pa.table({
         "id": pa.array([], pa.int64()), "code": pa.array([], pa.string()),
         "name": pa.array([], pa.string()), "kind": pa.array([], pa.string()),
         "local_authority": pa.array([], pa.string()),
         "adult_women": pa.array([], pa.int64())})}, window, policy)
     try:
-        return {name: con.execute(f"SELECT * FROM {name}").to_arrow_table()
-                for name in CALENDAR_TABLES}
+        names = [r[0] for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE temporary ORDER BY 1").fetchall()]
+        return {name: con.sql(f"SELECT * FROM {name}").to_arrow_table() for name in names}
     finally:
         con.close()
 
