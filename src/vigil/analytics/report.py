@@ -157,18 +157,20 @@ def _no_progress(percent: int, stage: str) -> None:
     """The default progress callback: a report built outside a job reports to nobody."""
 
 
-def positive_outcome_facts(pack: Pack, as_of: date) -> dict:
+def positive_outcome_facts(pack: Pack, as_of: date, lpa_id: int | None = None) -> dict:
     """Seed 000 §1.2's figures: last financial year's year-end positive outcome rate and its
-    best month, and this year's positive outcomes against the same point last year."""
+    best month, and this year's positive outcomes against the same point last year (for the
+    force, or one LPA)."""
     last = last_complete_month(as_of)
     this_fy = financial_year_start(last)
     prev_fy = date(this_fy.year - 1, 4, 1)
     prev_end = date(this_fy.year, 3, 1)
-    year_end = pack.period("positive_outcome_rate", prev_fy, prev_end)["value"]
-    months = [m for m in pack.monthly("positive_outcome_rate", first=prev_fy, last=prev_end)
+    year_end = pack.period("positive_outcome_rate", prev_fy, prev_end, lpa_id)["value"]
+    months = [m for m in pack.monthly("positive_outcome_rate", lpa_id, first=prev_fy,
+                                      last=prev_end)
               if m["value"] is not None]
     best = max(months, key=lambda m: m["value"], default=None)  # the first of equals
-    ytd = pack.ytd_comparison("positive_outcomes", as_of, years_back=1)
+    ytd = pack.ytd_comparison("positive_outcomes", as_of, years_back=1, lpa_id=lpa_id)
     now, before = ytd[0]["num"], ytd[1]["num"]
     return {"last_year": fy_label(prev_fy), "year_end_rate": year_end,
             "best_month": best["month"] if best else None,
