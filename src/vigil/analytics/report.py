@@ -253,6 +253,8 @@ def assemble(pack: Pack, policy, *, year: str, as_of: date, marac: dict, overrid
             "ref": ref, "title": title, "rating": by_ref[ref],
             "facts": (positive_outcome_sentence(positive_outcome_facts(pack, as_of))
                       if ref == "49" else ""),
+            "subcodes": (_subcode_rows(pack, financial_year_start(period_end), period_end)
+                         if ref == "49" else []),
             "rows": [f.row() for f in figs], "charts": charts_svg,
             "ytd_chart": charts.ytd_bars(f"{headline.kpi.title}: year to date",
                                          headline.ytd, unit=headline.kpi.unit_label),
@@ -278,6 +280,16 @@ def assemble(pack: Pack, policy, *, year: str, as_of: date, marac: dict, overrid
                   signals=sorted(all_signals, key=lambda s: (s["month"], s["kpi"]),
                                  reverse=True),
                   lpa_names=list(pack.lpas.name), monthly=monthly)
+
+
+def _subcode_rows(pack: Pack, first: date, last: date) -> list[dict]:
+    """Outcomes 15 and 16 by local sub-code, year to date, formatted for the report."""
+    def pct(x):
+        return "\u2013" if x is None else f"{x:.1f}%"
+    return [{"code": r["code"], "label": r["label"], "num": f"{r['num']:,.0f}",
+             "share": pct(r["share"]), "share_of_family": pct(r["share_of_family"]),
+             "family": r["family"], "sub_code": r["sub_code"]}
+            for r in pack.by_subcode(first, last)]
 
 
 def _by_lpa_rows(figs: list[KpiFigures]) -> list[dict]:
