@@ -109,6 +109,10 @@ def test_dashboard_and_report_give_the_same_figure_and_rating(small_force, clien
         assert group["rating"].computed == section["rating"].computed, section["ref"]
         assert [r["value"] for r in group["rows"]] == [r["ytd"][0] for r in section["rows"]]
         assert [r["kpi"].id for r in group["rows"]] == [r["id"] for r in section["rows"]]
+        # Each measure's own RAG on the dashboard is the report's rule result for it.
+        report_rules = {res.rule.kpi: res.rating for res in section["rating"].results}
+        web_rules = {r["kpi"].id: r["rag"]["rating"] for r in group["rows"] if r["rag"]}
+        assert web_rules == report_rules, section["ref"]
     assert web["53"]["rating"].rating == "amber" and web["53"]["rating"].official
     # And the rating page shows the same rating for every commitment.
     rag_page = client.get("/analytics/rag/", {"as_of": AS_OF})

@@ -102,3 +102,19 @@ def test_a_second_outcome_in_a_later_import_is_refused_clearly(tmp_path):
         ("outcomes.csv", 2, "crime", "the crime already has outcome 16 (CONNECT:OC1, "
          "01 June 2025); a crime has one outcome: send a change as that outcome's own row")]
     assert Outcome.objects.get().code.code == "16"  # nothing lost or half-written
+
+
+def test_the_incident_page_lists_what_the_outcome_was_before(tmp_path, client, make_user):
+    from django.urls import reverse
+
+    from vigil.incidents.models import Incident
+
+    import_dir(write_export(tmp_path / "a"), progress=False)
+    rows = base_rows()
+    rows["outcomes"][0].update(code="1", outcome_at="2025-07-10T09:00:00")
+    import_dir(write_export(tmp_path / "b", rows), progress=False)
+    client.force_login(make_user(role="investigator"))
+    page = client.get(reverse("incidents:detail", args=[Incident.objects.get().pk]))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "(10 Jul 2025)" in text and "(1 Jun 2025), changed by import b" in text

@@ -114,6 +114,8 @@ def measure(folder: Path, scale: float, end: str = "2026-10-31") -> dict[str, fl
     mr["on"] = pd.to_datetime(mr.referred_on)
     recent_mr = mr[mr.on >= last_year.tz_localize(None)]
     m["marac_referrals_per_year"] = len(recent_mr) / scale
+    # Populations scale with the force, so this needs no division by the scale.
+    m["marac_cases_per_10k_women"] = len(recent_mr) / float(women.sum()) * 10_000
     m["marac_repeat_share"] = float((recent_mr.repeat_referral == "true").mean())
     for crit in ("visible_high_risk", "professional_judgement", "potential_escalation",
                  "repeat_referral"):
