@@ -94,3 +94,20 @@ def test_outcomes_15_and_16_by_sub_code(board):
         ("16", 0, 0.0, 0.0), ("16A", 1, 33.33, 100.0), ("16B", 0, 0.0, 0.0)]
     # A period with no outcomes at all: counts 0, shares not known.
     assert {r["share"] for r in board.by_subcode(JAN, JAN, COV)} == {None}
+
+
+def test_the_report_shows_outcomes_15_and_16_by_sub_code_under_ref_49(board, tmp_path):
+    import zipfile
+
+    from vigil.analytics.report import assemble, write_xlsx
+
+    report = assemble(board, Policy(), year="2024-25", as_of=date(2025, 3, 31),
+                      marac={"weeks": [], "rows": [], "total_awaiting": []})
+    ref49 = next(s for s in report.sections if s["ref"] == "49")
+    assert [(c["code"], c["num"], c["share"]) for c in ref49["subcodes"]] == [
+        ("15", "1", "11.1%"), ("15A", "2", "22.2%"), ("15B", "0", "0.0%"),
+        ("16", "0", "0.0%"), ("16A", "1", "11.1%"), ("16B", "1", "11.1%")]
+    assert all(not s["subcodes"] for s in report.sections if s["ref"] != "49")
+    write_xlsx(report, tmp_path / "r.xlsx")
+    with zipfile.ZipFile(tmp_path / "r.xlsx") as z:
+        assert "Outcome sub-codes" in z.read("xl/workbook.xml").decode()

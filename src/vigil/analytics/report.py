@@ -355,6 +355,17 @@ def write_xlsx(report: Report, path: Path) -> None:
             i += 1
     ws.set_column(1, 2, 34)
 
+    subcodes = next((sec["subcodes"] for sec in report.sections if sec.get("subcodes")), [])
+    if subcodes:
+        ws = wb.add_worksheet("Outcome sub-codes")
+        ws.write_row(0, 0, ["Code", "Description", "Home Office code", "Outcomes (YTD)",
+                            "Share of all outcomes", "Share of its Home Office code"], head)
+        for i, c in enumerate(subcodes, 1):
+            ws.write_row(i, 0, [c["code"], c["label"], c["family"]])
+            ws.write_number(i, 3, int(c["num"].replace(",", "")))
+            ws.write_row(i, 4, [c["share"], c["share_of_family"]])
+        ws.set_column(1, 1, 50)
+
     ws = wb.add_worksheet("Monthly")
     months = report.monthly[0]["months"] if report.monthly else []
     ws.write_row(0, 0, ["KPI", "Measure", "Unit", *[f"{m:%b %Y}" for m in months]], head)
