@@ -11,4 +11,6 @@ class CoreConfig(AppConfig):
         auth.connect_axes()
         from vigil.core import jobs
 
+        jobs.connect()
+
         jobs.schedule("mail-retry", "vigil.core.mail.retry_job", cron="* * * * *")
