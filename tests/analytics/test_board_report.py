@@ -109,6 +109,10 @@ def test_dashboard_and_report_give_the_same_figure_and_rating(small_force, clien
         assert group["rating"].computed == section["rating"].computed, section["ref"]
         assert [r["value"] for r in group["rows"]] == [r["ytd"][0] for r in section["rows"]]
         assert [r["kpi"].id for r in group["rows"]] == [r["id"] for r in section["rows"]]
+        # Each measure's own RAG on the dashboard is the report's rule result for it.
+        report_rules = {res.rule.kpi: res.rating for res in section["rating"].results}
+        web_rules = {r["kpi"].id: r["rag"]["rating"] for r in group["rows"] if r["rag"]}
+        assert web_rules == report_rules, section["ref"]
     assert web["53"]["rating"].rating == "amber" and web["53"]["rating"].official
     # And the rating page shows the same rating for every commitment.
     rag_page = client.get("/analytics/rag/", {"as_of": AS_OF})
@@ -241,24 +245,70 @@ def test_only_analysts_and_the_commissioners_office_generate(small_force, client
     assert client.post("/analytics/reports/", {"year": "2025-26"}).status_code == 403
 
 
-def test_a_report_waits_for_a_snapshot_being_written(small_force):
-    """A reader takes the snapshot lock shared; a writer holds it exclusively."""
-    import fcntl
+def test_a_report_made_while_a_snapshot_is_written_uses_the_last_complete_one(
+        small_force, monkeypatch):
+    """The writer builds a new generation and publishes it whole: a report made part way
+    through reads the last complete snapshot, without waiting, and the next one the new."""
     import threading
 
-    from vigil.analytics.snapshot import LOCK_FILE, snapshot_dir, snapshot_lock
+    from tests import factories
+    from tests.factories import at
+    from vigil.analytics import snapshot
+    from vigil.analytics.report import build
+    from vigil.core.models import Area
+    from vigil.core.policy import current
 
-    order = []
-    with snapshot_lock(small_force, exclusive=True):
-        reader = threading.Thread(target=lambda: (
-            _report(small_force, date(2025, 11, 30)), order.append("report")))
-        reader.start()
-        reader.join(timeout=1.5)
-        order.append("snapshot done")
-    reader.join(timeout=60)
-    assert order == ["snapshot done", "report"]
-    with open(snapshot_dir(small_force) / LOCK_FILE) as fh:  # released afterwards
-        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    def report():
+        return build(small_force, current(), year="2025-26", as_of=date(2025, 11, 30))
+
+    before = report()
+    assert before.records_to == date(2025, 12, 11)
+    # A later incident, then a snapshot run that stops after its first table while a
+    # report is made (in a thread, so a report that waited would fail, not hang).
+    factories.make_incident(Area.objects.get(code="COV"), at(2025, 12, 20),
+                            victim=factories.make_person("Late", "Victim"))
+    during, real_export = {}, snapshot.export_table
+
+    def export_then_report(spec, *args, **kwargs):
+        result = real_export(spec, *args, **kwargs)
+        if spec.name == "incidents":  # the new incident is written, not yet published
+            worker = threading.Thread(target=lambda: during.update(report=report()))
+            worker.start()
+            worker.join(timeout=120)
+            during["finished"] = not worker.is_alive()
+        return result
+
+    monkeypatch.setattr(snapshot, "export_table", export_then_report)
+    snapshot.take_snapshot(small_force)
+    assert during["finished"], "the report waited for the snapshot being written"
+    assert during["report"].taken_at == before.taken_at
+    assert during["report"].records_to == date(2025, 12, 11)
+    after = report()
+    assert after.taken_at != before.taken_at and after.records_to == date(2025, 12, 20)
+    # One generation is kept: the published one.
+    gens = list((small_force / snapshot.GENERATIONS).iterdir())
+    assert [g.resolve() for g in gens] == [snapshot.snapshot_dir(small_force).resolve()]
+
+
+def test_an_unfinished_snapshot_run_is_never_read(small_force, monkeypatch):
+    """A run that fails part way publishes nothing; the next run starts clean."""
+    from vigil.analytics import snapshot
+    from vigil.analytics.report import build
+    from vigil.core.policy import current
+
+    stamp = build(small_force, current(), year="2025-26", as_of=date(2025, 11, 30)).taken_at
+
+    def broken(spec, *args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(snapshot, "export_table", broken)
+    with pytest.raises(OSError):
+        snapshot.take_snapshot(small_force)
+    assert build(small_force, current(), year="2025-26",
+                 as_of=date(2025, 11, 30)).taken_at == stamp
+    monkeypatch.undo()
+    snapshot.take_snapshot(small_force)
+    assert len(list((small_force / snapshot.GENERATIONS).iterdir())) == 1
 
 
 # --- A PDF that fits -------------------------------------------------------------------

@@ -40,6 +40,8 @@ CASES = [
     ("victim_outcome_rate", *Q, FORCE, 75.0),  # c1, c7, c3 / c1, c2, c3, c6 (c4 state-based)
     ("stalking_harassment_por", FEB, FEB, FORCE, 0.0),
     ("stalking_harassment_por", *Q, FORCE, 100.0),
+    ("stalking_por", *Q, FORCE, None),  # no stalking here; see test_board_measures
+    ("harassment_por", *Q, FORCE, 100.0),  # c3 (offence not naming stalking)
     ("cps_referrals", *Q, FORCE, 2),
     ("cps_referrals", MAR, MAR, COV, 1),
     ("days_report_to_charge", JAN, JAN, FORCE, 10.0),

@@ -52,7 +52,8 @@ def with_change(tmp_path, file, index, **changes):
     ("incidents", 0, "lpa", "ZZZ",
      "unknown code: not in the database, nor earlier in this import (areas.csv)"),
     ("outcomes", 0, "code", "99",
-     "unknown outcome code; allowed: Home Office codes 1-22, 1A, 2A, 3A"),
+     "unknown outcome code; allowed: Home Office codes 1-22, 1A, 2A, 3A, and local "
+     "sub-codes in outcome_codes.csv or already held"),
     ("crime_parties", 0, "person", "CONNECT:P99",
      "refers to a persons.csv record that is neither in the database nor earlier in this "
      "import"),
@@ -204,9 +205,15 @@ def test_an_answer_to_a_question_the_instrument_does_not_have(tmp_path):
     assert report.rejects[0].reason == "RIC24 questions are numbered 1 to 24"
 
 
-def test_the_database_is_the_backstop_and_never_a_traceback(tmp_path):
+def _without_the_one_outcome_check(monkeypatch):
+    """One outcome per crime is checked before writing (test_import_outcomes); without
+    that check the database's one-to-one rule still refuses the row."""
+    monkeypatch.setattr(importer.FileImporter, "one_outcome_per_crime", lambda self, rows: rows)
+
+
+def test_the_database_is_the_backstop_and_never_a_traceback(tmp_path, monkeypatch):
+    _without_the_one_outcome_check(monkeypatch)
     rows = base_rows()
-    # One outcome per crime is a database rule (one-to-one) the Python checks leave to it.
     rows["outcomes"].append(dict(rows["outcomes"][0], source_id="OC2", code="1"))
     r = only(write_export(tmp_path, rows))
     assert (r.file, r.line) == ("outcomes.csv", 3)
@@ -216,6 +223,7 @@ def test_the_database_is_the_backstop_and_never_a_traceback(tmp_path):
 
 def test_the_backstop_keeps_checking_later_batches(tmp_path, monkeypatch):
     monkeypatch.setattr(importer, "BATCH_SIZE", 1)
+    _without_the_one_outcome_check(monkeypatch)
     rows = base_rows()
     rows["outcomes"].append(dict(rows["outcomes"][0], source_id="OC2", code="1"))
     rows["outcomes"].append(dict(rows["outcomes"][0], source_id="OC3", code="99"))

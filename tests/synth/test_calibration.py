@@ -32,6 +32,7 @@ TARGETS = [
     ("ric24_share", 0.05, 0.2),
     ("supervised_share", 0.9, 1.0),
     ("marac_referrals_per_year", 4_000, 6_000),
+    ("marac_cases_per_10k_women", 30, 55),  # the force's real figure is about 40
     ("marac_repeat_share", 0.25, 0.35),
     ("marac_visible_high_risk_share", 0.1, 0.9),
     ("marac_professional_judgement_share", 0.05, 0.6),

@@ -80,8 +80,10 @@ def test_every_reference_resolves(force_dir):
 
 def test_outcome_codes_are_home_office_codes(force_dir):
     codes = set(read(force_dir, spec.BY_NAME["outcomes"]).code)
-    assert codes <= OUTCOME_CODES
-    assert {"15", "16", "1"} <= codes
+    local = read(force_dir, spec.BY_NAME["outcome_codes"])
+    assert set(local.parent) <= OUTCOME_CODES  # each local sub-code breaks down a HO code
+    assert codes <= OUTCOME_CODES | set(local.code)
+    assert {"15", "16", "1", "16A"} <= codes
 
 
 def test_same_seed_same_bytes_and_another_seed_differs(tmp_path):

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from vigil.analytics.engine import add_months
-from vigil.analytics.snapshot import MANIFEST, snapshot_dir, table_glob
+from vigil.analytics.snapshot import MANIFEST, snapshot_dir, snapshot_lock, table_glob
 
 _CACHE: dict[tuple[str, str], tuple[date | None, date | None]] = {}
 _LOCK = threading.Lock()
@@ -72,8 +72,10 @@ def record_span(data_dir: Path) -> tuple[date | None, date | None]:
     glob = table_glob(data_dir, "incidents").replace("'", "''")
     con = duckdb.connect()
     try:
-        first, last = con.execute(
-            f"SELECT MIN(reported_at), MAX(reported_at) FROM read_parquet('{glob}')").fetchone()
+        with snapshot_lock(data_dir, exclusive=False):  # not while one is being published
+            first, last = con.execute(
+                f"SELECT MIN(reported_at), MAX(reported_at) FROM read_parquet('{glob}')"
+            ).fetchone()
     except duckdb.Error:
         first = last = None
     finally:

@@ -43,6 +43,10 @@ class Pack:
     window: Window
     frame: pd.DataFrame  # kpi, month, lpa_id, num, den
     lpas: pd.DataFrame  # id, code, name
+    # Outcomes 15 and 16 on DA crimes by (local sub-)code: month, lpa_id, code, n; and the
+    # reference list of those codes (code, label, family), so a sub-code with none shows 0.
+    subcodes: pd.DataFrame | None = None
+    subcode_list: pd.DataFrame | None = None
 
     def __post_init__(self):
         # One pass over the frame: sums per (kpi, lpa) and per kpi (force), by month.
@@ -125,6 +129,48 @@ class Pack:
         return out
 
 
+    def by_subcode(self, first: date, last: date, lpa_id: int | None = None) -> list[dict]:
+        """Outcomes 15 and 16 broken down by local sub-code for months first..last: each
+        code's count, its share of all outcomes on DA crimes in the period (the
+        outcome_15_share / outcome_16_share denominator) and of its Home Office code."""
+        if self.subcode_list is None or self.subcodes is None:
+            return []
+        f = self.subcodes[(self.subcodes.month >= first) & (self.subcodes.month <= last)]
+        if lpa_id is not None:
+            f = f[f.lpa_id == lpa_id]
+        counts = f.groupby("code")["n"].sum().to_dict() if not f.empty else {}
+        all_outcomes = self.period("outcome_15_share", first, last, lpa_id)["den"] or 0.0
+        family_totals: dict[str, float] = {}
+        for r in self.subcode_list.itertuples():
+            family_totals[r.family] = family_totals.get(r.family, 0.0) + counts.get(r.code, 0)
+        out = []
+        for r in self.subcode_list.itertuples():
+            n = float(counts.get(r.code, 0))
+            fam = family_totals[r.family]
+            out.append({"code": r.code, "label": r.label, "family": r.family,
+                        "sub_code": r.code != r.family, "num": n,
+                        "share": n / all_outcomes * 100 if all_outcomes else None,
+                        "share_of_family": n / fam * 100 if fam else None})
+        return out
+
+
+SUBCODE_LIST_SQL = """
+SELECT code, label, COALESCE(parent_code, code) AS family FROM outcome_codes
+WHERE code IN ('15', '16') OR parent_code IN ('15', '16')
+ORDER BY family, parent_code IS NOT NULL, code
+"""
+SUBCODE_SQL = """
+SELECT m.month, c.lpa_id, o.code, COUNT(*) AS n
+FROM outcomes o
+JOIN crimes c ON c.id = o.crime_id
+LEFT JOIN outcome_codes oc ON oc.code = o.code
+JOIN months m ON CAST(DATE_TRUNC('month', o.outcome_at) AS DATE) = m.month
+     AND o.outcome_at < m.cutoff
+WHERE c.is_domestic_abuse AND (o.code IN ('15', '16') OR oc.parent_code IN ('15', '16'))
+GROUP BY m.month, c.lpa_id, o.code
+"""
+
+
 def last_complete_month(as_of: date) -> date:
     """The last month wholly before the as-of date (the as-of month itself if as_of is its
     last day)."""
@@ -151,4 +197,9 @@ def run_pack(con, window: Window, kpis=None) -> Pack:
     frame["den"] = frame["den"].astype(float).fillna(0.0)
     frame["lpa_id"] = frame["lpa_id"].astype("Int64")
     lpas = con.execute("SELECT id, code, name, adult_women FROM lpas ORDER BY name").fetch_df()
-    return Pack(window=window, frame=frame, lpas=lpas)
+    subcodes = con.execute(SUBCODE_SQL).fetch_df()
+    subcodes["month"] = pd.to_datetime(subcodes["month"]).dt.date
+    subcodes["lpa_id"] = subcodes["lpa_id"].astype("Int64")
+    subcode_list = con.execute(SUBCODE_LIST_SQL).fetch_df()
+    return Pack(window=window, frame=frame, lpas=lpas, subcodes=subcodes,
+                subcode_list=subcode_list)

@@ -10,7 +10,7 @@ import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from vigil.analytics import catalogue, charts, spc
@@ -23,7 +23,7 @@ from vigil.analytics.pack import (
     parse_financial_year,
     run_pack,
 )
-from vigil.analytics.rag import COMMITMENTS
+from vigil.analytics.rag import COMMITMENTS, figure, rate
 from vigil.analytics.report import fmt_change, fmt_value
 from vigil.analytics.snapshot import MANIFEST, snapshot_dir
 from vigil.core import roles
@@ -120,10 +120,45 @@ def direction(kpi: catalogue.Kpi, now: float | None, before: float | None) -> di
     return {"word": "Better" if better else "Worse", "css": "green" if better else "red"}
 
 
+def rank_lpas(kpi: catalogue.Kpi, rows: list[dict]) -> list[dict]:
+    """LPAs best first by the measure's direction, each with its rank (equal figures share
+    a rank; no figure, or a measure with no better direction: no rank, listed last)."""
+    if kpi.better not in ("higher", "lower"):
+        return [{**r, "rank": None} for r in sorted(rows, key=lambda r: r["name"])]
+    rated = [r for r in rows if r["value"] is not None]
+    sign = -1 if kpi.better == "higher" else 1
+    rated.sort(key=lambda r: (sign * round(r["value"], 6), r["name"]))
+    out, prev, rank = [], None, 0
+    for i, r in enumerate(rated, 1):
+        value = round(r["value"], 6)
+        if value != prev:
+            rank, prev = i, value
+        out.append({**r, "rank": rank})
+    return out + [{**r, "rank": None} for r in sorted(
+        (r for r in rows if r["value"] is None), key=lambda r: r["name"])]
+
+
+def _measure_rag(kpi_id: str, rating, pack: Pack, as_of: date | None,
+                 lpa_id: int | None) -> dict | None:
+    """The measure's own RAG by its commitment's rule (the force's is the figure the
+    commitment is rated on; an LPA is rated on its own figure by the same thresholds)."""
+    result = next((r for r in (rating.results if rating else []) if r.rule.kpi == kpi_id),
+                  None)
+    if result is None:
+        return None
+    if lpa_id is None or as_of is None:
+        return {"rating": result.rating, "rule": result.rule.describe(), "force": None}
+    own = rate(figure(pack, result.rule, as_of, lpa_id), result.rule)
+    return {"rating": own, "rule": result.rule.describe(), "force": result.rating}
+
+
 def overview(pack: Pack, policy, lpa_id: int | None, first: date, last: date,
-             ratings: list | None = None) -> list[dict]:
+             ratings: list | None = None, *, as_of: date | None = None,
+             rank_among: int = 0) -> list[dict]:
     """Every KPI's figure for the period, grouped by commitment, with the commitment's
-    rating and, for an LPA, the force figure beside it."""
+    rating, each measure's own RAG (where its commitment has a rule on it) and, for an
+    LPA, the force figure beside it and the LPA's rank among the `rank_among` LPAs the
+    user may see (0 = no ranking)."""
     by_ref = {r.commitment: r for r in ratings or []}
     groups = []
     for ref, title in COMMITMENTS.items():
@@ -132,12 +167,20 @@ def overview(pack: Pack, policy, lpa_id: int | None, first: date, last: date,
             now = pack.period(k.id, first, last, lpa_id)
             before = pack.period(k.id, add_months(first, -12), add_months(last, -12), lpa_id)
             force = pack.period(k.id, first, last) if lpa_id is not None else None
+            rank = None
+            if lpa_id is not None and rank_among > 1:
+                ranked = rank_lpas(k, pack.by_lpa(k.id, first, last))
+                mine = next((r for r in ranked if int(r["lpa_id"]) == lpa_id), None)
+                if mine is not None and mine["rank"] is not None:
+                    rank = f"{mine['rank']} of {sum(r['rank'] is not None for r in ranked)}"
             rows.append({"kpi": k, "value": fmt_value(k, now["value"]), "raw": now["value"],
                          "previous": fmt_value(k, before["value"]),
                          "change": fmt_change(k, now["value"], before["value"]),
                          "direction": direction(k, now["value"], before["value"]),
                          "force": fmt_value(k, force["value"]) if force else None,
-                         "since": since_baseline(pack, policy, k, lpa_id, last)})
+                         "since": since_baseline(pack, policy, k, lpa_id, last),
+                         "rag": _measure_rag(k.id, by_ref.get(ref), pack, as_of, lpa_id),
+                         "rank": rank})
         groups.append({"ref": ref, "title": title, "rows": rows, "rating": by_ref.get(ref)})
     return groups
 
@@ -174,6 +217,13 @@ def kpi_detail(pack: Pack, policy, kpi: catalogue.Kpi, lpa_id: int | None, first
     shown_chart = spc.xmr(shown, spc.breaks_for(kpi, policy))
     shown_chart.signals = [s for s in control.signals if s.month >= shown[0][0]]
     table = [m for m in months if first <= m["month"] <= last]
+    family = {"outcome_15_share": "15", "outcome_16_share": "16"}.get(kpi.id)
+    facts = ""
+    if kpi.id in ("positive_outcome_rate", "positive_outcomes"):
+        from vigil.analytics.report import positive_outcome_facts, positive_outcome_sentence
+
+        end = add_months(last, 1) - timedelta(days=1)  # the last day of the period
+        facts = positive_outcome_sentence(positive_outcome_facts(pack, end, lpa_id))
     comparison = [pack.period(kpi.id, add_months(first, -12 * b), add_months(last, -12 * b),
                               lpa_id) | {"year": fy_label(add_months(first, -12 * b))}
                   for b in range(3)]
@@ -186,9 +236,13 @@ def kpi_detail(pack: Pack, policy, kpi: catalogue.Kpi, lpa_id: int | None, first
         "table": [{**m, "display": fmt_value(kpi, m["value"])} for m in table],
         "total": {**pack.period(kpi.id, first, last, lpa_id)},
         "by_lpa": [{**r, "display": fmt_value(kpi, r["value"])}
-                   for r in pack.by_lpa(kpi.id, first, last)],
+                   for r in rank_lpas(kpi, pack.by_lpa(kpi.id, first, last))],
         "signals": [s for s in control.signals if s.month >= add_months(last, -11)],
         "baseline": since_baseline(pack, policy, kpi, lpa_id, last),
+        "force_display": fmt_value(kpi, pack.period(kpi.id, first, last)["value"]),
+        "facts": facts,
+        "subcodes": [r for r in pack.by_subcode(first, last, lpa_id) if r["family"] == family]
+        if family else [],
     }
 
 

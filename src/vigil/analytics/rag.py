@@ -150,15 +150,16 @@ class Rating:
             for r in self.results]}
 
 
-def figure(pack, rule: Rule, as_of) -> float | None:
-    comparison = pack.ytd_comparison(rule.kpi, as_of, years_back=1)
+def figure(pack, rule: Rule, as_of, lpa_id: int | None = None) -> float | None:
+    """The rule's figure for the force (or one LPA, rated by the same thresholds)."""
+    comparison = pack.ytd_comparison(rule.kpi, as_of, years_back=1, lpa_id=lpa_id)
     if rule.figure == "ytd":
         return comparison[0]["value"]
     if rule.figure == "ytd_change":
         now, before = comparison[0]["value"], comparison[1]["value"]
         return None if now is None or before is None else now - before
     last = comparison[0]["last"]
-    return pack.period(rule.kpi, last, last)["value"]
+    return pack.period(rule.kpi, last, last, lpa_id)["value"]
 
 
 def rate_commitments(pack, rules, as_of, overrides: dict | None = None) -> list[Rating]:

@@ -157,18 +157,20 @@ def _no_progress(percent: int, stage: str) -> None:
     """The default progress callback: a report built outside a job reports to nobody."""
 
 
-def positive_outcome_facts(pack: Pack, as_of: date) -> dict:
+def positive_outcome_facts(pack: Pack, as_of: date, lpa_id: int | None = None) -> dict:
     """Seed 000 §1.2's figures: last financial year's year-end positive outcome rate and its
-    best month, and this year's positive outcomes against the same point last year."""
+    best month, and this year's positive outcomes against the same point last year (for the
+    force, or one LPA)."""
     last = last_complete_month(as_of)
     this_fy = financial_year_start(last)
     prev_fy = date(this_fy.year - 1, 4, 1)
     prev_end = date(this_fy.year, 3, 1)
-    year_end = pack.period("positive_outcome_rate", prev_fy, prev_end)["value"]
-    months = [m for m in pack.monthly("positive_outcome_rate", first=prev_fy, last=prev_end)
+    year_end = pack.period("positive_outcome_rate", prev_fy, prev_end, lpa_id)["value"]
+    months = [m for m in pack.monthly("positive_outcome_rate", lpa_id, first=prev_fy,
+                                      last=prev_end)
               if m["value"] is not None]
     best = max(months, key=lambda m: m["value"], default=None)  # the first of equals
-    ytd = pack.ytd_comparison("positive_outcomes", as_of, years_back=1)
+    ytd = pack.ytd_comparison("positive_outcomes", as_of, years_back=1, lpa_id=lpa_id)
     now, before = ytd[0]["num"], ytd[1]["num"]
     return {"last_year": fy_label(prev_fy), "year_end_rate": year_end,
             "best_month": best["month"] if best else None,
@@ -251,6 +253,8 @@ def assemble(pack: Pack, policy, *, year: str, as_of: date, marac: dict, overrid
             "ref": ref, "title": title, "rating": by_ref[ref],
             "facts": (positive_outcome_sentence(positive_outcome_facts(pack, as_of))
                       if ref == "49" else ""),
+            "subcodes": (_subcode_rows(pack, financial_year_start(period_end), period_end)
+                         if ref == "49" else []),
             "rows": [f.row() for f in figs], "charts": charts_svg,
             "ytd_chart": charts.ytd_bars(f"{headline.kpi.title}: year to date",
                                          headline.ytd, unit=headline.kpi.unit_label),
@@ -276,6 +280,16 @@ def assemble(pack: Pack, policy, *, year: str, as_of: date, marac: dict, overrid
                   signals=sorted(all_signals, key=lambda s: (s["month"], s["kpi"]),
                                  reverse=True),
                   lpa_names=list(pack.lpas.name), monthly=monthly)
+
+
+def _subcode_rows(pack: Pack, first: date, last: date) -> list[dict]:
+    """Outcomes 15 and 16 by local sub-code, year to date, formatted for the report."""
+    def pct(x):
+        return "\u2013" if x is None else f"{x:.1f}%"
+    return [{"code": r["code"], "label": r["label"], "num": f"{r['num']:,.0f}",
+             "share": pct(r["share"]), "share_of_family": pct(r["share_of_family"]),
+             "family": r["family"], "sub_code": r["sub_code"]}
+            for r in pack.by_subcode(first, last)]
 
 
 def _by_lpa_rows(figs: list[KpiFigures]) -> list[dict]:
@@ -340,6 +354,17 @@ def write_xlsx(report: Report, path: Path) -> None:
                                 row_["signals"]])
             i += 1
     ws.set_column(1, 2, 34)
+
+    subcodes = next((sec["subcodes"] for sec in report.sections if sec.get("subcodes")), [])
+    if subcodes:
+        ws = wb.add_worksheet("Outcome sub-codes")
+        ws.write_row(0, 0, ["Code", "Description", "Home Office code", "Outcomes (YTD)",
+                            "Share of all outcomes", "Share of its Home Office code"], head)
+        for i, c in enumerate(subcodes, 1):
+            ws.write_row(i, 0, [c["code"], c["label"], c["family"]])
+            ws.write_number(i, 3, int(c["num"].replace(",", "")))
+            ws.write_row(i, 4, [c["share"], c["share_of_family"]])
+        ws.set_column(1, 1, 50)
 
     ws = wb.add_worksheet("Monthly")
     months = report.monthly[0]["months"] if report.monthly else []

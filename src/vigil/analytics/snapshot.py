@@ -1,6 +1,7 @@
 """`vigil snapshot`: the operational store as pseudonymised Parquet, rewritten incrementally.
 
-Layout under <data dir>/snapshot/:
+Layout under <data dir>/snapshot/ (a link to the latest complete generation under
+<data dir>/snapshot-generations/; a run writes a new generation and publishes it whole):
   manifest.json                       watermark, row counts and partition list per table
   <table>/part=<YYYY-MM|chunk-N|all>/data.parquet
 
@@ -23,6 +24,7 @@ import hmac
 import json
 import os
 import secrets
+import shutil
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -39,6 +41,9 @@ CHUNK_IDS = 200_000
 SECRET_FILE = "snapshot-key"
 MANIFEST = "manifest.json"
 LOCK_FILE = ".lock"
+READ_LOCK = ".snapshot-read.lock"
+WRITE_LOCK = ".snapshot-write.lock"
+GENERATIONS = "snapshot-generations"
 
 
 @dataclass(frozen=True)
@@ -362,12 +367,9 @@ def export_table(spec: TableSpec, root: Path, state: dict, secret: bytes, *,
 
 
 @contextmanager
-def snapshot_lock(data_dir: Path, *, exclusive: bool):
-    """Writers hold it exclusively for a whole run; readers share it while loading, so a
-    report never reads a half-written snapshot (it waits for the run to finish)."""
-    root = snapshot_dir(data_dir)
-    root.mkdir(parents=True, exist_ok=True)
-    with open(root / LOCK_FILE, "a") as fh:
+def _flock(path: Path, *, exclusive: bool):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
         try:
             yield
@@ -375,16 +377,74 @@ def snapshot_lock(data_dir: Path, *, exclusive: bool):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+@contextmanager
+def snapshot_lock(data_dir: Path, *, exclusive: bool):
+    """Readers share it while loading; a writer holds it exclusively only for the moment
+    it publishes a finished snapshot. So a report made while a snapshot is being written
+    reads the last complete one, and never a half-written one."""
+    with _flock(Path(data_dir) / READ_LOCK, exclusive=exclusive):
+        yield
+
+
+def _link_tree(src: Path, dst: Path) -> None:
+    """A copy of `src` made of hard links (instant; files are replaced, never rewritten
+    in place, so the published snapshot keeps its own files)."""
+    for path in sorted(src.rglob("*")):
+        target = dst / path.relative_to(src)
+        if path.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+        elif path.name != LOCK_FILE and not path.name.endswith(".tmp"):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(path, target)
+            except OSError:
+                shutil.copy2(path, target)
+
+
+def _publish(data_dir: Path, new: Path) -> None:
+    """Point <data dir>/snapshot at the finished generation `new`, atomically, and remove
+    the generation it replaces (no reader holds it: the read lock is held exclusively)."""
+    link = snapshot_dir(data_dir)
+    with snapshot_lock(data_dir, exclusive=True):
+        old = link.resolve() if link.is_symlink() else None
+        if link.exists() and not link.is_symlink():  # a snapshot from before generations
+            legacy = new.parent / f"legacy-{time.time_ns()}"
+            link.rename(legacy)
+            old = legacy
+        tmp = link.with_name(link.name + ".new")
+        tmp.unlink(missing_ok=True)
+        tmp.symlink_to(new.relative_to(link.parent))
+        tmp.replace(link)
+        if old is not None and old != new and old.exists():
+            shutil.rmtree(old, ignore_errors=True)
+
+
 def take_snapshot(data_dir: Path, *, full: bool = False,
                   progress: Callable[[str], None] | None = None) -> list[TableResult]:
-    """Export every table; only what changed since the last run unless `full`."""
-    with snapshot_lock(data_dir, exclusive=True):
-        return _take_snapshot(data_dir, full=full, progress=progress)
+    """Export every table; only what changed since the last run unless `full`.
+
+    The run writes a new generation (hard links to the last one, then the changed
+    partitions) and publishes it when complete; one writer at a time."""
+    data_dir = Path(data_dir)
+    with _flock(data_dir / WRITE_LOCK, exclusive=True):
+        gens = data_dir / GENERATIONS
+        gens.mkdir(parents=True, exist_ok=True)
+        current = snapshot_dir(data_dir)
+        live = current.resolve() if current.exists() else None
+        for stale in gens.iterdir():  # left by a run that did not finish
+            if stale != live:
+                shutil.rmtree(stale, ignore_errors=True)
+        new = gens / f"{datetime.now(LONDON):%Y%m%dT%H%M%S}-{time.time_ns() % 10**9:09d}"
+        new.mkdir()
+        if live is not None:
+            _link_tree(live, new)
+        results = _take_snapshot(data_dir, full=full, progress=progress, root=new)
+        _publish(data_dir, new)
+        return results
 
 
 def _take_snapshot(data_dir: Path, *, full: bool,
-                   progress: Callable[[str], None] | None) -> list[TableResult]:
-    root = snapshot_dir(data_dir)
+                   progress: Callable[[str], None] | None, root: Path) -> list[TableResult]:
     secret = load_secret(data_dir)
     manifest = _read_manifest(root)
     results = []

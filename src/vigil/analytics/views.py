@@ -78,7 +78,8 @@ def dashboard(request):
     except (queries.NoSnapshot, Refused) as exc:
         return _no_snapshot(request, exc)
     groups = queries.overview(ctx["pack"], current(), ctx["lpa_id"], ctx["first"], ctx["last"],
-                              ratings=_ratings(ctx))
+                              ratings=_ratings(ctx), as_of=ctx["as_of"],
+                              rank_among=len(ctx["scope"].lpas))
     audit.record(request.user, audit.VIEW, "analytics.dashboard", ctx["year"],
                  context=audit.context_from_request(request),
                  detail={"area": ctx["area_name"], "as_of": ctx["as_of"].isoformat()})

@@ -168,6 +168,20 @@ class Outcome(SourceKeyed):
         constraints = [source_key_constraint("outcome")]
 
 
+class OutcomeChange(models.Model):
+    """An outcome as it was before a later export changed it (its history is kept)."""
+
+    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="changes")
+    code = models.ForeignKey(OutcomeCode, on_delete=models.PROTECT, related_name="+",
+                             help_text="The code the outcome had before the change")
+    outcome_at = models.DateTimeField(help_text="The outcome date before the change")
+    changed_at = models.DateTimeField(help_text="When Vigil took in the change")
+    changed_by = models.CharField(max_length=150, help_text="The import or user that changed it")
+
+    class Meta:
+        ordering = ["outcome", "changed_at", "id"]
+
+
 class Arrest(SourceKeyed):
     """An arrest and what happened after the initial period in custody."""
 

@@ -10,7 +10,15 @@ from django.db.models import Prefetch, QuerySet
 from vigil.core import roles
 from vigil.core.record_links import record_tasks, scoped
 from vigil.encompass.models import EncompassNotification
-from vigil.incidents.models import Arrest, Bail, Crime, CrimeParty, Incident, IncidentParty
+from vigil.incidents.models import (
+    Arrest,
+    Bail,
+    Crime,
+    CrimeParty,
+    Incident,
+    IncidentParty,
+    OutcomeChange,
+)
 from vigil.risk.models import RiskAssessment
 
 
@@ -46,7 +54,9 @@ def incident_view(user, incident_id: int) -> IncidentView | None:
     crimes = list(
         incident.crimes.select_related("lpa", "outcome__code")
         .prefetch_related(Prefetch("parties",
-                                   queryset=CrimeParty.objects.select_related("person")))
+                                   queryset=CrimeParty.objects.select_related("person")),
+                          Prefetch("outcome__changes",
+                                   queryset=OutcomeChange.objects.select_related("code")))
         .order_by("recorded_at")
     )
     risk_assessments = list(incident.risk_assessments.select_related("victim")

@@ -19,6 +19,7 @@ from vigil.core.checks import (  # noqa: F401  (the importer's names, kept)
 )
 from vigil.core.checks import as_date as _as_date  # noqa: F401
 from vigil.disclosure.checks import check_application as _dvds_applications
+from vigil.incidents.checks import check_outcome_code
 from vigil.marac.checks import check_referral as _marac_referrals
 from vigil.marac.checks import check_transfer as _marac_transfers
 from vigil.orders.checks import (  # noqa: F401
@@ -66,7 +67,20 @@ def _area_kinds(values, refs, plans) -> list[Problem]:
     return out
 
 
+def _outcome_codes(values, refs, plans) -> list[Problem]:
+    return check_outcome_code(values, refs)
+
+
+def _outcomes(values, refs, plans) -> list[Problem]:
+    # One outcome per crime needs the batch and the store: the importer checks it per
+    # batch (incidents.checks.second_outcomes). Listed here so outcomes go the per-row
+    # way, which also keeps an outcome's history when a later export changes it.
+    return []
+
+
 _BY_FILE = {
+    "outcome_codes": _outcome_codes,
+    "outcomes": _outcomes,
     "areas": _areas,
     "incident_parties": _incident_parties,
     "risk_answers": _risk_answers,

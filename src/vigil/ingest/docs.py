@@ -72,7 +72,10 @@ nothing. The Python API is `vigil.ingest.importer.import_dir(path, dry_run=False
 - **ref**: a reference to a record from a source system, written `SYSTEM:ID`
   (its `source_system` and `source_id`), e.g. `CONNECT:P1234`.
 - **code**: reference data by its code: an area `code`, a school `urn`, or a
-  Home Office outcome code (1-22, 1A, 2A, 3A).
+  Home Office outcome code (1-22, 1A, 2A, 3A) or a local sub-code given in
+  `outcome_codes.csv` (or already held). A crime has one outcome: a second
+  outcome for it is refused; a later change comes as that outcome's own row
+  (same key), and the code and date it replaces are kept as its history.
 - **choice**: one of the listed values, exactly as written.
 - **boolean**: `true` or `false`.
 - **integer**: a whole number, e.g. `12`.

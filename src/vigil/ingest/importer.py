@@ -52,6 +52,7 @@ REF_EXTRAS = {
     "risk.RiskAssessment": ("instrument",),
     "orders.ProtectiveOrder": ("order_type", "served_at", "starts_on", "applied_at"),
     "core.Area": ("kind",),
+    "incidents.OutcomeCode": ("parent_id",),
 }
 
 
@@ -125,6 +126,7 @@ class Row:
     key: tuple[str, ...]  # the key as written in the file
     refs: dict = field(default_factory=dict)  # column name -> target row info
     data: dict = field(default_factory=dict)  # model attname -> stored value
+    history: dict | None = None  # an outcome's values before this row changed them
 
 
 def _display(value) -> str:
@@ -427,6 +429,8 @@ class FileImporter:
             return
         rows = self.resolve(batch)
         rows = [r for r in rows if self.check(r)]
+        if self.spec.name == "outcomes":
+            rows = self.one_outcome_per_crime(rows)
         existing = self.existing(rows)
         creates, updates = [], []
         update_fields: set[str] = set()
@@ -451,12 +455,32 @@ class FileImporter:
                 for name in persons.SUMMARY_FIELDS:
                     setattr(obj, name, row.data[name] if name in row.data else old[name])
             update_fields.update(changed)
+            if self.spec.name == "outcomes" and {"code_id", "outcome_at"} & set(changed):
+                # The outcome as it was: kept when a later export changes it.
+                row.history = {"outcome_id": old["pk"], "code_id": old["code_id"],
+                               "outcome_at": old["outcome_at"], "changed_at": self.run_.now,
+                               "changed_by": f"import {self.run_.path.name}"[:150]}
             updates.append((row, obj))
         if self.has_version:
             update_fields.add("version")
         if self.has_updated_at:
             update_fields.add("updated_at")
         self.write(creates, updates, sorted(update_fields))
+
+    def one_outcome_per_crime(self, rows: list[Row]) -> list[Row]:
+        """A second outcome for a crime (in the store or earlier in the file) is refused
+        with the outcome it already has, not left to the database's one-to-one rule."""
+        from vigil.incidents.checks import second_outcomes
+
+        if not hasattr(self, "_outcome_crimes"):
+            self._outcome_crimes: dict[int, tuple[str, str]] = {}
+        pairs = [(r.data["crime_id"], (r.data["source_system"], r.data["source_id"]))
+                 for r in rows]
+        refused = second_outcomes(pairs, self._outcome_crimes)
+        for i, reason in refused.items():
+            self.reject(rows[i].line, "crime", rows[i].values.get("crime"), reason)
+            self.drop(rows[i])
+        return [r for i, r in enumerate(rows) if i not in refused]
 
     def resolve(self, batch: list[Row]) -> list[Row]:
         """Attach the target of every reference; rows with a dangling one are rejected."""
@@ -493,7 +517,8 @@ class FileImporter:
         where = target.filename if target else label
         if plan.col.type == "code":
             if label == "incidents.OutcomeCode":
-                return "unknown outcome code; allowed: Home Office codes 1-22, 1A, 2A, 3A"
+                return ("unknown outcome code; allowed: Home Office codes 1-22, 1A, 2A, 3A, "
+                        "and local sub-codes in outcome_codes.csv or already held")
             return (f"unknown {plan.lookup[0]}: not in the database, nor earlier in this "
                     f"import ({where})")
         return (f"refers to a {where} record that is neither in the database nor earlier in "
@@ -581,6 +606,11 @@ class FileImporter:
         insert_rows(self.model, new, self.run_.now)
         if changed:
             self.model.objects.bulk_update(changed, update_fields)
+            history = [row.history for row, _ in updates if getattr(row, "history", None)]
+            if history:
+                from vigil.incidents.models import OutcomeChange
+
+                OutcomeChange.objects.bulk_create([OutcomeChange(**h) for h in history])
             if self.spec.name == "persons":
                 persons.refresh_singletons(changed, self.run_.now)
 

@@ -130,6 +130,10 @@ FILES: tuple[FileSpec, ...] = (
              natural_key=("code",)),
     FileSpec("schools", "core.School", "Schools and colleges by DfE URN (reference data).",
              natural_key=("urn",)),
+    FileSpec("outcome_codes", "incidents.OutcomeCode",
+             "Local outcome sub-codes (e.g. 15A), each with the Home Office code it breaks "
+             "down (reference data; the Home Office codes are built in).",
+             natural_key=("code",)),
     FileSpec("persons", "people.SourceRecord", "A person as one source system holds them.",
              excluded=("person",), optional_file=False),
     FileSpec("vulnerabilities", "people.Vulnerability",

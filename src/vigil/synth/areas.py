@@ -38,6 +38,9 @@ def write_reference(sink: Sink, d: Draw, *, scale: float = 1.0) -> Geography:
         lpa_weights=[lpa.adult_women / total for lpa in R.LPAS],
         neighbourhoods={}, towns={lpa.code: lpa.name for lpa in R.LPAS},
     )
+    for code, label, parent, _share in R.LOCAL_SUB_CODES:
+        sink.add("outcome_codes", code=code, label=label, group="Local sub-code",
+                 parent=parent)
     sink.add("areas", code=R.FORCE_CODE, name=R.FORCE_NAME, kind="force")
     for lpa in R.LPAS:
         sink.add("areas", code=lpa.code, name=lpa.name, kind="lpa", parent=R.FORCE_CODE,

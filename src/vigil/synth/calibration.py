@@ -85,7 +85,9 @@ def measure(folder: Path, scale: float, end: str = "2026-10-31") -> dict[str, fl
     m["wanted"] = len(_read(folder, "wanted")) / scale
 
     out = _read(folder, "outcomes")
-    codes = out.code.value_counts(normalize=True)
+    sub = _read(folder, "outcome_codes")
+    parent = dict(zip(sub.code, sub.parent, strict=True))  # a sub-code counts with its parent
+    codes = out.code.map(lambda c: parent.get(c) or c).value_counts(normalize=True)
     m["outcome_16_share"] = float(codes.get("16", 0))
     m["outcome_15_share"] = float(codes.get("15", 0))
     m["positive_share"] = float(codes[codes.index.isin(POSITIVE)].sum())
@@ -114,6 +116,8 @@ def measure(folder: Path, scale: float, end: str = "2026-10-31") -> dict[str, fl
     mr["on"] = pd.to_datetime(mr.referred_on)
     recent_mr = mr[mr.on >= last_year.tz_localize(None)]
     m["marac_referrals_per_year"] = len(recent_mr) / scale
+    # Populations scale with the force, so this needs no division by the scale.
+    m["marac_cases_per_10k_women"] = len(recent_mr) / float(women.sum()) * 10_000
     m["marac_repeat_share"] = float((recent_mr.repeat_referral == "true").mean())
     for crit in ("visible_high_risk", "professional_judgement", "potential_escalation",
                  "repeat_referral"):

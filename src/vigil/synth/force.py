@@ -8,6 +8,7 @@ relationship's incidents grow more serious as they repeat (escalation).
 from __future__ import annotations
 
 import bisect
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -316,8 +317,9 @@ class Force:
         sink.add("crime_parties", crime=ref, person=s_ref, role="suspect",
                  relationship=rel.relationship)
         if rec.outcome_at is not None:
-            sink.add("outcomes", source_system=CONNECT, source_id=self.nid("OC"), crime=ref,
-                     code=code, outcome_at=rec.outcome_at,
+            oc_id = self.nid("OC")
+            sink.add("outcomes", source_system=CONNECT, source_id=oc_id, crime=ref,
+                     code=local_code(code, oc_id), outcome_at=rec.outcome_at,
                      suspect=None if code == "18" else s_ref)
         self.crimes.append(rec)
         for hook in self.hooks_crime:
@@ -334,6 +336,19 @@ class Force:
                                for c, w in R.OUTCOME_MIX.items()})
             self._outcome_pickers[key] = picker
         return picker(self.d)
+
+
+def local_code(code: str, key: str) -> str:
+    """The code as recorded: some 15s and 16s under a local sub-code. Chosen from the
+    outcome's id (a stable hash), not from the random stream, so nothing else changes."""
+    bucket = zlib.crc32(key.encode()) % 100
+    for sub, _label, parent, share in R.LOCAL_SUB_CODES:
+        if parent != code:
+            continue
+        if bucket < share:
+            return sub
+        bucket -= share
+    return code
 
 
 @dataclass(slots=True)

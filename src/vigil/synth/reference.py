@@ -120,6 +120,14 @@ OUTCOME_MIX = {
     "22": 0.3,
 }
 POSITIVE_START, POSITIVE_END = 0.80, 1.30
+# WMP's local sub-codes of 15 and 16 (domain.md: "treat the list as data"): code, label,
+# Home Office parent, and the per cent of the parent's outcomes recorded with it.
+LOCAL_SUB_CODES = (
+    ("15A", "Victim supports action; no independent evidence to corroborate", "15", 30),
+    ("15B", "Victim supports action; CPS advised no further action", "15", 15),
+    ("16A", "Victim withdrew support after giving a statement", "16", 35),
+    ("16B", "Victim declined to give a statement", "16", 25),
+)
 OUTCOME_DELAY_DAYS = {"1": 40, "1A": 40, "2": 45, "2A": 45, "16": 14, "15": 25, "18": 10}
 ARREST_RATE_BY_OUTCOME = {"1": 0.95, "1A": 0.9, "2": 0.8, "2A": 0.8, "3": 0.75, "3A": 0.75,
                           "6": 0.7, "8": 0.6, "15": 0.55, "16": 0.42, "14": 0.3, "18": 0.05,

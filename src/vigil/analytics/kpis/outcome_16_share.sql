@@ -1,11 +1,11 @@
 -- id: outcome_16_share
 -- title: Outcome 16 share
--- definition: Share of the outcomes assigned to DA crimes in the month that are outcome 16 (named suspect, victim does not support action), with its local sub-codes.
+-- definition: Share of the outcomes assigned to DA crimes in the month that are outcome 16 (named suspect, victim does not support action), with its local sub-codes; the measure's page and the board report break outcome 16 down by sub-code (each sub-code's count and share).
 -- unit: percent
 -- better: lower
 -- aggregate: sum
 -- policy: none (Home Office outcome 16)
--- breakdowns: month, quarter, ytd, lpa
+-- breakdowns: month, quarter, ytd, lpa, local sub-code
 -- series_break: none
 -- commitment: 49
 -- seed: 001 §15: 'Outcome 16 (58%) is where a named suspect is identified but the victim is not supportive'
