@@ -46,6 +46,9 @@ def to_spark_sql(sql: str) -> str:
     for node in list(tree.find_all(exp.AtTimeZone)):
         node.replace(exp.Anonymous(this="TO_UTC_TIMESTAMP",
                                    expressions=[node.this.copy(), node.args["zone"].copy()]))
+    # DuckDB's to_days(n) is an interval of n days; Spark has no TO_DAYS.
+    for node in list(tree.find_all(exp.ToDays)):
+        node.replace(exp.Anonymous(this="MAKE_DT_INTERVAL", expressions=[node.this.copy()]))
     return tree.sql(dialect="spark", unsupported_level=sqlglot.ErrorLevel.RAISE)
 
 
