@@ -16,12 +16,9 @@ Running twice changes nothing the second time. Rules write flags and tasks only.
 from __future__ import annotations
 
 import gc
-import os
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
-from functools import lru_cache
+from datetime import UTC, datetime
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 
@@ -53,17 +50,9 @@ class RunStats:
                 + self.flags_updated)
 
 
-@lru_cache(maxsize=4)
-def _school_calendar(path: str | None, starts: str) -> cal.SchoolCalendar:
-    day_start = time.fromisoformat(starts)
-    return cal.SchoolCalendar.from_file(path, day_start) if path else \
-        cal.SchoolCalendar(day_starts_at=day_start)
-
-
 def school_calendar(policy: Policy) -> cal.SchoolCalendar:
-    path = getattr(settings, "VIGIL_SCHOOL_TERMS_FILE", None) or os.environ.get(
-        "VIGIL_SCHOOL_TERMS_FILE")
-    return _school_calendar(path, policy.school_day_start)
+    """The force's base calendar; local authorities' own term dates (History) override it."""
+    return cal.force_school_calendar(policy.school_day_start)
 
 
 def run(*, as_of: datetime, person_ids=None, policy: Policy | None = None,

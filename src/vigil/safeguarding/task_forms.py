@@ -23,6 +23,8 @@ TASK_RECORDS: dict[str, str] = {
     "marac_hearing": "marac.hearing",
     "ra_review": "risk.supervision",
     "encompass": "encompass.notification",
+    "csc_screening": "encompass.screening",
+    "csc_referral": "encompass.referral",
     "dvds_initial_checks": "disclosure.initial_checks",
     "dvds_decision": "disclosure.decision",
     "qa_dip_sample": "risk.dip_sample",
