@@ -129,3 +129,11 @@ def test_reimport_replaces_the_term_and_moves_the_deadline(areas, schools):
                           "BHM,2026,spring,2027-01-05,2027-03-26\n", actor="test")
     assert SchoolTerm.objects.filter(local_authority=areas["BHM"]).count() == 4
     assert _due(areas, schools, b.at(2026, 12, 18, 20), "BHM") == b.at(2027, 1, 5, 8, 30)
+
+
+def test_new_term_dates_move_an_open_deadline(areas, schools):
+    reported = b.at(2026, 12, 18, 20)
+    assert _due(areas, schools, reported, "BHM") == b.at(2027, 1, 4, 8, 30)
+    services.import_terms("local_authority,school_year,term,starts_on,ends_on\n"
+                          "BHM,2026,spring,2027-01-06,2027-03-26\n", actor="test")
+    assert Task.objects.get(kind="encompass").due_at == b.at(2027, 1, 6, 8, 30)

@@ -24,6 +24,6 @@ def cmd_school_terms(args) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         raise CommandError(f"{path}: cannot read it ({exc})") from exc
     count = services.import_terms(text, actor="cli", source=path.name)
-    print(f"{count} term{'s' if count != 1 else ''} stored from {path}. Run `vigil rules` "
-          "to move open Encompass deadlines to the new dates.")
+    print(f"{count} term{'s' if count != 1 else ''} stored from {path}; open Encompass "
+          "deadlines follow the new dates.")
     return 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from datetime import date, datetime
 
 from django.db import transaction
@@ -32,6 +33,7 @@ from vigil.encompass.models import (
 from vigil.incidents.models import Incident
 from vigil.people.models import SourceRecord
 
+log = logging.getLogger(__name__)
 WHAT = "encompass.encompassnotification"
 D = EncompassNotification.Destination
 
@@ -355,7 +357,41 @@ def import_terms(text: str, *, actor, source: str = "upload") -> int:
                 defaults={k: values[k] for k in TERM_COLUMNS[3:]})
             audit.record(actor, audit.CREATE if created else audit.UPDATE, term,
                          context=f"import:{source}"[:120])
+        moved = refresh_open_deadlines(actor=actor, context=f"import:{source}"[:120])
+    if moved:
+        log.info("%s open Encompass deadlines moved to new term dates", moved)
     return len(rows)
+
+
+def refresh_open_deadlines(*, actor, context: str = "") -> int:
+    """Open Encompass tasks due by term dates since changed: due by the new dates (a task a
+    user rescheduled keeps its own time). Audited per task; returns how many moved."""
+    from vigil.encompass.calendars import Deadlines
+    from vigil.incidents.models import IncidentParty
+    from vigil.safeguarding.models import Task
+
+    deadlines = Deadlines()
+    tasks = list(Task.objects.filter(kind="encompass", status=Task.Status.OPEN,
+                                     original_due_at__isnull=True))
+    incident_ids = {int(t.subject.partition(":")[2]) for t in tasks
+                    if t.subject.startswith("incidents.incident:")}
+    parties = {(p.incident_id, p.person.person_id): p for p in IncidentParty.objects.filter(
+        incident_id__in=incident_ids, role="child").select_related("person", "incident")}
+    moved = 0
+    for task in tasks:
+        party = parties.get((int(task.subject.partition(":")[2]), task.person_id))
+        if party is None:
+            continue
+        due = deadlines.due_for(party.incident.reported_at, party.school_id,
+                                party.incident.lpa_id)
+        if due != task.due_at and due >= task.starts_at:
+            before = task.due_at
+            Task.objects.filter(pk=task.pk).update(due_at=due, version=task.version + 1)
+            audit.record(actor, audit.UPDATE, task, context=context,
+                         detail={"due_before": before.isoformat(), "due_after": due.isoformat(),
+                                 "because": "school term dates changed"})
+            moved += 1
+    return moved
 
 
 def _overlaps(rows, source) -> list[str]:

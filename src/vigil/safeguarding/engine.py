@@ -184,9 +184,9 @@ TASK_COLUMNS = ("key", "kind", "team", "lpa_id", "person_id", "subject", "reason
 
 def _write_tasks(specs, version: str, stats: RunStats, whole: bool) -> None:
     by_key = {s.key: s for s in specs}
-    existing = _existing(Task, by_key, ("id", "status", "version"), whole)
+    existing = _existing(Task, by_key, ("id", "status", "version", "reason"), whole)
     dt, js = _datetime_param(), _json_param()
-    new, closing = [], []
+    new, closing, reworded = [], [], []
     for key, spec in by_key.items():
         found = existing.get(key)
         if found is None:
@@ -200,8 +200,13 @@ def _write_tasks(specs, version: str, stats: RunStats, whole: bool) -> None:
             # crime recorded after a standard-risk assessment).
             closing.append((spec.status, dt(spec.closed_at), spec.closed_because,
                             found[2] + 1, js(spec.evidence), found[0]))
+        elif found[1] == Task.Status.OPEN == spec.status and found[3] != spec.reason[:300]:
+            # An open task says what stands in the way now (e.g. the school's Key Adult
+            # address has since been added).
+            reworded.append((spec.reason[:300], found[0]))
     _insert(Task, TASK_COLUMNS, new)
     _update(Task, ("status", "completed_at", "outcome", "version", "evidence"), closing)
+    _update(Task, ("reason",), reworded)
     stats.tasks_created += len(new)
     stats.tasks_closed += len(closing)
 
