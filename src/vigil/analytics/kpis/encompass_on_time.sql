@@ -10,12 +10,9 @@
 -- commitment: 56
 -- seed: 000 §6.1: 'reporting times are positive and timely with a focus on a Monday morning to ensure that weekend reporting is not delayed'
 SELECT m.month, d.local_authority_id AS lpa_id,
-       SUM(CASE WHEN n.notified_at IS NOT NULL AND n.notified_at <= d.due_at THEN 1 ELSE 0 END) AS num,
+       SUM(CASE WHEN d.notified_at IS NOT NULL AND d.notified_at <= d.due_at THEN 1 ELSE 0 END) AS num,
        COUNT(*) AS den
 FROM encompass_duties d
-LEFT JOIN (SELECT incident_id, child_key, MIN(notified_at) AS notified_at
-           FROM encompass_notifications GROUP BY incident_id, child_key) n
-       ON n.incident_id = d.incident_id AND n.child_key = d.child_key
 JOIN months m ON CAST(DATE_TRUNC('month', d.reported_at) AS DATE) = m.month AND d.reported_at < m.cutoff
-WHERE d.due_at < m.cutoff OR (n.notified_at IS NOT NULL AND n.notified_at < m.cutoff)
+WHERE d.due_at < m.cutoff OR (d.notified_at IS NOT NULL AND d.notified_at < m.cutoff)
 GROUP BY m.month, d.local_authority_id
