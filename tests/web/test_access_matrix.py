@@ -80,6 +80,7 @@ MATRIX: dict[str, Row] = {
     "healthz": Row(OPEN),
     "audit-log": Row(AUDITORS),
     "audit-export": Row(AUDITORS, query="?date_from=2026-01-01&date_to=2026-12-31"),
+    "outbox": Row(AUDITORS),
     "two-factor": Row(ALL, ok=frozenset({302})),  # nothing to do without the second factor
     # people and linkage
     "people:detail": Row(CASEWORK, kwargs=lambda w: {"pk": w.person.pk}, out_of_area=404),
