@@ -21,5 +21,9 @@ class EncompassConfig(AppConfig):
         # The school is told when the mail server accepts the email.
         from vigil.core import jobs
 
+        from vigil.core.mail import email_failed
+        from vigil.encompass.services import on_email_failed
+
+        email_failed.connect(on_email_failed, dispatch_uid="encompass-email-failed")
         jobs.schedule("encompass-deliveries", "vigil.encompass.services.deliveries_job",
                       cron="* * * * *")

@@ -52,7 +52,8 @@ class EncompassNotification(SourceKeyed):
     sent_to = models.CharField(max_length=254, blank=True)
     sent_by = models.CharField(max_length=100, blank=True)
     queued_at = models.DateTimeField(null=True, blank=True)
-    # EMAIL_FK_1
+    email = models.ForeignKey("core.OutboundEmail", null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
     # When the school (or authority) was told: the mail server accepted the email, or the
     # source system's time for an imported notification.
     notified_at = models.DateTimeField(null=True, blank=True)
@@ -171,7 +172,8 @@ class ChildScreening(SourceKeyed):
     referral_subject = models.CharField(max_length=250, blank=True)
     referral_body = models.TextField(blank=True)
     referral_queued_at = models.DateTimeField(null=True, blank=True)
-    # EMAIL_FK_2
+    referral_email = models.ForeignKey("core.OutboundEmail", null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="+")
     referred_at = models.DateTimeField(null=True, blank=True)
     referred_by = models.CharField(max_length=100, blank=True)
 

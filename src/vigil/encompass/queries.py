@@ -41,7 +41,7 @@ def notification_view(user, pk: int) -> NotificationView | None:
     if n is None:
         return None
     view = NotificationView(record=n, tasks=record_tasks(user, n), email=n.email)
-    if not n.queued_at and not n.notified_at and n.body:
+    if n.body and not n.notified_at and (not n.queued_at or n.state == "failed"):
         view.address, view.why_not = recipient(n)
         view.can_send = (roles.can(user, roles.complete_task("encompass"))
                          and roles.in_scope(user, [n.incident.lpa_id]))

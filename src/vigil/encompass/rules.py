@@ -52,11 +52,14 @@ def encompass(ctx: Context) -> None:
                 _notify(ctx, inc, ref(INC, inc_id), present)
 
 
-def notification_reason(present: bool, school) -> str:
+def notification_reason(present: bool, school, failed: bool = False) -> str:
     """The task's words: what the officer must do, including what stands in the way."""
     school_id, _, has_email, home = school or (None, None, False, False)
     text = "Notify the school before the next school day"
-    if home:
+    if failed:
+        text += (": the email was refused by the mail server and not delivered (phone the "
+                 "Key Adult, then send it again)")
+    elif home:
         text = "Notify the local authority (child educated at home) before the next school day"
     elif school_id is None:
         text += ": the child's school is not known (find it, or notify the local authority)"
@@ -80,7 +83,7 @@ def _notify(ctx: Context, inc, inc_ref: str, present: bool) -> None:
     ctx.task(TaskSpec(
         key=f"encompass:{inc_ref}:{ctx.pid}", person_id=ctx.pid, kind="encompass",
         team="encompass", rule="encompass_notification", subject=inc_ref,
-        reason=notification_reason(present, school),
+        reason=notification_reason(present, school, bool(note and note[2] and state == OPEN)),
         starts_at=inc.reported_at,
         due_at=calendar_for(ctx, authority).next_school_day_start(inc.reported_at),
         lpa_id=inc.lpa_id, evidence=(inc_ref,), status=state, closed_at=closed,

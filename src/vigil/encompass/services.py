@@ -18,7 +18,7 @@ from datetime import date, datetime
 from django.db import transaction
 from django.utils import timezone
 
-from vigil.core import audit, records, roles
+from vigil.core import audit, mail, records, roles
 from vigil.core.checks import RecordInvalid
 from vigil.core.errors import CommandError
 from vigil.core.models import Area, School
@@ -96,7 +96,8 @@ def compose(incident: Incident, child: SourceRecord, *, actor, destination: str,
         incident=incident, child__person_id=child.person_id).first()
         if child.person_id else
         EncompassNotification.objects.filter(incident=incident, child=child).first())
-    if note is not None and (note.queued_at or note.notified_at):
+    if note is not None and (note.notified_at or (note.queued_at and not (
+            note.email_id and note.email.status == "failed"))):
         raise RecordInvalid([("", "", "this child's notification has already been sent; "
                                       "it cannot be changed")])
     note = note or EncompassNotification(incident=incident, child=child)
@@ -142,7 +143,8 @@ def send(note: EncompassNotification, *, actor, at: datetime | None = None,
     """Send the composed notification to its recipient through the outbox, as reviewed."""
     at = at or timezone.now()
     _authorise(actor, note.incident)
-    if note.queued_at or note.notified_at:
+    failed = note.email_id is not None and note.email.status == "failed"
+    if note.notified_at or (note.queued_at and not failed):
         raise RecordInvalid([("", "", "this notification has already been sent")])
     if not note.body:
         raise RecordInvalid([("", "", "compose the notification before sending it")])
@@ -151,8 +153,6 @@ def send(note: EncompassNotification, *, actor, at: datetime | None = None,
         audit.record(actor, audit.UPDATE, note, context=context,
                      detail={"refused": "no address", "reason": why_not})
         raise RecordInvalid([("sent_to", "", why_not)])
-    from vigil.core import mail
-
     with transaction.atomic():
         try:
             email = mail.queue(purpose="encompass", to=[address], subject=note.subject,
@@ -201,6 +201,24 @@ def record_deliveries() -> int:
 
 def deliveries_job() -> int:
     return record_deliveries()
+
+
+def on_email_failed(sender, email, **kwargs) -> None:
+    """An Encompass email refused for good: the rules re-read the child so the open task
+    says so (phone the Key Adult, send again); the notification page shows the error."""
+    if email.purpose not in ("encompass", "csc_referral"):
+        return
+    from vigil.core.signals import records_imported
+
+    note = (EncompassNotification.objects.filter(email=email).select_related("child").first())
+    persons = ({note.child.person_id} - {None}) if note else set()
+    screening = ChildScreening.objects.filter(referral_email=email).select_related(
+        "incident").first()
+    if screening:
+        persons |= _incident_persons(screening.incident)
+    if persons:
+        records_imported.send(sender=EncompassNotification, person_ids=frozenset(persons),
+                              as_of=timezone.now())
 
 
 # --- children's social care ---------------------------------------------------------------
@@ -274,8 +292,6 @@ def refer(screening: ChildScreening, *, actor, concerns: str, at: datetime | Non
     if problems:
         raise RecordInvalid(problems)
     subject, body = referral_message(screening, concerns)
-    from vigil.core import mail
-
     with transaction.atomic():
         email = mail.queue(purpose="csc_referral", to=[address], subject=subject, body=body,
                            actor=actor, reference=ref_of(screening),

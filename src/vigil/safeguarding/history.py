@@ -310,13 +310,15 @@ def _load_person_tables(h: History, person_ids: set[int] | None, cut: str | None
     note_where = [f"n.incident_id IN ({incs})"] if scoped else []
     if cut:
         note_where.append(f"(n.notified_at IS NULL OR n.notified_at >= {cut})")
-    for nid, inc_id, pid, notified_at in _rows(
-        f"SELECT n.id, n.incident_id, s.person_id, {_t('n.notified_at')}"
+    for nid, inc_id, pid, notified_at, email_status in _rows(
+        f"SELECT n.id, n.incident_id, s.person_id, {_t('n.notified_at')}, e.status"
         " FROM encompass_encompassnotification n"
         " JOIN people_sourcerecord s ON s.id = n.child_id"
+        " LEFT JOIN core_outboundemail e ON e.id = n.email_id"
         + (" WHERE " + " AND ".join(note_where) if note_where else "")
     ):
-        h.notifications[(inc_id, pid)] = (nid, _dt(notified_at))
+        # (id, when the school was told, its email failed for good)
+        h.notifications[(inc_id, pid)] = (nid, _dt(notified_at), email_status == "failed")
 
     screen_where = [f"c.incident_id IN ({incs})"] if scoped else []
     if cut:
