@@ -85,7 +85,13 @@ class EncompassNotification(SourceKeyed):
             return "failed"
         return "sending" if self.queued_at else "composed"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("encompass:notification", args=[self.pk])
+
     class Meta:
+        verbose_name = "Encompass notification"
         constraints = [
             source_key_constraint("encompassnotification"),
             models.UniqueConstraint(fields=["incident", "child"],
@@ -184,7 +190,13 @@ class ChildScreening(SourceKeyed):
             text += f"; referred on {self.referred_at:%d %b %Y %H:%M}"
         return text
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("encompass:screening", args=[self.pk])
+
     class Meta:
+        verbose_name = "children's social care screening"
         constraints = [
             source_key_constraint("childscreening"),
             models.UniqueConstraint(fields=["incident"], name="childscreening_one_per_incident"),
