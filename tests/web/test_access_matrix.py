@@ -54,6 +54,7 @@ MARAC_QUEUE_WORKERS = frozenset({"marac_coordinator"})
 MARAC_SUPERVISORS = frozenset({"marac_coordinator", "lpa_commander"})
 AUDITORS = frozenset({"admin"})
 REPORTERS = frozenset({"analyst", "commissioner"})
+ENCOMPASS_QUEUE_VIEWERS = frozenset({"encompass", "safeguarding", "lpa_commander"})
 OPEN = None  # reachable signed out
 
 
@@ -131,6 +132,14 @@ MATRIX: dict[str, Row] = {
                                   out_of_area=404),
     "encompass:notification": Row(CASEWORK, kwargs=lambda w: {"pk": w.recs["encompass"].pk},
                                   out_of_area=404),
+    # Encompass: the daily triage (a list, filtered by area), sending a composed
+    # notification (the empty world's has no message: refused, back to its page), and
+    # the children's social care screening record
+    "encompass:triage": Row(ENCOMPASS_QUEUE_VIEWERS),
+    "encompass:send": Row(frozenset({"encompass"}), method="POST", ok=frozenset({302}),
+                          kwargs=lambda w: {"pk": w.recs["encompass"].pk}, out_of_area=404),
+    "encompass:screening": Row(CASEWORK, kwargs=lambda w: {"pk": w.recs["screening"].pk},
+                               out_of_area=404),
     "linkage:split": Row(LINKAGE, kwargs=lambda w: {"pk": w.person.pk,
                                                    "record_pk": w.control.pk}, out_of_area=404),
     # tasks: the page that completes one, and who works it
@@ -194,6 +203,7 @@ def world(db):
         user.save()
         users[role] = user
     records["encompass"] = builders.make_encompass(records["incidents"][0], records["child"])
+    records["screening"] = builders.make_screening(records["incidents"][0])
     records["dvds"] = builders.make_dvds(connect, suspect, areas["BHM"],
                                          now - timedelta(days=30))
     return SimpleNamespace(areas=areas, person=person, incident=records["incidents"][0],
