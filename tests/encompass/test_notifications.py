@@ -60,7 +60,8 @@ def test_message_holds_the_permitted_fields_and_nothing_else(case, make_user, ar
         assert expected in body
     for never in ("Okonkwo", "Grace", "Hardcastle", "Lee", "SECRET NARRATIVE"):
         assert never not in body and never not in note.subject
-    assert note.subject == ("Operation Encompass notification, police reference "
+    assert note.subject == ("OFFICIAL-SENSITIVE: Operation Encompass notification, police "
+                            "reference "
                             f"{case['incident'].reference}")
     assert note.composed_by and note.notified_at is None and note.queued_at is None
 

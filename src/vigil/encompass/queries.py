@@ -40,12 +40,22 @@ def notification_view(user, pk: int) -> NotificationView | None:
          .filter(pk=pk).first())
     if n is None:
         return None
-    view = NotificationView(record=n, tasks=record_tasks(user, n), email=n.email)
+    view = NotificationView(record=n, tasks=child_tasks(user, n), email=n.email)
     if n.body and not n.notified_at and (not n.queued_at or n.state == "failed"):
         view.address, view.why_not = recipient(n)
         view.can_send = (roles.can(user, roles.complete_task("encompass"))
                          and roles.in_scope(user, [n.incident.lpa_id]))
     return view
+
+
+def child_tasks(user, n: EncompassNotification) -> list:
+    """The notification task of this child on this incident (its subject is the incident)."""
+    qs = Task.objects.filter(kind="encompass", subject=f"incidents.incident:{n.incident_id}",
+                             person_id=n.child.person_id, team__in=roles.teams_for(user))
+    allowed = roles.area_ids(user)
+    if allowed is not None:
+        qs = qs.filter(lpa_id__in=sorted(allowed))
+    return list(qs.order_by("-due_at")[:5])
 
 
 @dataclass

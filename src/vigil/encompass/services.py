@@ -75,15 +75,16 @@ def compose_message(note: EncompassNotification) -> tuple[str, str]:
         "Brief circumstances:",
         note.circumstances,
         "",
-        "This notification is shared under Operation Encompass (Children's Wellbeing and "
-        "Schools Act 2025) so that the school can support the child. Keep it securely, share "
+        "This notification is shared under Operation Encompass (a statutory duty since "
+        "7 November 2025) so that the school can support the child. Keep it securely, share "
         "it only with staff who need it to support the child, and do not discuss it with the "
         "family without advice from the police or the local authority.",
     ]
     if note.destination == D.SCHOOL_NOT_KNOWN:
         lines += ["", "The police do not know this child's school: please pass this "
                       "notification to the child's school's Key Adult."]
-    subject = f"Operation Encompass notification, police reference {incident.reference}"
+    subject = (f"{mail.MARKING}: Operation Encompass notification, police reference "
+               f"{incident.reference}")
     return subject, "\n".join(lines)
 
 
@@ -264,7 +265,8 @@ def referral_message(screening: ChildScreening, concerns: str) -> tuple[str, str
                   f"({_when(screening.screened_at)}, {screening.screened_by})",
               "Reasons:", screening.reasons, "", "Concerns and what is asked of children's "
               "social care:", concerns.strip()]
-    return (f"Referral to children's social care, police reference {incident.reference}",
+    return (f"{mail.MARKING}: Referral to children's social care, police reference "
+            f"{incident.reference}",
             "\n".join(lines))
 
 
