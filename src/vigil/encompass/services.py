@@ -117,8 +117,9 @@ def compose(incident: Incident, child: SourceRecord, *, actor, destination: str,
     note.composed_at, note.composed_by = at, records.actor_name(actor)
     if not problems:
         note.subject, note.body = compose_message(note)
-    return records.save(note, actor=actor, person_ids={child.person_id}, as_of=at,
-                        context=context, problems=problems)
+    # No rule reads a composed, unsent notification: the rules answer when it is sent.
+    return records.save(note, actor=actor, person_ids=(), as_of=at, context=context,
+                        problems=problems)
 
 
 # --- sending ----------------------------------------------------------------------------
