@@ -79,7 +79,8 @@ def test_friday_night_two_children_two_schools(live_server, transactional_db, tm
             page.goto(f"{live_server.url}/encompass/")
             row = page.locator("#triage tbody tr", has_text=school)
             row.get_by_role("link", name="Compose").click()
-            expect(page.get_by_role("heading", name="Record the school notification")).to_be_visible()
+            expect(page.get_by_role("heading", name="Record the school notification")
+                   ).to_be_visible()
             page.get_by_label("Brief circumstances: what the Key Adult needs to know (no more)"
                               ).fill(f"Police attended an argument at home on Friday night; "
                                      f"{child} may be tired or upset.")

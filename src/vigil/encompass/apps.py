@@ -20,7 +20,6 @@ class EncompassConfig(AppConfig):
         register_task_form("encompass.referral", forms.ReferralForm)
         # The school is told when the mail server accepts the email.
         from vigil.core import jobs
-
         from vigil.core.mail import email_failed
         from vigil.encompass.services import on_email_failed
 

@@ -45,7 +45,7 @@ class NotificationForm(TaskRecordForm):
         incident = self.incident()
         party = (incident.parties.filter(role="child", person__person_id=task.person_id).first()
                  if incident else None)
-        # The child's school may be in another authority: every school, the child's first.
+        # The child's school may be in another authority: every school.
         self.fields["school"].queryset = School.objects.select_related("local_authority")
         self.fields["school"].label_from_instance = (
             lambda s: f"{s.name} ({s.local_authority})")

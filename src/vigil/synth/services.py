@@ -23,7 +23,7 @@ QUALITY = Weighted({"good": 45, "adequate": 40, "poor": 15})
 # the day; a fifth referred, a tenth already open to children's social care.
 SCREENING = Weighted({"no_referral": 70, "refer": 20, "already_open": 10})
 SCREENING_REASONS = {
-    "no_referral": "Single verbal incident; children not present; no previous concerns.",
+    "no_referral": "Single verbal incident; no previous concerns about the children.",
     "refer": "Repeat incidents with children present; risk of harm to the children.",
     "already_open": "Family already open to children's social care; social worker told.",
 }
