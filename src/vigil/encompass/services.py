@@ -122,6 +122,31 @@ def compose(incident: Incident, child: SourceRecord, *, actor, destination: str,
                         problems=problems)
 
 
+def notify_school(incident: Incident, child: SourceRecord, *, actor, school: School | None,
+                  child_present: bool, circumstances: str, notified_at: datetime,
+                  voice_of_child: str = "", context: str = "") -> EncompassNotification:
+    """Record a notification made outside the outbox (by phone or in person, e.g. after
+    the email was refused): the school (or, with no school, the local authority for a
+    child educated at home) was told at `notified_at`. One per child and incident."""
+    _authorise(actor, incident)
+    note = EncompassNotification.objects.filter(
+        incident=incident, child__person_id=child.person_id).first() if child.person_id else None
+    if note is not None and note.notified_at:
+        raise RecordInvalid([("", "", "this child's school has already been notified")])
+    note = note or EncompassNotification(incident=incident, child=child)
+    note.school = school
+    note.destination = D.SCHOOL if school else D.HOME_EDUCATED
+    note.local_authority_id = school.local_authority_id if school else incident.lpa_id
+    note.child_present, note.circumstances = child_present, circumstances.strip()
+    note.voice_of_child = voice_of_child.strip()
+    note.notified_at, note.notified_by = notified_at, records.actor_name(actor)
+    problems = []
+    if notified_at < incident.reported_at:
+        problems.append(("notified_at", notified_at, "the notification is before the incident"))
+    return records.save(note, actor=actor, person_ids={child.person_id}, as_of=notified_at,
+                        context=context, problems=problems)
+
+
 # --- sending ----------------------------------------------------------------------------
 
 def recipient(note: EncompassNotification) -> tuple[str, str]:
