@@ -116,7 +116,26 @@ CASES = [
     ("dip_sample_disagreement_rate", FEB, FEB, COV, 0.0),  # c4 is Coventry, agreed
     ("dip_sample_disagreement_rate", *Q, SOL, None),  # none reviewed
     ("vcop_updates_given", JAN, JAN, BHM, 2),  # 23:30 on 31 Jan is January
-    ("vcop_updates_given", *Q, FORCE, 3),
+    ("vcop_updates_given", *Q, FORCE, 4),
+    ("vcop_updates_given", MAR, MAR, BHM, 1),
+    ("vcop_updates_on_time", JAN, JAN, BHM, 100.0),  # Friday's arrest told on Saturday
+    ("vcop_updates_on_time", FEB, FEB, BHM, 0.0),  # Saturday's arrest never told
+    # c2 bailed with conditions: its arrest and its bail, neither told; c4 has no victim,
+    # the breach arrest no crime.
+    ("vcop_updates_on_time", *Q, FORCE, pytest.approx(100 / 3)),
+    ("vcop_support_referral_on_time", JAN, JAN, BHM, 50.0),  # c1 on the minute; c2 never
+    ("vcop_support_referral_on_time", FEB, FEB, BHM, 0.0),  # a minute late
+    ("vcop_support_referral_on_time", *Q, FORCE, 25.0),
+    ("vcop_regular_updates_on_time", JAN, JAN, BHM, 100.0),
+    ("vcop_regular_updates_on_time", MAR, MAR, BHM, 0.0),  # 33 days after recording
+    ("vcop_regular_updates_on_time", *Q, SOL, None),
+    ("bail_victim_views", *Q, FORCE, 100.0),  # the breach's bail: no conditions, no crime
+    ("bail_victim_views", FEB, FEB, BHM, 100.0),
+    ("dvds_checks_in_time", JAN, JAN, FORCE, 50.0),  # 24 h on time; 24 h 1 min late
+    ("dvds_checks_in_time", MAR, MAR, BHM, 100.0),  # 23.5 real hours across the change
+    ("dvds_form_quality_poor", *Q, FORCE, 50.0),  # unrated forms left out
+    ("dvds_form_quality_poor", JAN, JAN, COV, 100.0),
+    ("dvds_disclosed_in_time", FEB, FEB, BHM, 100.0),  # 28 days: in time
     ("vcop_updates_given", *Q, SOL, 0),
     ("rui_nfa_share", *Q, FORCE, 25.0),  # c4 released under investigation, of 4
     ("rui_nfa_share", JAN, JAN, BHM, 0.0),  # c1 charged

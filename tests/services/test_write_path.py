@@ -160,7 +160,8 @@ def test_clares_law_initial_checks_and_decision(areas, now):
     app.refresh_from_db()
     assert app.initial_checks_at == now and step.source_system == "VIGIL"
     assert _task("dvds_initial_checks").status == "met"
-    disclosure.record_decision(app, actor="cli", decision="disclose", at=now, note="Agreed")
+    disclosure.record_decision(app, actor="cli", decision="disclose", at=now, note="Agreed",
+                               lawful=True, necessary=True, proportionate=True)
     assert _task("dvds_decision").status == "met"
     with pytest.raises(records.RecordInvalid, match="choose a decision"):
         disclosure.record_decision(app, actor="cli", decision="maybe", at=now)

@@ -55,6 +55,12 @@ MARAC_SUPERVISORS = frozenset({"marac_coordinator", "lpa_commander"})
 AUDITORS = frozenset({"admin"})
 REPORTERS = frozenset({"analyst", "commissioner"})
 ENCOMPASS_QUEUE_VIEWERS = frozenset({"encompass", "safeguarding", "lpa_commander"})
+CLARES_LAW_VIEWERS = frozenset({"clares_law", "lpa_commander"})
+CLARES_LAW_WORKERS = frozenset({"clares_law"})
+VICTIM_CARE_VIEWERS = frozenset({"da_desk", "referral_allocation", "safeguarding",
+                                 "lpa_commander"})
+VICTIM_CARE_WORKERS = frozenset({"da_desk", "safeguarding"})
+VICTIM_CARE_SUPERVISORS = frozenset({"referral_allocation", "lpa_commander"})
 OPEN = None  # reachable signed out
 
 
@@ -71,6 +77,10 @@ class Row:
 
 def _kpi(w):
     return w.kpi_id
+
+
+def _victim(w):
+    return {"crime_pk": w.recs["crime"].pk, "person_pk": w.connect.person_id}
 
 
 MATRIX: dict[str, Row] = {
@@ -130,6 +140,18 @@ MATRIX: dict[str, Row] = {
                           out_of_area=404),
     "disclosure:application": Row(CASEWORK, kwargs=lambda w: {"pk": w.recs["dvds"].pk},
                                   out_of_area=404),
+    # Clare's Law: the applications list, a new application, the disclosure
+    "disclosure:applications": Row(CLARES_LAW_VIEWERS),
+    "disclosure:application_new": Row(CLARES_LAW_WORKERS),
+    "disclosure:disclosure": Row(CLARES_LAW_WORKERS, kwargs=lambda w: {"pk": w.recs["dvds"].pk},
+                                 out_of_area=404),
+    # Victims' Code: victims, a victim's record for a crime, its two forms, compliance
+    "victims:victims": Row(VICTIM_CARE_VIEWERS),
+    "victims:care": Row(VICTIM_CARE_VIEWERS, kwargs=lambda w: _victim(w), out_of_area=404),
+    "victims:needs": Row(VICTIM_CARE_WORKERS, kwargs=lambda w: _victim(w), out_of_area=404),
+    "victims:contact_plan": Row(VICTIM_CARE_WORKERS, kwargs=lambda w: _victim(w),
+                                out_of_area=404),
+    "victims:compliance": Row(VICTIM_CARE_SUPERVISORS),
     "encompass:notification": Row(CASEWORK, kwargs=lambda w: {"pk": w.recs["encompass"].pk},
                                   out_of_area=404),
     # Encompass: the daily triage (a list, filtered by area), sending a composed
@@ -207,7 +229,7 @@ def world(db):
     records["dvds"] = builders.make_dvds(connect, suspect, areas["BHM"],
                                          now - timedelta(days=30))
     return SimpleNamespace(areas=areas, person=person, incident=records["incidents"][0],
-                           control=control, recs=records, task=task, users=users,
+                           control=control, connect=connect, recs=records, task=task, users=users,
                            kpi_id=load_all()[0].id)
 
 

@@ -1,6 +1,7 @@
 """Row invariants checked in Python before writing, so the message names the row.
 
-The per-entity checks live with their apps (orders.checks, marac.checks, risk.checks)
+The per-entity checks live with their apps (orders.checks, marac.checks, risk.checks,
+disclosure.checks)
 and the web app's services call the same functions (core.checks, core.records).
 
 The database constraints stay the backstop: anything missed here is still
@@ -17,6 +18,7 @@ from vigil.core.checks import (  # noqa: F401  (the importer's names, kept)
     date_orders,
 )
 from vigil.core.checks import as_date as _as_date  # noqa: F401
+from vigil.disclosure.checks import check_application as _dvds_applications
 from vigil.marac.checks import check_referral as _marac_referrals
 from vigil.marac.checks import check_transfer as _marac_transfers
 from vigil.orders.checks import (  # noqa: F401
@@ -71,6 +73,7 @@ _BY_FILE = {
     "order_protected_persons": _order_protected_persons,
     "marac_referrals": _marac_referrals,
     "marac_transfers": _marac_transfers,
+    "dvds_applications": _dvds_applications,
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from datetime import datetime
 
 
@@ -18,6 +19,9 @@ def register(sub) -> None:
     p.add_argument("--as-of", help="ISO date-time of the run (default: now)")
     p.add_argument("--threads", type=int, help="DuckDB threads (default: all cores)")
     p.add_argument("--memory-limit", help="DuckDB memory limit, e.g. 6GB")
+    p.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb",
+                   help="score pairs on DuckDB (one machine, default) or on Splink's Spark "
+                        "backend (a region: local mode, or VIGIL_SPARK_MASTER); same persons")
     p.set_defaults(func=cmd_link)
 
     p = sub.add_parser("link-default-model",
@@ -44,6 +48,20 @@ def _as_of(value: str | None) -> datetime:
     return parsed if parsed.tzinfo else timezone.make_aware(parsed)
 
 
+@contextmanager
+def _engine(name: str, threads: int | None):
+    """Linkers inside run on Spark when asked (vigil.people.linkage.spark)."""
+    if name != "spark":
+        yield
+        return
+    from vigil.core.spark import session
+    from vigil.people.linkage import spark
+
+    print("  scoring on Spark", flush=True)
+    with spark.use(session(threads)):
+        yield
+
+
 def cmd_link(args) -> int:
     from vigil.core.errors import CommandError
     from vigil.core.policy import current as current_policy
@@ -58,9 +76,10 @@ def cmd_link(args) -> int:
         print(f"  waiting: {waiting}; this run links them")
     started = time.monotonic()
     try:
-        run = link_all(as_of=_as_of(args.as_of), actor="cli", train=args.train,
-                       threads=args.threads, memory_limit=args.memory_limit,
-                       progress=lambda msg: print(f"  {msg}", flush=True))
+        with _engine(args.engine, args.threads):
+            run = link_all(as_of=_as_of(args.as_of), actor="cli", train=args.train,
+                           threads=args.threads, memory_limit=args.memory_limit,
+                           progress=lambda msg: print(f"  {msg}", flush=True))
     except ValueError as exc:
         raise CommandError(str(exc)) from exc
     queue = ReviewPair.objects.filter(status=ReviewPair.Status.OPEN).count()

@@ -341,13 +341,14 @@ def _load_person_tables(h: History, person_ids: set[int] | None, cut: str | None
 
     for row in _rows(
         f"SELECT d.id, s.person_id, d.lpa_id, {_t('d.received_at')},"
-        f" {_t('d.initial_checks_at')}, {_t('d.decided_at')}, d.decision"
+        f" {_t('d.initial_checks_at')}, {_t('d.decided_at')}, d.decision,"
+        f" {_t('d.disclosed_at')}"
         " FROM disclosure_dvdsapplication d"
         " JOIN people_sourcerecord s ON s.id = d.person_at_risk_id"
         + where("s.person_id", after("d.received_at"))
     ):
         h.dvds[row[1]].append((row[0], row[1], row[2], _dt(row[3]), _dt(row[4]),
-                               _dt(row[5]), row[6]))
+                               _dt(row[5]), row[6], _dt(row[7])))
 
     arrest_where = [f"a.crime_id IN ({crimes})" if scoped else "a.crime_id IS NOT NULL"]
     if cut:

@@ -25,6 +25,7 @@ LABELS: dict[str, str] = {
     "order_check": "Weekly order compliance check",
     "dvds_initial_checks": "Clare's Law: initial checks",
     "dvds_decision": "Clare's Law: disclosure decision",
+    "dvds_disclosure": "Clare's Law: make the disclosure",
     "vcop_support_referral": "Victims' Code: refer to support",
     "vcop_update": "Victims' Code: update the victim",
     "vcop_monthly": "Victims' Code: monthly update",

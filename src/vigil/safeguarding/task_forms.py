@@ -27,6 +27,7 @@ TASK_RECORDS: dict[str, str] = {
     "csc_referral": "encompass.referral",
     "dvds_initial_checks": "disclosure.initial_checks",
     "dvds_decision": "disclosure.decision",
+    "dvds_disclosure": "disclosure.disclosure",
     "qa_dip_sample": "risk.dip_sample",
 }
 
