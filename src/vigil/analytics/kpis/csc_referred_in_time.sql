@@ -9,15 +9,21 @@
 -- series_break: none
 -- commitment: 56
 -- seed: 004: children 'risk assessed ... and information is shared with health and children services'
-SELECT m.month, s.local_authority_id AS lpa_id,
-       SUM(CASE WHEN s.referred_at IS NOT NULL
-                 AND s.referred_at <= s.screened_at + to_hours(CAST(p.csc_referral_hours AS BIGINT))
-                THEN 1 ELSE 0 END) AS num,
+SELECT m.month, a.lpa_id,
+       SUM(CASE WHEN a.referral_seconds <= a.limit_seconds THEN 1 ELSE 0 END) AS num,
        COUNT(*) AS den
-FROM child_screenings s
-CROSS JOIN params p
-JOIN months m ON CAST(DATE_TRUNC('month', s.screened_at) AS DATE) = m.month AND s.screened_at < m.cutoff
-WHERE s.decision = 'refer'
-  AND (s.screened_at + to_hours(CAST(p.csc_referral_hours AS BIGINT)) < m.cutoff
-       OR (s.referred_at IS NOT NULL AND s.referred_at < m.cutoff))
-GROUP BY m.month, s.local_authority_id
+FROM (
+    -- Local wall-clock times read as Europe/London, so the difference is real time.
+    SELECT s.local_authority_id AS lpa_id, s.screened_at,
+           DATE_DIFF('second', s.screened_at AT TIME ZONE 'Europe/London',
+                     s.referred_at AT TIME ZONE 'Europe/London') AS referral_seconds,
+           DATE_DIFF('second', s.screened_at AT TIME ZONE 'Europe/London',
+                     p.as_of_end AT TIME ZONE 'Europe/London') AS open_seconds,
+           p.csc_referral_hours * 3600 AS limit_seconds
+    FROM child_screenings s
+    CROSS JOIN params p
+    WHERE s.decision = 'refer'
+) a
+JOIN months m ON CAST(DATE_TRUNC('month', a.screened_at) AS DATE) = m.month AND a.screened_at < m.cutoff
+WHERE a.open_seconds > a.limit_seconds OR a.referral_seconds <= a.limit_seconds
+GROUP BY m.month, a.lpa_id
