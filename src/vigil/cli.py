@@ -15,6 +15,7 @@ COMMAND_MODULES = [
     "vigil.ingest.cli",
     "vigil.people.cli",
     "vigil.safeguarding.cli",
+    "vigil.encompass.cli",
     "vigil.controlroom.screening_cli",
     "vigil.analytics.cli",
     "vigil.demo",

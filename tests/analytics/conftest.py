@@ -128,9 +128,25 @@ def hand_built() -> Tables:
     t.add("encompass_notifications", incident_id=i2, local_authority_id=COV,
           child_present=True, notified_at=ts("2025-02-15 08:30"), child_key="k1")
     t.add("encompass_notifications", incident_id=i2, local_authority_id=COV,
-          child_present=False, notified_at=ts("2025-02-17 08:00"), child_key="k2")
+          child_present=False, notified_at=ts("2025-02-17 09:00"), child_key="k2")
     t.add("encompass_notifications", incident_id=i3, local_authority_id=BHM,
           child_present=True, notified_at=None, child_key="k3")
+    # Every child owed a notification, with its task's deadline (k4 was never notified at
+    # all: no notification row, still late).
+    for inc, lpa, reported, due, notified, key in (
+            (i2, COV, "2025-02-14 18:00", "2025-02-17 08:30", "2025-02-15 08:30", "k1"),
+            (i2, COV, "2025-02-14 18:00", "2025-02-17 08:30", "2025-02-17 09:00", "k2"),
+            (i3, BHM, "2025-03-08 22:00", "2025-03-10 08:30", None, "k3"),
+            (i3, BHM, "2025-03-08 22:00", "2025-03-10 08:30", None, "k4")):
+        t.add("encompass_duties", incident_id=inc, local_authority_id=lpa,
+              reported_at=ts(reported), due_at=ts(due),
+              notified_at=ts(notified) if notified else None, child_key=key)
+        t.add("incident_parties", incident_id=inc, role="child", person_key=key)
+    # Children's social care: i2 screened in 16 hours and referred 26 hours after the
+    # decision (late); i3 never screened (late).
+    t.add("child_screenings", incident_id=i2, local_authority_id=COV,
+          screened_at=ts("2025-02-15 10:00"), decision="refer",
+          referral_queued_at=ts("2025-02-16 12:00"), referred_at=ts("2025-02-16 12:00"))
 
     review = dict(positive_feedback=False, regraded=False, reopened=False,
                   risk_assessment_feedback=False, reassurance_given=True,

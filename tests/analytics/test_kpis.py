@@ -96,8 +96,14 @@ CASES = [
     ("marac_cases_per_10k_women", *Q, SOL, 0.0),
     ("dash_high_risk_share", *Q, FORCE, pytest.approx(100 / 3)),
     ("dash_high_risk_share", FEB, FEB, COV, 0.0),
-    ("encompass_on_time", FEB, FEB, COV, 50.0),  # 08:30 next day on time; Monday late
-    ("encompass_on_time", MAR, MAR, BHM, 0.0),  # never sent
+    ("encompass_on_time", FEB, FEB, COV, 50.0),  # Saturday on time; Monday 09:00 late
+    ("encompass_on_time", MAR, MAR, BHM, 0.0),  # never sent, and never even composed
+    ("encompass_on_time", *Q, FORCE, 25.0),  # 1 of 4 children (k4 has no notification)
+    ("csc_screened_in_time", FEB, FEB, COV, 100.0),  # 16 hours
+    ("csc_screened_in_time", MAR, MAR, BHM, 0.0),  # never screened
+    ("csc_screened_in_time", *Q, FORCE, 50.0),
+    ("csc_referred_in_time", FEB, FEB, COV, 0.0),  # sent 26 hours after the decision
+    ("csc_referred_in_time", MAR, MAR, BHM, None),  # no decision to refer
     ("logs_reviewed", *Q, FORCE, 2),
     ("review_feedback_direct", JAN, JAN, BHM, 1),
     ("review_feedback_line_manager", *Q, FORCE, 0),

@@ -82,6 +82,15 @@ def make_encompass(incident, child, school=None, *, notified_at=None):
         circumstances="Verbal argument", notified_at=notified_at, notified_by="PC Shah")
 
 
+def make_screening(incident, decision="no_referral"):
+    from vigil.encompass.models import ChildScreening
+
+    return ChildScreening.objects.create(
+        source_system="MASH", source_id=f"S{_n()}", incident=incident,
+        local_authority=incident.lpa, screened_at=incident.reported_at, decision=decision,
+        reasons="Verbal argument; children asleep")
+
+
 def make_dvds(person_at_risk, subject, lpa, received_at):
     from vigil.disclosure.models import DvdsApplication
 

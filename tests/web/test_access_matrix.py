@@ -56,6 +56,7 @@ AUDITORS = frozenset({"admin"})
 LOG_REVIEWERS = frozenset({"control_room"})
 DA_DESK = frozenset({"da_desk", "referral_allocation", "lpa_commander"})
 REPORTERS = frozenset({"analyst", "commissioner"})
+ENCOMPASS_QUEUE_VIEWERS = frozenset({"encompass", "safeguarding", "lpa_commander"})
 CLARES_LAW_VIEWERS = frozenset({"clares_law", "lpa_commander"})
 CLARES_LAW_WORKERS = frozenset({"clares_law"})
 VICTIM_CARE_VIEWERS = frozenset({"da_desk", "referral_allocation", "safeguarding",
@@ -172,6 +173,14 @@ MATRIX: dict[str, Row] = {
     "victims:compliance": Row(VICTIM_CARE_SUPERVISORS),
     "encompass:notification": Row(CASEWORK, kwargs=lambda w: {"pk": w.recs["encompass"].pk},
                                   out_of_area=404),
+    # Encompass: the daily triage (a list, filtered by area), sending a composed
+    # notification (the empty world's has no message: refused, back to its page), and
+    # the children's social care screening record
+    "encompass:triage": Row(ENCOMPASS_QUEUE_VIEWERS),
+    "encompass:send": Row(frozenset({"encompass"}), method="POST", ok=frozenset({302}),
+                          kwargs=lambda w: {"pk": w.recs["encompass"].pk}, out_of_area=404),
+    "encompass:screening": Row(CASEWORK, kwargs=lambda w: {"pk": w.recs["screening"].pk},
+                               out_of_area=404),
     "linkage:split": Row(LINKAGE, kwargs=lambda w: {"pk": w.person.pk,
                                                    "record_pk": w.control.pk}, out_of_area=404),
     # tasks: the page that completes one, and who works it
@@ -244,6 +253,7 @@ def world(db):
         user.save()
         users[role] = user
     records["encompass"] = builders.make_encompass(records["incidents"][0], records["child"])
+    records["screening"] = builders.make_screening(records["incidents"][0])
     records["dvds"] = builders.make_dvds(connect, suspect, areas["BHM"],
                                          now - timedelta(days=30))
     return SimpleNamespace(areas=areas, person=person, incident=records["incidents"][0],

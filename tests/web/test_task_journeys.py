@@ -99,11 +99,16 @@ JOURNEYS = {
          ("What level should it have been? (when you disagree)", "Medium"),
          ("fill", "Why you disagree", "Separation, threats to kill: medium at least")],
         "done", "Dip sample review VIGIL dipsamplereview-", "dip_sample_disagreement_rate")),
+    # The school notification itself is composed, reviewed and sent: its own journey in
+    # tests/web/test_encompass_journey.py. The children's social care screening is a form.
     "encompass": (_encompass, Journey(
-        "encompass", "encompass", "encompass", "Record the school notification",
-        [("fill", "What the Key Adult needs to know (no more than they need)",
-          "Police attended a domestic incident at home last night; Amy was present.")],
-        "met", "Encompass notification VIGIL encompassnotification-", "encompass_on_time")),
+        "encompass", "encompass", "csc_screening",
+        "Record the children's social care screening",
+        [("Decision", "No referral needed (school told through Encompass)"),
+         ("fill", "Reasons: the risks to the children and what is known",
+          "Single verbal argument; no previous incidents; the child was asleep upstairs.")],
+        "met", "Children's social care screening VIGIL childscreening-",
+        "csc_screened_in_time")),
     "clares_law": (_clares_law, Journey(
         "clares_law", "clares_law", "dvds_decision", "Record the disclosure decision",
         [("What did the multi-agency panel decide?", "Disclose"),

@@ -48,6 +48,8 @@ def policy_params(policy, as_of: date) -> dict:
         "high_risk_level": 3,
         "counting_rule_break": date.fromisoformat(policy.counting_rule_break),
         "vcop_support_referral_days": policy.vcop_support_referral_days,
+        "csc_screening_hours": policy.csc_screening_hours,
+        "csc_referral_hours": policy.csc_referral_hours,
         "vcop_regular_update_days": policy.vcop_regular_update_days,
         "rvr_target_minutes": policy.rvr_target_minutes,
     }

@@ -59,6 +59,11 @@ class TableSpec:
     partition_by: str | None = None
     renames: dict[str, str] = field(default_factory=dict)
     incremental: bool = True
+    # A derived table: rows computed by a function (dotted path; called with the person
+    # pseudonymiser, returns {column: values}) instead of read from `model`; rewritten
+    # whole on every run. `derived_columns` types them: (name, "int"|"timestamp"|"string").
+    build: str = ""
+    derived_columns: tuple[tuple[str, str], ...] = ()
 
 
 TABLES: tuple[TableSpec, ...] = (
@@ -118,6 +123,17 @@ TABLES: tuple[TableSpec, ...] = (
               ("id", "incident_id", "school_id", "local_authority_id", "child_present",
                "notified_at"), persons={"child": "child_key"},
               partition_by="incident__reported_at"),
+    # Every child of Encompass age on a DA incident with the deadline of their task (the
+    # next school day's start in their school's authority): the on-time denominator.
+    TableSpec("encompass_duties", "incidents.IncidentParty", (),
+              build="vigil.encompass.duties.snapshot_rows",
+              derived_columns=(("id", "int"), ("incident_id", "int"),
+                               ("local_authority_id", "int"), ("reported_at", "timestamp"),
+                               ("due_at", "timestamp"), ("notified_at", "timestamp"),
+                               ("child_key", "string"))),
+    TableSpec("child_screenings", "encompass.ChildScreening",
+              ("id", "incident_id", "local_authority_id", "screened_at", "decision",
+               "referral_queued_at", "referred_at"), partition_by="incident__reported_at"),
     TableSpec("log_reviews", "controlroom.LogReview",
               ("id", "incident_id", "reviewed_at", "feedback", "positive_feedback", "regraded",
                "reopened", "risk_assessment_feedback", "reassurance_given",
@@ -252,9 +268,15 @@ def _arrow(names: list[str], cols: list[list], schema: pa.Schema | None) -> pa.T
     return pa.table(dict(zip(names, cols, strict=True)))
 
 
+DERIVED_TYPES = {"int": pa.int64(), "timestamp": pa.timestamp("us"), "string": pa.string()}
+
+
 def _schema_for(spec: TableSpec, model) -> pa.Schema:
     """Arrow types from the Django fields, so empty partitions still have typed columns."""
     from django.db import models as m
+
+    if spec.build:
+        return pa.schema([pa.field(n, DERIVED_TYPES[t]) for n, t in spec.derived_columns])
 
     fields = []
     for lookup in spec.columns:
@@ -299,9 +321,29 @@ def _existing_partitions_holding(table_dir: Path, ids: list[int]) -> set[str]:
     return {Path(r[0]).parent.name for r in rows}
 
 
+def export_derived(spec: TableSpec, root: Path, state: dict, secret: bytes) -> TableResult:
+    """A derived table, computed whole and written as one file."""
+    from django.utils.module_loading import import_string
+
+    schema = _schema_for(spec, None)
+    columns = import_string(spec.build)(lambda pid, rid: person_key(secret, pid, rid))
+    table = pa.table({f.name: pa.array([_local(v) for v in columns[f.name]], type=f.type)
+                      for f in schema})
+    table_dir = root / spec.name
+    for old in table_dir.glob("part=*/data.parquet"):
+        old.unlink()
+    _write_atomic(table, table_dir / "part=all" / "data.parquet")
+    state.clear()
+    state.update({"rows": table.num_rows})
+    return TableResult(spec.name, table.num_rows, 1, True)
+
+
 def export_table(spec: TableSpec, root: Path, state: dict, secret: bytes, *,
                  full: bool) -> TableResult:
     from django.apps import apps
+
+    if spec.build:
+        return export_derived(spec, root, state, secret)
 
     model = apps.get_model(spec.model)
     table_dir = root / spec.name

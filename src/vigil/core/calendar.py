@@ -191,7 +191,9 @@ def default_england_terms(school_year: int) -> list[Term]:
 
     The pattern most local authorities follow: autumn from the first Wednesday in
     September to the Friday before Christmas week with half term in the last week
-    of October; spring from the first Monday after New Year's week to the Friday
+    of October; spring from the first weekday on or after 4 January (the first
+    week of January: Monday 4 January 2027, Monday 5 January 2026, Thursday
+    4 January 2024) to the Friday
     before the week of Good Friday, half term in the week of the third Monday of
     February; summer after the two-week Easter break to about 22 July, half term
     in the week of the Spring Bank Holiday. Bank holidays are never school days.
@@ -201,7 +203,9 @@ def default_england_terms(school_year: int) -> list[Term]:
     autumn_start = _weekday_on_or_after(date(y, 9, 2), 2)
     autumn_end = _weekday_on_or_before(date(y, 12, 20), 4)
     october_half = _week(_weekday_on_or_before(date(y, 10, 31), 0))
-    spring_start = _weekday_on_or_after(date(y + 1, 1, 5), 0)
+    spring_start = date(y + 1, 1, 4)
+    while spring_start.weekday() >= 5 or is_bank_holiday(spring_start):
+        spring_start += timedelta(days=1)
     good_friday = easter(y + 1) - timedelta(days=2)
     spring_end = good_friday - timedelta(days=7)
     february_half = _week(_weekday_on_or_after(date(y + 1, 2, 15), 0))
@@ -219,13 +223,15 @@ class SchoolCalendar:
     """School days: term days that are weekdays, not closures, not bank holidays.
 
     `terms` maps a school year (the September it starts in) to its terms; years
-    not given fall back to the default England calendar.
+    not given fall back to `fallback` (a local authority's calendar falls back to
+    the force's) and, without one, to the default England calendar.
     """
 
     def __init__(self, terms: dict[int, list[Term]] | None = None,
-                 day_starts_at: time = time(8, 30)):
+                 day_starts_at: time = time(8, 30), fallback: SchoolCalendar | None = None):
         self._terms = dict(terms or {})
         self.day_starts_at = day_starts_at
+        self.fallback = fallback
 
     @classmethod
     def from_file(cls, path: str | Path, day_starts_at: time = time(8, 30)) -> SchoolCalendar:
@@ -247,7 +253,8 @@ class SchoolCalendar:
 
     def terms_for(self, school_year: int) -> list[Term]:
         if school_year not in self._terms:
-            self._terms[school_year] = default_england_terms(school_year)
+            self._terms[school_year] = (self.fallback.terms_for(school_year) if self.fallback
+                                        else default_england_terms(school_year))
         return self._terms[school_year]
 
     def is_school_day(self, day: date) -> bool:
@@ -292,6 +299,35 @@ def default_school_calendar() -> SchoolCalendar:
     path = getattr(settings, "VIGIL_SCHOOL_TERMS_FILE", None) or os.environ.get(
         "VIGIL_SCHOOL_TERMS_FILE")
     return SchoolCalendar.from_file(path) if path else SchoolCalendar()
+
+
+def force_school_calendar(day_starts_at: str = "08:30") -> SchoolCalendar:
+    """The force's base school calendar (VIGIL_SCHOOL_TERMS_FILE, else the default England
+    pattern) with the policy's start of the school day: what a local authority's own
+    term dates fall back to for a school year they do not give."""
+    from django.conf import settings
+
+    path = getattr(settings, "VIGIL_SCHOOL_TERMS_FILE", None) or os.environ.get(
+        "VIGIL_SCHOOL_TERMS_FILE")
+    return _force_school_calendar(path, day_starts_at)
+
+
+@lru_cache(maxsize=4)
+def _force_school_calendar(path: str | None, day_starts_at: str) -> SchoolCalendar:
+    start = time.fromisoformat(day_starts_at)
+    return SchoolCalendar.from_file(path, start) if path else SchoolCalendar(day_starts_at=start)
+
+
+def terms_from_rows(rows: Iterable[tuple]) -> dict[int, list[Term]]:
+    """Term rows (school_year, starts_on, ends_on, half_term_starts, half_term_ends) as
+    the terms a SchoolCalendar takes; a term's half term is its one closure."""
+    terms: dict[int, list[Term]] = {}
+    for year, starts, ends, half_from, half_to in rows:
+        closures = ((half_from, half_to),) if half_from and half_to else ()
+        terms.setdefault(int(year), []).append(Term(starts, ends, closures))
+    for items in terms.values():
+        items.sort(key=lambda t: t.start)
+    return terms
 
 
 def next_school_day_start(at: datetime, calendar: SchoolCalendar | None = None) -> datetime:

@@ -74,6 +74,11 @@ class Policy:
     encompass_age_from: int = 4
     encompass_age_to: int = 17
     school_day_start: str = "08:30"
+    # Local practice (seeds 000 §4.4, 004): every DA incident with a child is screened for
+    # children's social care within a day, and a referral the screening decides on is sent
+    # (the multi-agency referral form) within a day of the decision.
+    csc_screening_hours: int = 24
+    csc_referral_hours: int = 24
     # A first rules run over years of history opens only duties due in the last N days;
     # older duties are history for the KPIs. Once open, a task stays until it is done.
     task_backfill_days: int = 90

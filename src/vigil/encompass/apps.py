@@ -16,3 +16,13 @@ class EncompassConfig(AppConfig):
         from vigil.safeguarding.task_forms import register_task_form
 
         register_task_form("encompass.notification", forms.NotificationForm)
+        register_task_form("encompass.screening", forms.ScreeningForm)
+        register_task_form("encompass.referral", forms.ReferralForm)
+        # The school is told when the mail server accepts the email.
+        from vigil.core import jobs
+        from vigil.core.mail import email_failed
+        from vigil.encompass.services import on_email_failed
+
+        email_failed.connect(on_email_failed, dispatch_uid="encompass-email-failed")
+        jobs.schedule("encompass-deliveries", "vigil.encompass.services.deliveries_job",
+                      cron="* * * * *")

@@ -16,12 +16,9 @@ Running twice changes nothing the second time. Rules write flags and tasks only.
 from __future__ import annotations
 
 import gc
-import os
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
-from functools import lru_cache
+from datetime import UTC, datetime
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 
@@ -53,17 +50,9 @@ class RunStats:
                 + self.flags_updated)
 
 
-@lru_cache(maxsize=4)
-def _school_calendar(path: str | None, starts: str) -> cal.SchoolCalendar:
-    day_start = time.fromisoformat(starts)
-    return cal.SchoolCalendar.from_file(path, day_start) if path else \
-        cal.SchoolCalendar(day_starts_at=day_start)
-
-
 def school_calendar(policy: Policy) -> cal.SchoolCalendar:
-    path = getattr(settings, "VIGIL_SCHOOL_TERMS_FILE", None) or os.environ.get(
-        "VIGIL_SCHOOL_TERMS_FILE")
-    return _school_calendar(path, policy.school_day_start)
+    """The force's base calendar; local authorities' own term dates (History) override it."""
+    return cal.force_school_calendar(policy.school_day_start)
 
 
 def run(*, as_of: datetime, person_ids=None, policy: Policy | None = None,
@@ -195,9 +184,9 @@ TASK_COLUMNS = ("key", "kind", "team", "lpa_id", "person_id", "subject", "reason
 
 def _write_tasks(specs, version: str, stats: RunStats, whole: bool) -> None:
     by_key = {s.key: s for s in specs}
-    existing = _existing(Task, by_key, ("id", "status", "version"), whole)
+    existing = _existing(Task, by_key, ("id", "status", "version", "reason"), whole)
     dt, js = _datetime_param(), _json_param()
-    new, closing = [], []
+    new, closing, reworded = [], [], []
     for key, spec in by_key.items():
         found = existing.get(key)
         if found is None:
@@ -211,8 +200,13 @@ def _write_tasks(specs, version: str, stats: RunStats, whole: bool) -> None:
             # crime recorded after a standard-risk assessment).
             closing.append((spec.status, dt(spec.closed_at), spec.closed_because,
                             found[2] + 1, js(spec.evidence), found[0]))
+        elif found[1] == Task.Status.OPEN == spec.status and found[3] != spec.reason[:300]:
+            # An open task says what stands in the way now (e.g. the school's Key Adult
+            # address has since been added).
+            reworded.append((spec.reason[:300], found[0]))
     _insert(Task, TASK_COLUMNS, new)
     _update(Task, ("status", "completed_at", "outcome", "version", "evidence"), closing)
+    _update(Task, ("reason",), reworded)
     stats.tasks_created += len(new)
     stats.tasks_closed += len(closing)
 

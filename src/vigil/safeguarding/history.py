@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime
 
 from django.db import connection
 
+from vigil.core import calendar as cal
 from vigil.core.calendar import LONDON
 
 
@@ -46,6 +47,9 @@ class IncidentRow:
     lpa_id: int
     parties: list = field(default_factory=list)  # (person_id, role, present)
     crime_ids: list = field(default_factory=list)
+    # Children's schools (Encompass): person_id -> (school_id, school's local authority,
+    # the school has a Key Adult email, home educated).
+    schools: dict = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -81,12 +85,17 @@ class History:
     breach_arrests: dict = field(default_factory=lambda: defaultdict(list))  # order -> times
     order_followed: dict = field(default_factory=dict)       # notice id -> (id, at)
     notifications: dict = field(default_factory=dict)        # (incident, person) -> row
+    # Children's social care screening: incident -> (id, screened_at, decision, referred_at).
+    screenings: dict = field(default_factory=dict)
     dvds: dict = field(default_factory=lambda: defaultdict(list))
     arrests: dict = field(default_factory=lambda: defaultdict(list))    # crime -> rows
     care: dict = field(default_factory=dict)                 # (person, crime) -> row
     updates: dict = field(default_factory=lambda: defaultdict(list))    # care id -> rows
     allocations: dict = field(default_factory=dict)          # crime id -> (id, allocated_at)
     persons: set = field(default_factory=set)                # owners evaluated
+    # Local authorities' own term dates (encompass.SchoolTerm): authority -> {year: [Term]}.
+    school_terms: dict = field(default_factory=dict)
+    school_calendars: dict = field(default_factory=dict)     # authority -> calendar (cache)
 
 
 def _ids(values) -> str:
@@ -161,17 +170,21 @@ def load(person_ids: set[int] | None = None, since: datetime | None = None) -> H
         incident_cond.append("ip.incident_id IN ({})".format(_ids(i for (i,) in _rows(
             f"SELECT incident_id FROM incidents_incidentparty WHERE person_id IN ({records})"))))
 
-    for inc_id, reported, lpa, pid, role, present in _rows(
-        f"SELECT i.id, {_t('i.reported_at')}, i.lpa_id, s.person_id, ip.role, ip.present"
+    for inc_id, reported, lpa, pid, role, present, school, home, school_la, email in _rows(
+        f"SELECT i.id, {_t('i.reported_at')}, i.lpa_id, s.person_id, ip.role, ip.present,"
+        " ip.school_id, ip.home_educated, sc.local_authority_id, sc.key_adult_email"
         " FROM incidents_incidentparty ip "
         "JOIN incidents_incident i ON i.id = ip.incident_id "
-        "JOIN people_sourcerecord s ON s.id = ip.person_id WHERE "
+        "JOIN people_sourcerecord s ON s.id = ip.person_id "
+        "LEFT JOIN core_school sc ON sc.id = ip.school_id WHERE "
         + " AND ".join(incident_cond)
     ):
         row = h.incidents.get(inc_id)
         if row is None:
             row = h.incidents[inc_id] = IncidentRow(inc_id, _dt(reported), lpa)
         row.parties.append((pid, role, bool(present)))
+        if role == "child":
+            row.schools[pid] = (school, school_la, bool(email), bool(home))
         h.person_incidents[pid].append(inc_id)
         if role == "victim":
             h.victim_incidents[pid].add(inc_id)
@@ -318,13 +331,34 @@ def _load_person_tables(h: History, person_ids: set[int] | None, cut: str | None
     note_where = [f"n.incident_id IN ({incs})"] if scoped else []
     if cut:
         note_where.append(f"(n.notified_at IS NULL OR n.notified_at >= {cut})")
-    for nid, inc_id, pid, notified_at in _rows(
-        f"SELECT n.id, n.incident_id, s.person_id, {_t('n.notified_at')}"
+    for nid, inc_id, pid, notified_at, email_status in _rows(
+        f"SELECT n.id, n.incident_id, s.person_id, {_t('n.notified_at')}, e.status"
         " FROM encompass_encompassnotification n"
         " JOIN people_sourcerecord s ON s.id = n.child_id"
+        " LEFT JOIN core_outboundemail e ON e.id = n.email_id"
         + (" WHERE " + " AND ".join(note_where) if note_where else "")
     ):
-        h.notifications[(inc_id, pid)] = (nid, _dt(notified_at))
+        # (id, when the school was told, its email failed for good)
+        h.notifications[(inc_id, pid)] = (nid, _dt(notified_at), email_status == "failed")
+
+    screen_where = [f"c.incident_id IN ({incs})"] if scoped else []
+    if cut:
+        screen_where.append(f"c.screened_at >= {cut}")
+    for sid, inc_id, screened_at, decision, referred_at in _rows(
+        f"SELECT c.id, c.incident_id, {_t('c.screened_at')}, c.decision,"
+        f" {_t('c.referred_at')} FROM encompass_childscreening c"
+        + (" WHERE " + " AND ".join(screen_where) if screen_where else "")
+    ):
+        h.screenings[inc_id] = (sid, _dt(screened_at), decision, _dt(referred_at))
+
+    terms = defaultdict(list)
+    for la, *term in _rows(
+        "SELECT local_authority_id, school_year, starts_on, ends_on, half_term_starts,"
+        " half_term_ends FROM encompass_schoolterm"
+    ):
+        terms[la].append(term)
+    h.school_terms = {la: cal.terms_from_rows(
+        (y, _d(a), _d(b), _d(c), _d(d)) for y, a, b, c, d in rows) for la, rows in terms.items()}
 
     for row in _rows(
         f"SELECT d.id, s.person_id, d.lpa_id, {_t('d.received_at')},"

@@ -18,6 +18,8 @@ LABELS: dict[str, str] = {
     "idva_referral": "IDVA referral",
     "marac_hearing": "MARAC hearing within 28 days",
     "encompass": "Operation Encompass notification to school",
+    "csc_screening": "Children's social care screening",
+    "csc_referral": "Children's social care referral",
     "dvpo_hearing": "DVPO hearing within 48 hours of the DVPN",
     "dapo_hearing": "DAPO hearing within 48 hours of the DAPN",
     "order_notification": "Notify the order to the victim and partners",

@@ -102,7 +102,9 @@ def record_and_complete(task_id: int, *, actor, form, version: int, at: datetime
         task.refresh_from_db()
         reference = (f"{made._meta.label_lower}:{made.pk}" if hasattr(made, "_meta")
                      else str(made))
-        if task.status == Task.Status.OPEN:
+        # A form whose record is a step towards the duty (a composed notification, sent
+        # after review) leaves the task open; the rules close it when the duty is met.
+        if task.status == Task.Status.OPEN and getattr(form, "completes_task", True):
             task = complete_task(task_id, actor=actor, outcome=reference, version=task.version,
                                  at=at)
         if hasattr(made, "_meta") and reference not in task.evidence:

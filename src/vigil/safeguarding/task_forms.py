@@ -24,6 +24,8 @@ TASK_RECORDS: dict[str, str] = {
     "ra_review": "risk.allocation",
     "dash_breach": "risk.supervision",
     "encompass": "encompass.notification",
+    "csc_screening": "encompass.screening",
+    "csc_referral": "encompass.referral",
     "dvds_initial_checks": "disclosure.initial_checks",
     "dvds_decision": "disclosure.decision",
     "dvds_disclosure": "disclosure.disclosure",

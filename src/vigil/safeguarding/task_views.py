@@ -74,6 +74,10 @@ def task_detail(request, pk: int):
             except (services.TaskError, NotAllowed, ownership.OwnershipError) as exc:
                 form.add_error(None, str(exc).capitalize())
             else:
+                if hasattr(form, "after_save"):  # the record has a next step (review)
+                    message, url = form.after_save(made)
+                    messages.success(request, message)
+                    return redirect(url)
                 what = getattr(form, "record_label", "outcome")
                 messages.success(request, f"{what.capitalize()} recorded. The task is "
                                           f"{task.get_status_display().split(' (')[0].lower()}.")

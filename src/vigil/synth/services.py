@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from vigil.synth import reference as R
 from vigil.synth.clock import DAY, HOUR, YEAR_DAYS, next_school_day_start
-from vigil.synth.draw import Weighted
+from vigil.synth.draw import Draw, Weighted
 from vigil.synth.force import Force, IncidentContext, is_school_age
 from vigil.synth.identity import CONNECT, CONTROL, birth_date
 
@@ -19,6 +19,14 @@ CIRCUMSTANCES = ("Verbal argument between adults at the home; police attended.",
 FEEDBACK = Weighted({"none": 40, "direct": 30, "line_manager": 20, "live": 10})
 DECISIONS = Weighted({"disclose": 45, "no_disclosure": 38, "withdrawn": 17})
 QUALITY = Weighted({"good": 45, "adequate": 40, "poor": 15})
+# Children's social care screening (seeds 000 §4.4, 004): most incidents screened within
+# the day; a fifth referred, a tenth already open to children's social care.
+SCREENING = Weighted({"no_referral": 70, "refer": 20, "already_open": 10})
+SCREENING_REASONS = {
+    "no_referral": "Single verbal incident; no previous concerns about the children.",
+    "refer": "Repeat incidents with children present; risk of harm to the children.",
+    "already_open": "Family already open to children's social care; social worker told.",
+}
 # The subject's relationship to the person at risk, from the DA relationship (a new
 # partner is one under a year old when the application is received).
 DVDS_RELATIONSHIP = {"intimate_partner": "partner", "ex_partner": "ex_partner",
@@ -34,9 +42,13 @@ class Services:
         per_incident = R.LOG_REVIEWS_PER_MONTH * 12 / R.INCIDENTS_PER_YEAR
         self.p_review = min(1.0, per_incident)
         force.hooks_incident.append(self.after_incident)
+        # Its own stream, so adding screenings moves no other synthetic record.
+        self.d_csc = Draw(force.seed, 31)
 
     def after_incident(self, ctx: IncidentContext) -> None:
         self.encompass(ctx)
+        if ctx.children:
+            self.child_screening(ctx)
         if ctx.t >= self.f.review_from and self.f.d.chance(self.p_review):
             self.log_review(ctx)
 
@@ -63,6 +75,24 @@ class Services:
                        voice_of_child=d.pick(VOICE) if present and d.chance(0.5) else "",
                        circumstances=d.pick(CIRCUMSTANCES), notified_at=notified,
                        notified_by=d.pick(f.care_staff) if notified else "")
+
+    def child_screening(self, ctx: IncidentContext) -> None:
+        f, d = self.f, self.d_csc
+        if d.chance(0.04):
+            return  # never screened: late in the KPI
+        screened = f.ok(ctx.t + int(d.uniform(0.5, 30 if d.chance(0.85) else 96) * HOUR))
+        if screened is None:
+            return
+        decision = SCREENING(d)
+        referred = None
+        if decision == "refer" and d.chance(0.95):
+            referred = f.ok(screened + int(d.uniform(0.5, 20 if d.chance(0.85) else 72) * HOUR))
+        f.sink.add("child_screenings", source_system="MASH", source_id=f.nid("CS"),
+                   incident=ctx.ref, local_authority=ctx.rel.lpa, screened_at=screened,
+                   screened_by=d.pick(f.care_staff), decision=decision,
+                   reasons=SCREENING_REASONS[decision],
+                   referral_to="Children's front door (MASH)" if referred else "",
+                   referred_at=referred, referred_by=d.pick(f.care_staff) if referred else "")
 
     def log_review(self, ctx: IncidentContext) -> None:
         f = self.f
