@@ -223,9 +223,10 @@ class ScheduleForm(forms.Form):
     def __init__(self, referral, today, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["meeting"]
-        field.queryset = MaracMeeting.objects.filter(
+        ids = list(MaracMeeting.objects.filter(
             lpa_id=referral.lpa_id, held_on__gte=max(today, referral.referred_on)
-        ).order_by("held_on")[:8]
+        ).order_by("held_on").values_list("pk", flat=True)[:8])
+        field.queryset = MaracMeeting.objects.filter(pk__in=ids).order_by("held_on")
         loads = {m.pk: services.load(m) for m in field.queryset}
         field.label_from_instance = lambda m: (
             f"{m.held_on:%A %d %B %Y}: {loads.get(m.pk, 0)} of {m.capacity} places taken"

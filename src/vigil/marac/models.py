@@ -76,6 +76,10 @@ class MaracReferral(SourceKeyed):
     closed_on = models.DateField(null=True, blank=True)
 
     @property
+    def days_to_hearing(self) -> int | None:
+        return (self.heard_on - self.referred_on).days if self.heard_on else None
+
+    @property
     def summary(self) -> str:
         met = [f.verbose_name for f in self._meta.concrete_fields
                if f.name in ("visible_high_risk", "professional_judgement",

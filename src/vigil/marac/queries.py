@@ -222,6 +222,7 @@ SECTIONS = ("history", "risk", "orders", "previous_marac", "children", "actions"
 class Research:
     referral: MaracReferral
     sections: tuple[str, ...]
+    criteria: list = field(default_factory=list)
     history: list = field(default_factory=list)       # (reported_at, reference, grade, role)
     incidents_12m: int = 0
     risk: object | None = None
@@ -307,11 +308,12 @@ def agenda(meeting: MaracMeeting, *, today: date) -> Agenda:
     out = []
     for c in cases:
         pid = c.victim.person_id
-        consent = c.sharing_basis in ("", "consent")
+        # Unrecorded basis (an older import): shared as without consent, the minimum.
+        consent = c.sharing_basis == "consent"
         sections = SECTIONS if consent else tuple(policy.marac_sections_without_consent)
         hist = history.get(pid, [])
         out.append(Research(
-            referral=c, sections=sections,
+            referral=c, sections=sections, criteria=criteria_of(c),
             history=hist[:8] if "history" in sections else [],
             incidents_12m=sum(1 for h in hist if h[0].date() > year_ago),
             risk=risk.get(pid) if "risk" in sections else None,

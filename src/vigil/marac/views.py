@@ -71,6 +71,12 @@ def _problems(form, exc: Exception) -> None:
         form.add_error(None, str(exc)[:1].upper() + str(exc)[1:])
 
 
+def _reasons(exc: Exception) -> str:
+    if isinstance(exc, RecordInvalid):
+        return "; ".join(reason for _, _, reason in exc.problems)
+    return str(exc)
+
+
 def _lpa_choice(request):
     lpas = queries.visible_lpas(request.user)
     if not lpas:
@@ -183,7 +189,7 @@ def close(request, pk: int):
     try:
         services.close_case(ref, actor=request.user, on=_today(), context=_ctx(request, ref))
     except (RecordInvalid, NotAllowed) as exc:
-        messages.error(request, f"The case cannot be closed: {exc}")
+        messages.error(request, f"The case cannot be closed: {_reasons(exc)}.")
     else:
         messages.success(request, "Case closed.")
     return redirect("marac:referral", pk=ref.pk)
@@ -209,7 +215,7 @@ def action(request, pk: int):
         else:
             messages.error(request, "Choose whether the action is done or carried.")
     except (RecordInvalid, NotAllowed) as exc:
-        messages.error(request, f"The action was not changed: {exc}")
+        messages.error(request, f"The action was not changed: {_reasons(exc)}.")
     back = request.POST.get("next", "")
     if back.startswith("/marac/") and "//" not in back:
         return redirect(back)
@@ -282,7 +288,7 @@ def receive(request, pk: int):
         new = services.receive_transfer(t, actor=request.user, on=_today(),
                                         context=_ctx(request))
     except (RecordInvalid, NotAllowed) as exc:
-        messages.error(request, f"The transfer was not received: {exc}")
+        messages.error(request, f"The transfer was not received: {_reasons(exc)}.")
         return redirect(reverse("marac:coordinator") + f"?lpa={t.to_lpa.code}")
     messages.success(request, "Case received: it now awaits a hearing here.")
     return redirect("marac:referral", pk=new.pk)
@@ -365,7 +371,7 @@ def attendance(request, pk: int):
                                        agencies=form.cleaned_data["agencies"],
                                        context=_ctx(request, m))
         except (RecordInvalid, NotAllowed) as exc:
-            messages.error(request, str(exc))
+            messages.error(request, f"Attendance not recorded: {_reasons(exc)}.")
         else:
             messages.success(request, "Attendance recorded.")
     else:
