@@ -157,12 +157,7 @@ def coordinator(lpa: Area, *, today: date, weeks: int = 8, page: str | int | Non
                     .select_related("from_lpa", "referral__victim").order_by("transferred_on"))
     ends = [today - timedelta(days=7 * i) for i in reversed(range(weeks))]
     table = weekly(lpa.pk, ends)
-    year_ago = today - timedelta(days=365)
-    counts = (MaracReferral.objects.filter(lpa=lpa, referred_on__gt=year_ago,
-                                           referred_on__lte=today)
-              .exclude(status="proposed")
-              .aggregate(n=Count("id"), rep=Count("id", filter=Q(repeat_referral=True))))
-    n = counts["n"] or 0
+    n, repeats = repeat_counts(lpa.pk, today, policy)
     heard = sum(w.heard for w in table)
     return Coordinator(
         lpa=lpa, today=today, waiting=waiting, waiting_page=waiting_page,
@@ -171,9 +166,34 @@ def coordinator(lpa: Area, *, today: date, weeks: int = 8, page: str | int | Non
         incoming=incoming, weeks=table, total_awaiting=table[-1].awaiting if table else 0,
         total_heard=heard,
         mean_days=round(sum(w.days_total for w in table) / heard, 1) if heard else None,
-        repeat_rate=round(100 * counts["rep"] / n, 1) if n else None, referrals_year=n,
+        repeat_rate=round(100 * repeats / n, 1) if n else None, referrals_year=n,
         per_10k=round(10_000 * n / lpa.adult_women, 1) if lpa.adult_women else None,
         policy=policy)
+
+
+def repeat_counts(lpa_id: int, today: date, policy) -> tuple[int, int]:
+    """Referrals to the LPA in the 12 months to `today`, and how many are repeats by the
+    rules' own answer (an earlier referral of the same person, anywhere in the force,
+    within the repeat window), not by an imported flag."""
+    from vigil.marac.rules import repeat_of
+
+    year_ago = today - timedelta(days=365)
+    window = policy.marac_repeat_window_days
+    mine = list(MaracReferral.objects.filter(lpa_id=lpa_id, referred_on__gt=year_ago,
+                                             referred_on__lte=today)
+                .exclude(status="proposed").values_list("id", "victim__person_id",
+                                                        "referred_on"))
+    pids = {p for _, p, _ in mine if p is not None}
+    earlier = defaultdict(list)
+    for pid, on in (MaracReferral.objects.filter(victim__person_id__in=pids,
+                                                 referred_on__gt=year_ago - timedelta(
+                                                     days=window), referred_on__lte=today)
+                    .exclude(status="proposed")
+                    .values_list("victim__person_id", "referred_on")):
+        earlier[pid].append(on)
+    repeats = sum(1 for _, pid, on in mine
+                  if pid is not None and repeat_of(earlier[pid], on, window) is not None)
+    return len(mine), repeats
 
 
 def weekly(lpa_id: int, ends: list[date]) -> list[Week]:
