@@ -122,6 +122,10 @@ class MaracAction(SourceKeyed):
         constraints = [source_key_constraint("maracaction"),
                        models.CheckConstraint(condition=~Q(agency=""),
                                               name="maracaction_has_owning_agency")]
+        # The coordinator's queue and the agenda read open actions by due date.
+        indexes = [models.Index(fields=["due_on"], name="maracaction_open_due",
+                                condition=Q(completed_on__isnull=True,
+                                            carried_on__isnull=True))]
 
 
 class MaracTransfer(SourceKeyed):

@@ -314,13 +314,13 @@ def agenda(meeting: MaracMeeting, *, today: date) -> Agenda:
             orders[pid].append(o)
     # Previous MARACs and their unsettled actions.
     previous = defaultdict(list)
-    earlier = (MaracReferral.objects.filter(victim__person_id__in=pids)
-               .exclude(pk__in=[c.pk for c in cases]).exclude(status="proposed")
-               .select_related("lpa", "victim").order_by("-referred_on"))
+    earlier = list(MaracReferral.objects.filter(victim__person_id__in=pids)
+                   .exclude(pk__in=[c.pk for c in cases]).exclude(status="proposed")
+                   .select_related("lpa", "victim").order_by("-referred_on"))
     for r in earlier:
         previous[r.victim.person_id].append(r)
     open_actions = defaultdict(list)
-    for a in (MaracAction.objects.filter(referral__victim__person_id__in=pids,
+    for a in (MaracAction.objects.filter(referral_id__in=[r.pk for r in earlier],
                                          completed_on__isnull=True, carried_on__isnull=True)
               .select_related("referral__victim").order_by("due_on")):
         open_actions[a.referral.victim.person_id].append(a)
