@@ -183,3 +183,27 @@ def test_supervisors_review_decisions_not_to_refer(client, areas, make_user):
     client.force_login(lead)
     page = client.get("/marac/declined/").content.decode()
     assert "The victim is already open to MARAC" in page
+
+
+def test_the_seed_table_has_every_lpa_and_totals_for_both_measures(client, areas, make_user,
+                                                                   today):
+    from vigil.marac import queries
+
+    lead = make_user(role="marac_coordinator")  # force-wide
+    for code, days_ago, heard_after in (("BHM", 20, None), ("BHM", 10, 4), ("COV", 3, 1)):
+        ref = services.refer(make_person(forename=f"{code}{days_ago}"), actor=lead,
+                             lpa=areas[code], referred_on=today - timedelta(days=days_ago),
+                             criteria={"visible_high_risk"})
+        if heard_after is not None:
+            services.record_hearing(ref, actor=lead,
+                                    heard_on=ref.referred_on + timedelta(days=heard_after))
+    lpas = queries.visible_lpas(lead)
+    table = queries.seed_table(lpas, [today - timedelta(days=7), today])
+    rows = {a.code: weeks for a, weeks in table.rows}
+    assert [w.awaiting for w in rows["BHM"]] == [2, 1] and [w.awaiting for w in rows["COV"]
+                                                            ] == [0, 0]
+    assert [w.awaiting for w in table.totals] == [2, 1]
+    assert table.totals[-1].heard == 2 and table.totals[-1].mean_days == 2.5  # (4 + 1) / 2
+    client.force_login(lead)
+    html = client.get("/marac/").content.decode()
+    assert 'id="seed-total-awaiting"' in html and 'id="seed-total-days"' in html

@@ -196,17 +196,44 @@ def repeat_counts(lpa_id: int, today: date, policy) -> tuple[int, int]:
     return len(mine), repeats
 
 
+@dataclass
+class SeedTable:
+    """Seed 003's layout: LPAs by week, cases awaiting and days to hearing, with totals."""
+    weeks: list[date]
+    rows: list[tuple[Area, list[Week]]]
+    totals: list[Week]
+
+
+def seed_table(lpas: list[Area], ends: list[date]) -> SeedTable:
+    by_lpa = _weekly_rows([a.pk for a in lpas], ends)
+    rows = [(a, _weeks(by_lpa.get(a.pk, []), ends)) for a in lpas]
+    totals = [Week(end, sum(r[1][i].awaiting for r in rows), sum(r[1][i].heard for r in rows),
+                   sum(r[1][i].days_total for r in rows)) for i, end in enumerate(ends)]
+    return SeedTable(ends, rows, totals)
+
+
+def _weekly_rows(lpa_ids: list[int], ends: list[date]) -> dict[int, list]:
+    if not ends:
+        return {}
+    first = ends[0] - timedelta(days=6)
+    out = defaultdict(list)
+    for lpa_id, r, h in (MaracReferral.objects.filter(lpa_id__in=lpa_ids,
+                                                      status__in=("awaiting", "heard"),
+                                                      referred_on__lte=ends[-1])
+                         .filter(Q(heard_on__isnull=True) | Q(heard_on__gte=first))
+                         .values_list("lpa_id", "referred_on", "heard_on")):
+        out[lpa_id].append((r, h))
+    return out
+
+
 def weekly(lpa_id: int, ends: list[date]) -> list[Week]:
     """Seed 003's table, live: cases awaiting at each week's end, and the days from
     referral to hearing of the cases heard that week (proposed, withdrawn and
     transferred cases excluded, as the KPI does)."""
-    if not ends:
-        return []
-    first = ends[0] - timedelta(days=6)
-    rows = list(MaracReferral.objects.filter(lpa_id=lpa_id, status__in=("awaiting", "heard"),
-                                             referred_on__lte=ends[-1])
-                .filter(Q(heard_on__isnull=True) | Q(heard_on__gte=first))
-                .values_list("referred_on", "heard_on"))
+    return _weeks(_weekly_rows([lpa_id], ends).get(lpa_id, []), ends)
+
+
+def _weeks(rows: list, ends: list[date]) -> list[Week]:
     out = []
     for end in ends:
         start = end - timedelta(days=6)

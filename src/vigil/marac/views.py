@@ -95,11 +95,13 @@ def _lpa_choice(request):
 def coordinator(request):
     lpas, lpa = _lpa_choice(request)
     view = queries.coordinator(lpa, today=_today(), page=request.GET.get("page"))
+    table = queries.seed_table(lpas, [w.week_end for w in view.weeks])
     audit.record(request.user, audit.VIEW, "marac.coordinator", lpa.code,
                  context=_ctx(request), detail={"waiting": view.waiting_total})
     page = view.waiting_page
     return render(request, "marac/coordinator.html", {
         "view": view, "lpas": lpas, "lpa": lpa, "can_work": roles.can(request.user, WORK),
+        "table": table,
         "can_supervise": roles.can(request.user, SUPERVISE),
         "page": page, "page_range": page.paginator.get_elided_page_range(page.number),
         "query": f"lpa={lpa.code}", "anchor": "waiting"})
