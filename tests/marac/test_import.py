@@ -40,7 +40,10 @@ def _rows():
 
 
 def test_the_coordination_records_import(tmp_path):
-    import_dir(write_export(tmp_path, _rows()), progress=False)
+    try:
+        import_dir(write_export(tmp_path, _rows()), progress=False)
+    except ImportRejected as exc:  # say which row, if ever
+        pytest.fail(repr(exc.result.rejects.rejects))
     ref = MaracReferral.objects.get()
     assert (ref.sharing_basis, ref.outcome, str(ref.closed_on)) == (
         "risk_of_harm", "Safety plan agreed", "2025-05-20")

@@ -149,9 +149,7 @@ def coordinator(lpa: Area, *, today: date, weeks: int = 8, page: str | int | Non
                for r in waiting_page]
     upcoming = list(MaracMeeting.objects.filter(lpa=lpa, held_on__gte=today)
                     .order_by("held_on")[:6])
-    loads = dict(MaracReferral.objects.filter(meeting__in=[m.pk for m in upcoming])
-                 .exclude(status__in=ACTIVE).values("meeting")
-                 .annotate(n=Count("id")).values_list("meeting", "n"))
+    listed = loads(m.pk for m in upcoming)
     overdue = list(overdue_actions([lpa.pk], today)[:25])
     incoming = list(MaracTransfer.objects.filter(to_lpa=lpa, received_as__isnull=True)
                     .select_related("from_lpa", "referral__victim").order_by("transferred_on"))
@@ -162,7 +160,7 @@ def coordinator(lpa: Area, *, today: date, weeks: int = 8, page: str | int | Non
     return Coordinator(
         lpa=lpa, today=today, waiting=waiting, waiting_page=waiting_page,
         waiting_total=waiting_page.paginator.count,
-        meetings=[MeetingLoad(m, loads.get(m.pk, 0)) for m in upcoming], overdue=overdue,
+        meetings=[MeetingLoad(m, listed.get(m.pk, 0)) for m in upcoming], overdue=overdue,
         incoming=incoming, weeks=table, total_awaiting=table[-1].awaiting if table else 0,
         total_heard=heard,
         mean_days=round(sum(w.days_total for w in table) / heard, 1) if heard else None,
@@ -374,5 +372,8 @@ def agenda(meeting: MaracMeeting, *, today: date) -> Agenda:
     return Agenda(meeting=meeting, cases=out, overdue=overdue, policy=policy)
 
 
-def meeting_load(meeting: MaracMeeting) -> int:
-    return meeting.cases.exclude(status__in=ACTIVE).count()
+def loads(meeting_ids) -> dict[int, int]:
+    """Cases listed at each meeting (withdrawn and transferred ones no longer count)."""
+    return dict(MaracReferral.objects.filter(meeting_id__in=list(meeting_ids))
+                .exclude(status__in=ACTIVE).values("meeting")
+                .annotate(n=Count("id")).values_list("meeting", "n"))

@@ -5,6 +5,8 @@ actions, closing and transfers. Thin: reads through queries, writes through serv
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -303,23 +305,15 @@ def receive(request, pk: int):
 def meetings(request):
     lpas, lpa = _lpa_choice(request)
     qs = (queries.visible_meetings(request.user).filter(lpa=lpa)
-          .filter(held_on__gte=_today() - timezone.timedelta(days=56)).order_by("held_on"))
+          .filter(held_on__gte=_today() - timedelta(days=56)).order_by("held_on"))
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    loads = services_loads([m.pk for m in page])
+    loads = queries.loads([m.pk for m in page])
     audit.record(request.user, audit.VIEW, "marac.meetings", lpa.code, context=_ctx(request))
     return render(request, "marac/meetings.html", {
         "lpas": lpas, "lpa": lpa, "page": page, "loads": loads, "today": _today(),
         "page_range": page.paginator.get_elided_page_range(page.number),
         "query": f"lpa={lpa.code}", "can_work": roles.can(request.user, WORK),
         "interval": services.meeting_interval(lpa)})
-
-
-def services_loads(ids) -> dict[int, int]:
-    from django.db.models import Count
-
-    return dict(MaracReferral.objects.filter(meeting_id__in=ids)
-                .exclude(status__in=queries.ACTIVE).values("meeting")
-                .annotate(n=Count("id")).values_list("meeting", "n"))
 
 
 @never_cache
@@ -354,7 +348,7 @@ def meeting(request, pk: int):
     m = _meeting(request, pk)
     agenda = queries.agenda(m, today=_today())
     audit.record(request.user, audit.VIEW, m, context=_ctx(request, m),
-                 detail={"cases": len(agenda.cases)})
+                 detail={"cases": [c.referral.source_ref for c in agenda.cases]})
     can_work = roles.can(request.user, WORK)
     form = forms.AttendanceForm(initial={"agencies": m.attendance}) if can_work else None
     return render(request, "marac/meeting.html", {
@@ -394,7 +388,8 @@ def agenda_pdf(request, pk: int):
 
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     audit.record(request.user, audit.EXPORT, m, context=_ctx(request, m),
-                 detail={"format": "pdf", "cases": len(agenda.cases)})
+                 detail={"format": "pdf",
+                         "cases": [c.referral.source_ref for c in agenda.cases]})
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (f'attachment; filename="marac-{m.lpa.code}-'
                                        f'{m.held_on:%Y-%m-%d}-agenda.pdf"')
