@@ -17,7 +17,7 @@ from django.db.models import Count
 from vigil.core import records, roles
 from vigil.core.models import Area
 from vigil.core.policy import current as current_policy
-from vigil.marac.checks import CRITERIA, check_referral, check_transfer
+from vigil.marac.checks import CRITERIA, check_action, check_referral, check_transfer
 from vigil.marac.models import (
     MaracAction,
     MaracMeeting,
@@ -261,7 +261,8 @@ def record_hearing(referral: MaracReferral, *, actor, heard_on: date | None = No
                                 detail={"heard_on": heard_on.isoformat(),
                                         "actions": len(made)})
         for action in made:
-            records.save(action, actor=actor, person_ids=(), context=context)
+            records.save(action, actor=actor, person_ids=(), context=context,
+                         problems=check_action(_values(action)))
     return referral
 
 
@@ -270,7 +271,9 @@ def add_action(referral: MaracReferral, draft: ActionDraft, *, actor,
     _work(actor, [referral.lpa_id], "marac.maracaction")
     if referral.closed_on:
         raise _invalid("referral", referral.source_ref, "the case is closed")
-    return records.save(_action(referral, draft), actor=actor, person_ids=(), context=context)
+    action = _action(referral, draft)
+    return records.save(action, actor=actor, person_ids=(), context=context,
+                        problems=check_action(_values(action)))
 
 
 def complete_action(action: MaracAction, *, actor, on: date, context: str = "") -> MaracAction:
