@@ -180,7 +180,8 @@ def _print(label: str, n: int, s: dict, note: str) -> None:
 
 def evaluate(label: str, records: list[dict] | list[list[dict]], truth: dict, *,
              train_on_data: bool, link_type: str = "dedupe_only",
-             identifier: bool = False, thresholds: tuple[float, ...] = ()) -> None:
+             identifier: bool = False, thresholds: tuple[float, ...] = (),
+             history_pass: bool = True, train_max: int | None = None) -> None:
     """`records` is one list (dedupe) or one list per file (link_only).
 
     Dedupe runs exactly as `vigil link` does (pipeline.link: records numbered in
@@ -201,18 +202,27 @@ def evaluate(label: str, records: list[dict] | list[list[dict]], truth: dict, *,
     if train_on_data:
         import numpy as np
 
-        data = df if link_type == "link_only" else df.assign(
-            unique_id=np.arange(len(df), dtype="int64"))
+        from vigil.people.linkage import calibration
+
+        data = df if link_type == "link_only" else calibration.training_sample(
+            df, train_max or len(df))
+        if link_type != "link_only":
+            data = data.assign(unique_id=np.arange(len(data), dtype="int64"))
         trained = model.TrainedModel("benchmark", model.train(
             data, link_type=link_type, identifier=identifier))
     else:
         trained = model.load_file(model.DEFAULT_MODEL)
     model_note = "trained by EM on the data" if train_on_data else "shipped default model"
+    if train_on_data and train_max and link_type != "link_only" and train_max < len(df):
+        model_note = f"trained by EM on a uniform sample of {train_max:,} records"
+    if link_type != "link_only" and not history_pass:
+        model_note += "; no history pass"
     pol = policy()
     thresholds = thresholds or (pol.link_match_probability,)
     if link_type != "link_only":
         linked = pipeline.link(df, trained, link_probability=pol.link_match_probability,
-                               review_probability=pol.link_review_probability)
+                               review_probability=pol.link_review_probability,
+                               history_pass=history_pass)
         band = review_band(linked.pairs, linked.clusters, pol)
         true_in_band = sum(truth[a] == truth[b] for a, b in zip(
             band["unique_id_l"].tolist(), band["unique_id_r"].tolist(), strict=True))
@@ -284,6 +294,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--people", type=int, default=20_000,
                         help="people in Vigil's own noisy test set (20000)")
     parser.add_argument("--skip-febrl", action="store_true")
+    parser.add_argument("--no-history", action="store_true",
+                        help="link without the history pass (people/linkage/history.py)")
+    parser.add_argument("--train-max", type=int, default=None,
+                        help="train on a uniform sample of at most this many records")
     parser.add_argument("--skip-plain", action="store_true",
                         help="do not run plain Splink beside each synthetic force")
     args = parser.parse_args(argv)
@@ -308,7 +322,8 @@ def main(argv: list[str] | None = None) -> int:
             records, truth = synth_records(d)
             people = len(set(truth.values()))
             name = f"synthetic force {d.name} ({people:,} people)"
-            evaluate(name, records, truth, train_on_data=True)
+            evaluate(name, records, truth, train_on_data=True,
+                     history_pass=not args.no_history, train_max=args.train_max)
             if not args.skip_plain:
                 plain_splink(name, records, truth)
     else:

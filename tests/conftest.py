@@ -50,3 +50,44 @@ def no_refusals_from_earlier_tests():
     audit._pending.rows = []
     yield
     audit._pending.rows = []
+
+
+class ReceivedMail(list):
+    """What the test SMTP server received: (recipients, raw bytes) pairs.
+
+    Set `refuse` to an SMTP reply such as "451 4.3.0 Try again later" to make the
+    server refuse every message until it is set back to None.
+    """
+
+    refuse: str | None = None
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server (aiosmtpd) on a free port, wired into settings."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    received = ReceivedMail()
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd API)
+            if received.refuse:
+                return received.refuse
+            received.append((envelope.rcpt_tos, envelope.content))
+            return "250 Message accepted for delivery"
+
+    with socket.socket() as probe:  # a free port (aiosmtpd cannot start on port 0)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.DEFAULT_FROM_EMAIL = "vigil@wmp.example"
+    settings.VIGIL_SITE_URL = "https://vigil.wmp.example"
+    try:
+        yield received
+    finally:
+        controller.stop()

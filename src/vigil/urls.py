@@ -11,8 +11,10 @@ urlpatterns = [
     path("marac/", include("vigil.marac.urls")),
     path("clares-law/", include("vigil.disclosure.urls")),
     path("encompass/", include("vigil.encompass.urls")),
+    path("victims/", include("vigil.victims.urls")),
     path("queues/", include("vigil.safeguarding.urls")),
     path("tasks/", include("vigil.safeguarding.task_urls")),
     path("", include("vigil.safeguarding.work_urls")),
     path("analytics/", include("vigil.analytics.urls")),
+    path("", include("vigil.controlroom.urls")),
 ]

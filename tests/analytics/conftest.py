@@ -85,8 +85,13 @@ def hand_built() -> Tables:
           disposal="bail_conditions", suspect_key="sB")
     t.add("arrests", crime_id=c4, arrested_at=ts("2025-02-15 10:00"), disposal="rui",
           suspect_key="sC")
-    t.add("arrests", crime_id=None, for_breach_of_id=ro, arrested_at=ts("2025-03-05 10:00"),
-          disposal="bail", suspect_key="sD")
+    breach_arrest = t.add("arrests", crime_id=None, for_breach_of_id=ro,
+                          arrested_at=ts("2025-03-05 10:00"), disposal="bail", suspect_key="sD")
+    # Bail: c2's suspect with conditions, the victim's views sought; the breach arrest's
+    # bail has no conditions and no crime (not counted by the victim's-views measure).
+    t.add("bail", arrest_id=2, granted_at=ts("2025-02-01 09:00"), victim_views_captured=True)
+    t.add("bail", arrest_id=breach_arrest, granted_at=ts("2025-03-05 12:00"),
+          victim_views_captured=False)
     t.add("wanted", crime_id=c1, suspect_key="sA", kind="arrest",
           wanted_from=ts("2025-01-05 10:00"), resolved_at=ts("2025-01-10 13:00"))
     t.add("wanted", crime_id=c4, suspect_key="sC", kind="arrest",
@@ -143,6 +148,7 @@ def hand_built() -> Tables:
                   children_identified=False)
     t.add("log_reviews", **{**review, "incident_id": i1, "reviewed_at": ts("2025-01-11 10:00"),
                             "feedback": "direct", "positive_feedback": True, "regraded": True,
+                            "children_identified": True,
                             "victim_blaming_language": False, "key_risk_factors_asked": True,
                             "asked_support_services": True})
     t.add("log_reviews", **{**review, "incident_id": i3, "reviewed_at": ts("2025-03-09 10:00"),
@@ -150,26 +156,46 @@ def hand_built() -> Tables:
                             "risk_assessment_feedback": True, "victim_blaming_language": True,
                             "key_risk_factors_asked": False, "asked_support_services": False})
 
+    # The DA desk: video in 8 minutes (i1), in 15 (i2, past the 10-minute target), none (i3).
+    t.add("desk_contacts", incident_id=i1, recorded_at=ts("2025-01-10 09:30"),
+          video_contact_at=ts("2025-01-10 09:08"), dash_taken=True, suicide_screened=True)
+    t.add("desk_contacts", incident_id=i2, recorded_at=ts("2025-02-14 18:40"),
+          video_contact_at=ts("2025-02-14 18:15"), dash_taken=False, suicide_screened=False)
+    t.add("desk_contacts", incident_id=i3, recorded_at=ts("2025-03-08 22:30"),
+          video_contact_at=None, dash_taken=True, suicide_screened=True)
+
+    # Initial checks: the first exactly 24 h after receipt, the second a minute late; the
+    # third 24.5 wall-clock hours after it was received on the Saturday before the clocks
+    # went forward (30 Mar 2025), so 23.5 real hours: on time.
     t.add("dvds_applications", route="ask", applicant_type="partner", lpa_id=BHM,
           received_at=ts("2025-01-05 10:00"), decided_at=ts("2025-01-30 10:00"),
-          decision="disclose")
+          decision="disclose", initial_checks_at=ts("2025-01-06 10:00"), form_quality="good",
+          disclosed_at=ts("2025-02-02 10:00"))  # 28 days after receipt: in time
     t.add("dvds_applications", route="ask", applicant_type="third_party", lpa_id=COV,
           received_at=ts("2025-01-20 10:00"), decided_at=ts("2025-02-25 10:00"),
-          decision="no_disclosure")
+          decision="no_disclosure", initial_checks_at=ts("2025-01-21 10:01"),
+          form_quality="poor")
     t.add("dvds_applications", route="know", applicant_type="police", lpa_id=BHM,
-          received_at=ts("2025-03-01 10:00"), decided_at=ts("2025-03-05 10:00"),
-          decision="withdrawn")
+          received_at=ts("2025-03-29 12:00"), decided_at=ts("2025-03-31 10:00"),
+          decision="withdrawn", initial_checks_at=ts("2025-03-30 12:30"))
 
+    # Support referrals: c1's exactly 2 days after the crime was recorded, c3's a minute
+    # late; c2's and c6's victims were never referred.
     care1 = t.add("victim_care", crime_id=c1, needs_assessed_at=ts("2025-01-12 10:00"),
-                  contact_plan_at=ts("2025-01-12 10:00"), victim_key="v1")
-    t.add("victim_care", crime_id=c3, needs_assessed_at=ts("2025-02-06 10:00"),
-          victim_key="v3")
+                  contact_plan_at=ts("2025-01-12 10:00"), victim_key="v1",
+                  support_referred_at=ts("2025-01-12 08:00"))
+    care3 = t.add("victim_care", crime_id=c3, needs_assessed_at=ts("2025-02-06 10:00"),
+                  victim_key="v3", support_referred_at=ts("2025-02-07 10:01"))
     care6 = t.add("victim_care", crime_id=c6, needs_assessed_at=ts("2025-04-02 10:00"),
                   victim_key="v6")
-    # Victims' Code updates: two in January (Birmingham), one in March (Coventry).
+    # Victims' Code updates: two in January (Birmingham), one in March in each of
+    # Coventry and Birmingham. c1's arrest on Friday 10 Jan was told on the Saturday (in
+    # time); c2's on Saturday 1 Feb never was. c3's first regular update came 33 days
+    # after the crime was recorded (late); c1's 20 days after the arrest update (in time).
     for care, reason, told in ((care1, "arrest", "2025-01-11 09:00"),
                                (care1, "monthly", "2025-01-31 23:30"),
-                               (care6, "charge", "2025-03-16 10:00")):
+                               (care6, "charge", "2025-03-16 10:00"),
+                               (care3, "monthly", "2025-03-10 10:00")):
         t.add("victim_updates", care_id=care, reason=reason, told_at=ts(told))
     return t
 

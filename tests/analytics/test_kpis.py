@@ -106,6 +106,16 @@ CASES = [
     ("review_victim_blaming_share", JAN, JAN, FORCE, 0.0),
     ("review_key_risks_asked_share", MAR, MAR, FORCE, 0.0),
     ("review_support_services_share", *Q, FORCE, 50.0),
+    ("review_reassurance_share", *Q, FORCE, 100.0),
+    ("review_children_identified_share", *Q, FORCE, 50.0),
+    ("review_children_identified_share", MAR, MAR, FORCE, 0.0),
+    ("desk_video_contact_share", *Q, FORCE, pytest.approx(200 / 3)),
+    ("desk_rvr_within_target", *Q, FORCE, 50.0),  # no-video i3 not counted
+    ("desk_rvr_within_target", JAN, JAN, BHM, 100.0),  # 8 minutes
+    ("desk_rvr_within_target", FEB, FEB, COV, 0.0),  # 15 minutes
+    ("desk_dash_taken_share", *Q, FORCE, pytest.approx(200 / 3)),
+    ("desk_suicide_screened_share", FEB, FEB, COV, 0.0),
+    ("desk_suicide_screened_share", *Q, FORCE, pytest.approx(200 / 3)),
     ("dvds_applications", *Q, FORCE, 3),
     ("dvds_disclosure_rate", *Q, FORCE, 50.0),  # withdrawn excluded
     ("dvds_decided_in_time", JAN, JAN, BHM, 100.0),  # 25 days
@@ -117,7 +127,26 @@ CASES = [
     ("dip_sample_disagreement_rate", FEB, FEB, COV, 0.0),  # c4 is Coventry, agreed
     ("dip_sample_disagreement_rate", *Q, SOL, None),  # none reviewed
     ("vcop_updates_given", JAN, JAN, BHM, 2),  # 23:30 on 31 Jan is January
-    ("vcop_updates_given", *Q, FORCE, 3),
+    ("vcop_updates_given", *Q, FORCE, 4),
+    ("vcop_updates_given", MAR, MAR, BHM, 1),
+    ("vcop_updates_on_time", JAN, JAN, BHM, 100.0),  # Friday's arrest told on Saturday
+    ("vcop_updates_on_time", FEB, FEB, BHM, 0.0),  # Saturday's arrest never told
+    # c2 bailed with conditions: its arrest and its bail, neither told; c4 has no victim,
+    # the breach arrest no crime.
+    ("vcop_updates_on_time", *Q, FORCE, pytest.approx(100 / 3)),
+    ("vcop_support_referral_on_time", JAN, JAN, BHM, 50.0),  # c1 on the minute; c2 never
+    ("vcop_support_referral_on_time", FEB, FEB, BHM, 0.0),  # a minute late
+    ("vcop_support_referral_on_time", *Q, FORCE, 25.0),
+    ("vcop_regular_updates_on_time", JAN, JAN, BHM, 100.0),
+    ("vcop_regular_updates_on_time", MAR, MAR, BHM, 0.0),  # 33 days after recording
+    ("vcop_regular_updates_on_time", *Q, SOL, None),
+    ("bail_victim_views", *Q, FORCE, 100.0),  # the breach's bail: no conditions, no crime
+    ("bail_victim_views", FEB, FEB, BHM, 100.0),
+    ("dvds_checks_in_time", JAN, JAN, FORCE, 50.0),  # 24 h on time; 24 h 1 min late
+    ("dvds_checks_in_time", MAR, MAR, BHM, 100.0),  # 23.5 real hours across the change
+    ("dvds_form_quality_poor", *Q, FORCE, 50.0),  # unrated forms left out
+    ("dvds_form_quality_poor", JAN, JAN, COV, 100.0),
+    ("dvds_disclosed_in_time", FEB, FEB, BHM, 100.0),  # 28 days: in time
     ("vcop_updates_given", *Q, SOL, 0),
     ("rui_nfa_share", *Q, FORCE, 25.0),  # c4 released under investigation, of 4
     ("rui_nfa_share", JAN, JAN, BHM, 0.0),  # c1 charged
@@ -145,3 +174,21 @@ def test_monthly_series_fills_months_without_rows(hand_pack):
 def test_by_lpa_lists_every_lpa_including_empty_ones(hand_pack):
     rows = {r["code"]: r["value"] for r in hand_pack.by_lpa("da_crimes_recorded", JAN, MAR)}
     assert rows == {"BHM": 3.0, "COV": 2.0, "SOL": 0.0}
+
+
+def test_control_room_measures_show_their_change_since_the_baseline_month(hand_pack):
+    from dataclasses import replace
+
+    from vigil.analytics.queries import since_baseline
+    from vigil.core.policy import Policy
+
+    policy = replace(Policy(), log_review_baseline_month="2025-01")
+    shown = since_baseline(hand_pack, policy, catalogue.get("review_children_identified_share"),
+                           None, MAR)
+    assert (shown["before"], shown["now"], shown["change"], shown["relative"]) == (
+        "100.0%", "0.0%", "-100.0 pts", "-100%")
+    assert shown["direction"]["word"] == "Worse"
+    # Other commitments' measures, and a baseline not before the month shown: none.
+    assert since_baseline(hand_pack, policy, catalogue.get("marac_referrals"), None, MAR) is None
+    later = replace(Policy(), log_review_baseline_month="2025-03")
+    assert since_baseline(hand_pack, later, catalogue.get("logs_reviewed"), None, MAR) is None

@@ -1,6 +1,6 @@
 """Deadline arithmetic at the boundaries domain.md names."""
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -49,6 +49,18 @@ def test_add_hours_counts_real_elapsed_hours_across_dst():
     # 24 real hours after noon on the Saturday clocks go forward is 13:00 on Sunday.
     assert cal.add_hours_excluding(at(2026, 3, 28, 12), 24, lambda d: False) == at(
         2026, 3, 29, 13)
+
+
+@pytest.mark.parametrize("start, due", [
+    # Starting on the day of the change itself: that day has 23 (March) or 25 (October)
+    # real hours, and the clock counts them, not the wall clock's 24.
+    (at(2026, 3, 29, 0, 30), at(2026, 3, 30, 1, 30)),
+    (at(2026, 10, 25, 0, 30), at(2026, 10, 25, 23, 30)),
+])
+def test_elapsed_hours_starting_on_the_day_of_a_change(start, due):
+    assert cal.add_elapsed_hours(start, 24) == due
+    real = cal.add_elapsed_hours(start, 24).astimezone(UTC) - start.astimezone(UTC)
+    assert real == timedelta(hours=24)
 
 
 def test_add_hours_excluding_rejects_naive_and_negative():

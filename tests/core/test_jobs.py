@@ -80,3 +80,15 @@ def test_the_worker_runs_a_queued_job_from_the_database(tmp_path):
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait(timeout=30)
     assert marker.read_text() == "worker"
+
+
+def test_a_job_writes_the_refusals_its_services_held_back(make_user, settings):
+    from vigil.core.models import AuditEvent
+
+    settings.VIGIL_JOBS_SYNC = True
+    make_user("marac", username="coord")
+    job = jobs.enqueue("tests.core.jobs_fixture.refuse_inside_a_change", "coord")
+    assert jobs.outcome(job).result == "refused"
+    event = AuditEvent.objects.get(action=AuditEvent.Action.DENIED, actor="coord")
+    assert event.detail == {"capability": "complete_task:marac", "reason": "area",
+                            "layer": "service"}

@@ -1,6 +1,7 @@
 """Every class of bad row is reported by file, line, column, value and reason."""
 
 import csv
+from datetime import timedelta
 
 import pytest
 
@@ -118,9 +119,6 @@ def test_duplicate_keys_in_one_file(tmp_path, monkeypatch, batch_size):
     ("incidents", 0, {"arrived_at": "2025-04-01T21:00"}, "arrived_at",
      "arrived_at is before reported_at (2025-04-01 20:10:00+00:00)"),
     ("orders", 1, {"ends_on": "2025-04-01"}, "ends_on", "ends_on is before starts_on (2025-04-03)"),
-    ("risk_assessments", 0, {"final_level": "2", "officer_level": "3"}, "final_level",
-     "below the actuarial level 3 for 14 Yes answers; professional judgement may raise a "
-     "level, never lower it"),
     ("orders", 0, {"subject": "CONNECT:P3"}, "subject",
      "the subject was 8 when the DVPN was served; it must be 18 or over"),
     ("orders", 0, {"served_at": ""}, "served_at", "a DVPN must have its service time"),
@@ -157,6 +155,26 @@ def test_a_dapn_protects_only_persons_16_or_over(tmp_path):
     r = only(write_export(tmp_path, rows))
     assert (r.file, r.line, r.column) == ("order_protected_persons.csv", 2, "person")
     assert "a DAPN protects a person aged 16 or over" in r.reason
+
+
+@pytest.mark.parametrize("officer, final", [("3", "2"), ("1", "1"), ("2", "3")])
+def test_a_dash_below_its_answers_level_is_imported_and_flagged(tmp_path, officer, final):
+    """Issue 14: not refused (with the whole import) but stored as recorded and flagged
+    for the R&A supervisor; the rules use the answers' level (14 Yes: high)."""
+    from vigil.risk.models import RiskAssessment
+    from vigil.safeguarding import engine
+    from vigil.safeguarding.models import Task
+
+    rows = base_rows()
+    rows["risk_assessments"][0].update(officer_level=officer, final_level=final)
+    import_dir(write_export(tmp_path, rows), progress=False)
+    ra = RiskAssessment.objects.get()
+    assert (ra.actuarial_level, ra.officer_level, ra.final_level) == (3, int(officer),
+                                                                      int(final))
+    breach = officer != "3" or final != "3"
+    assert ra.below_answers_level is breach
+    engine.run(as_of=ra.assessed_at + timedelta(hours=2))
+    assert Task.objects.filter(kind="dash_breach").exists() is breach
 
 
 def test_raised_level_needs_a_reason(tmp_path):

@@ -83,3 +83,38 @@ def test_vigil_link_warns_when_the_model_was_trained_on_far_fewer_records(
     out = capsys.readouterr().out
     assert "Warning: the linkage model" in out and "trained on 48,164 records" in out
     assert "Review queue:" in out
+
+
+def test_training_sample_is_uniform_deterministic_and_in_order():
+    import pandas as pd
+
+    df = pd.DataFrame({"unique_id": range(1000), "x": range(1000)})
+    assert calibration.training_sample(df, 1000) is df  # small enough: all of it
+    one = calibration.training_sample(df, 200)
+    assert len(one) == 200 and one["x"].is_monotonic_increasing
+    assert one.equals(calibration.training_sample(df, 200))  # the same rows every time
+    # Uniform: every tenth of the table gives about a tenth of the sample.
+    per_tenth = (one["x"] // 100).value_counts()
+    assert per_tenth.min() >= 8 and per_tenth.max() <= 35
+
+
+def test_a_model_trained_on_a_sample_keeps_the_prior(db, settings, tmp_path):
+    """The prior is matches per possible pair; a uniform sample keeps each pair with
+    the same chance, match or not, so the sample's prior estimates the whole's."""
+    from vigil.people.linkage import frame
+    from vigil.people.linkage.batch import train_and_save
+
+    settings.DATA_DIR = tmp_path
+    records, _truth = testdata.generate(1200, "low", seed=8)
+    df = frame.build(records)
+    full = train_and_save(df, data_dir=tmp_path, as_of=at(2026, 3, 1), threads=1,
+                          max_records=len(df))
+    half = train_and_save(df, data_dir=tmp_path, as_of=at(2026, 3, 2), threads=1,
+                          max_records=len(df) // 2)
+    version = LinkModelVersion.objects.get(version=half.version)
+    assert version.record_count == len(df)  # calibrated for the whole table
+    assert version.detail["records"] == len(df) // 2
+    assert version.detail["sampled_from"] == len(df)
+    p_full = full.settings["probability_two_random_records_match"]
+    p_half = half.settings["probability_two_random_records_match"]
+    assert 0.75 < p_half / p_full < 1.33

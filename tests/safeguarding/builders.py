@@ -77,3 +77,12 @@ def child(surname="Smith", age_on=None, age=9, **kw):
 
 def days_after(start, n):
     return start + timedelta(days=n)
+
+
+def allocation(crime, when, route="ppu", officer_name="DC Khan", safeguarding=""):
+    from vigil.risk.models import Allocation
+
+    return Allocation.objects.create(
+        source_system="CRIMES", source_id=f"AL{next(_seq)}", crime=crime, allocated_at=when,
+        allocated_by="DS 1", route=route, officer_name="" if route == "filed" else officer_name,
+        safeguarding=safeguarding or ("Safety plan agreed" if route == "filed" else ""))

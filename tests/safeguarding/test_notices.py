@@ -1,6 +1,5 @@
 """Notices (assigned, high-risk arrival, due soon) and the daily digest over real SMTP."""
 
-import socket
 from datetime import timedelta
 from email import message_from_bytes
 from email import policy as email_policy
@@ -9,7 +8,7 @@ import pytest
 
 from tests.safeguarding import builders as b
 from vigil.core import jobs
-from vigil.core.models import AuditEvent
+from vigil.core.models import AuditEvent, OutboundEmail
 from vigil.safeguarding import engine, notices, ownership
 from vigil.safeguarding.models import Notice, NoticePreference, Task
 
@@ -111,33 +110,6 @@ def test_digest_is_declared_as_a_scheduled_job():
     assert names["notices-sweep"].func == "vigil.safeguarding.notices.sweep_job"
 
 
-@pytest.fixture
-def smtp_server(settings):
-    """A real SMTP server (aiosmtpd) on a free port; yields the messages it received."""
-    from aiosmtpd.controller import Controller
-
-    received = []
-
-    class Handler:
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd API)
-            received.append((envelope.rcpt_tos, envelope.content))
-            return "250 Message accepted for delivery"
-
-    with socket.socket() as probe:  # a free port (aiosmtpd cannot start on port 0)
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.DEFAULT_FROM_EMAIL = "vigil@wmp.example"
-    settings.VIGIL_SITE_URL = "https://vigil.wmp.example"
-    try:
-        yield received
-    finally:
-        controller.stop()
-
-
 def test_daily_digest_over_smtp_once_a_day_opt_in_only(high_risk_case, make_user, areas,
                                                        smtp_server, settings):
     keen = make_user("safeguarding", area=areas["BHM"], username="keen")
@@ -165,8 +137,10 @@ def test_daily_digest_over_smtp_once_a_day_opt_in_only(high_risk_case, make_user
     assert "https://vigil.wmp.example/my-work/" in body
     assert "High" not in body.replace("High-risk", "")  # no names in email
     assert Notice.objects.filter(user=keen, emailed_at=NOW).count() == 1
-    assert AuditEvent.objects.filter(action="export", object_type="safeguarding.digest",
-                                     object_id=str(keen.pk)).count() == 1
+    [sent] = OutboundEmail.objects.filter(purpose="safeguarding.digest")
+    assert sent.to == ["keen@wmp.example"] and sent.status == OutboundEmail.Status.SENT
+    assert AuditEvent.objects.filter(action="export", object_type="core.outboundemail",
+                                     object_id=str(sent.pk)).count() == 1
     # Run again the same day (a retry): nothing is sent twice.
     assert notices.send_digests(as_of=NOW + timedelta(hours=2)) == 0
     assert len(smtp_server) == 1

@@ -179,22 +179,29 @@ def test_marac_hearing_within_28_days_met_when_heard(areas):
 
 # --- timed tasks -------------------------------------------------------------------------
 
-def test_ra_review_24h_cancelled_for_standard_non_crime_met_when_supervised(areas):
+def test_ra_review_24h_cancelled_for_standard_non_crime_met_when_allocated(areas):
     lpa = areas["BHM"]
-    open_v, std_v, sup_v = (b.make_person(n) for n in ("Open", "Std", "Sup"))
+    open_v, std_v, sup_v, alloc_v = (b.make_person(n) for n in ("Open", "Std", "Sup", "All"))
     t0 = b.at(2026, 4, 14, 23, 30)
     b.make_incident(lpa, t0, victim=open_v)
     std_inc = b.make_incident(lpa, t0, victim=std_v)
     b.assessment(std_v, t0 + timedelta(hours=1), yes=3, incident=std_inc)
+    # Supervising the DASH is not the R&A review (issue 14): the allocation is.
     sup_inc = b.make_incident(lpa, t0, victim=sup_v)
     b.assessment(sup_v, t0 + timedelta(hours=1), yes=3, incident=sup_inc,
                  supervised_at=t0 + timedelta(hours=5))
     b.make_crime(lpa, t0 + timedelta(hours=2), victim=sup_v, incident=sup_inc)
+    alloc_inc = b.make_incident(lpa, t0, victim=alloc_v)
+    crime = b.make_crime(lpa, t0 + timedelta(hours=2), victim=alloc_v, incident=alloc_inc)
+    allocated = b.allocation(crime, t0 + timedelta(hours=6))
     run(t0 + timedelta(hours=30))
     assert task("ra_review", person=open_v.person).due_at == t0 + timedelta(hours=24)
     assert task("ra_review", person=open_v.person).status == Task.Status.OPEN
     assert task("ra_review", person=std_v.person).status == Task.Status.CANCELLED
-    assert task("ra_review", person=sup_v.person).status == Task.Status.MET
+    assert task("ra_review", person=sup_v.person).status == Task.Status.OPEN
+    met = task("ra_review", person=alloc_v.person)
+    assert met.status == Task.Status.MET and met.completed_at == t0 + timedelta(hours=6)
+    assert met.outcome == f"risk.allocation:{allocated.pk}"
 
 
 @pytest.mark.parametrize("served, due", [

@@ -170,27 +170,55 @@ def test_every_form_named_by_the_policy_is_registered():
         assert task_forms.form_class(kind) is not task_forms.PlainOutcomeForm, (kind, name)
 
 
-def test_the_ra_review_supervises_the_assessment_and_may_only_raise_it(
+def test_the_ra_review_allocates_the_crime_and_refuses_an_officer_outside_the_team(
         client, make_user, areas, now):
     victim = b.make_person("V")
     inc = b.make_incident(areas["BHM"], now - timedelta(hours=5), victim=victim)
-    b.make_crime(areas["BHM"], now - timedelta(hours=4), victim=victim, incident=inc)
-    ra = b.assessment(victim, now - timedelta(hours=4), yes=11, incident=inc)  # medium
+    crime = b.make_crime(areas["BHM"], now - timedelta(hours=4), victim=victim, incident=inc)
+    b.assessment(victim, now - timedelta(hours=4), yes=15, incident=inc)  # high
+    ppu = make_user("investigator", areas["BHM"])
+    lpa_officer = make_user("lpa_commander", areas["BHM"])
     engine.run(as_of=now)
     task = Task.objects.get(kind="ra_review")
     _login(client, make_user, "referral_allocation", areas["BHM"])
+    page = client.get(task.get_absolute_url())
+    assert b"Record the allocation" in page.content and b"usually the PPU" in page.content
+    wrong = client.post(task.get_absolute_url(), {
+        "version": task.version, "crime": crime.pk, "route": "ppu",
+        "officer": lpa_officer.pk})
+    assert b"is not an officer of the PPU" in wrong.content
+    filed = client.post(task.get_absolute_url(), {"version": task.version, "crime": crime.pk,
+                                                  "route": "filed"})
+    assert b"Say what safeguarding is in place" in filed.content
+    client.post(task.get_absolute_url(), {"version": task.version, "crime": crime.pk,
+                                          "route": "ppu", "officer": ppu.pk})
+    crime.refresh_from_db()
+    assert crime.allocation.route == "ppu" and crime.allocation.officer_in_charge == ppu
+    task.refresh_from_db()
+    assert task.status == "met" and task.outcome == f"risk.allocation:{crime.allocation.pk}"
+
+
+def test_a_dash_below_its_answers_is_supervised_and_may_only_be_raised(
+        client, make_user, areas, now):
+    victim = b.make_person("V")
+    inc = b.make_incident(areas["BHM"], now - timedelta(hours=5), victim=victim)
+    ra = b.assessment(victim, now - timedelta(hours=4), yes=11, incident=inc)  # medium
+    ra.final_level = ra.officer_level = 1  # recorded below the answers' level: a breach
+    ra.below_answers_level = True
+    ra.save()
+    engine.run(as_of=now)
+    task = Task.objects.get(kind="dash_breach")
+    assert task.team == "referral_allocation" and "below the medium level" in task.reason
+    _login(client, make_user, "referral_allocation", areas["BHM"])
     low = client.post(task.get_absolute_url(), {"version": task.version, "level": "1"})
-    assert b"never lower it" in low.content
+    assert b"never set it below the answers" in low.content
     no_reason = client.post(task.get_absolute_url(), {"version": task.version, "level": "3"})
     assert b"Say why you raise the level" in no_reason.content
-    client.post(task.get_absolute_url(), {"version": task.version, "level": "3",
-                                          "reason": "Strangulation disclosed on review"})
+    client.post(task.get_absolute_url(), {"version": task.version, "level": "2"})
     ra.refresh_from_db()
-    assert (ra.supervisor_level, ra.final_level) == (3, 3) and ra.supervised_at is not None
-    assert ra.judgement_reason == "Strangulation disclosed on review"
+    assert (ra.supervisor_level, ra.final_level) == (2, 2) and ra.supervised_at is not None
     task.refresh_from_db()
-    assert task.status == "met" and f"risk.riskassessment:{ra.pk}" in task.evidence
-    assert Task.objects.filter(kind="marac_referral", status="open").exists()  # now high
+    assert task.status == "met"
 
 
 def test_a_marac_hearing_is_recorded_on_the_referral(client, make_user, areas, now):

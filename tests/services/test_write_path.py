@@ -4,10 +4,11 @@ audited in the same transaction, and the rules answer at once (the task turns Me
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from tests.safeguarding import builders as b
-from vigil.core import records
+from vigil.core import audit, records
 from vigil.core.models import AuditEvent
 from vigil.disclosure import services as disclosure
 from vigil.encompass import services as encompass
@@ -82,8 +83,11 @@ def test_who_may_record_an_order_check(areas, make_user, now, role, area, allowe
     if allowed:
         assert call().pk
     else:
-        with pytest.raises(records.NotAllowed):
+        # Refused inside the caller's change, which rolls back: the refusal survives
+        # it and is written when the request or job ends.
+        with pytest.raises(records.NotAllowed), transaction.atomic():
             call()
+        audit.flush_refusals()
         assert AuditEvent.objects.filter(action="denied", user=user).exists()
 
 
@@ -156,7 +160,8 @@ def test_clares_law_initial_checks_and_decision(areas, now):
     app.refresh_from_db()
     assert app.initial_checks_at == now and step.source_system == "VIGIL"
     assert _task("dvds_initial_checks").status == "met"
-    disclosure.record_decision(app, actor="cli", decision="disclose", at=now, note="Agreed")
+    disclosure.record_decision(app, actor="cli", decision="disclose", at=now, note="Agreed",
+                               lawful=True, necessary=True, proportionate=True)
     assert _task("dvds_decision").status == "met"
     with pytest.raises(records.RecordInvalid, match="choose a decision"):
         disclosure.record_decision(app, actor="cli", decision="maybe", at=now)

@@ -53,7 +53,15 @@ MARAC_QUEUE_VIEWERS = frozenset({"marac_coordinator", "safeguarding", "lpa_comma
 MARAC_QUEUE_WORKERS = frozenset({"marac_coordinator"})
 MARAC_SUPERVISORS = frozenset({"marac_coordinator", "lpa_commander"})
 AUDITORS = frozenset({"admin"})
+LOG_REVIEWERS = frozenset({"control_room"})
+DA_DESK = frozenset({"da_desk", "referral_allocation", "lpa_commander"})
 REPORTERS = frozenset({"analyst", "commissioner"})
+CLARES_LAW_VIEWERS = frozenset({"clares_law", "lpa_commander"})
+CLARES_LAW_WORKERS = frozenset({"clares_law"})
+VICTIM_CARE_VIEWERS = frozenset({"da_desk", "referral_allocation", "safeguarding",
+                                 "lpa_commander"})
+VICTIM_CARE_WORKERS = frozenset({"da_desk", "safeguarding"})
+VICTIM_CARE_SUPERVISORS = frozenset({"referral_allocation", "lpa_commander"})
 OPEN = None  # reachable signed out
 
 
@@ -72,6 +80,10 @@ def _kpi(w):
     return w.kpi_id
 
 
+def _victim(w):
+    return {"crime_pk": w.recs["crime"].pk, "person_pk": w.connect.person_id}
+
+
 MATRIX: dict[str, Row] = {
     # core
     "home": Row(ALL),
@@ -80,6 +92,7 @@ MATRIX: dict[str, Row] = {
     "healthz": Row(OPEN),
     "audit-log": Row(AUDITORS),
     "audit-export": Row(AUDITORS, query="?date_from=2026-01-01&date_to=2026-12-31"),
+    "outbox": Row(AUDITORS),
     "two-factor": Row(ALL, ok=frozenset({302})),  # nothing to do without the second factor
     # people and linkage
     "people:detail": Row(CASEWORK, kwargs=lambda w: {"pk": w.person.pk}, out_of_area=404),
@@ -128,6 +141,18 @@ MATRIX: dict[str, Row] = {
                           out_of_area=404),
     "disclosure:application": Row(CASEWORK, kwargs=lambda w: {"pk": w.recs["dvds"].pk},
                                   out_of_area=404),
+    # Clare's Law: the applications list, a new application, the disclosure
+    "disclosure:applications": Row(CLARES_LAW_VIEWERS),
+    "disclosure:application_new": Row(CLARES_LAW_WORKERS),
+    "disclosure:disclosure": Row(CLARES_LAW_WORKERS, kwargs=lambda w: {"pk": w.recs["dvds"].pk},
+                                 out_of_area=404),
+    # Victims' Code: victims, a victim's record for a crime, its two forms, compliance
+    "victims:victims": Row(VICTIM_CARE_VIEWERS),
+    "victims:care": Row(VICTIM_CARE_VIEWERS, kwargs=lambda w: _victim(w), out_of_area=404),
+    "victims:needs": Row(VICTIM_CARE_WORKERS, kwargs=lambda w: _victim(w), out_of_area=404),
+    "victims:contact_plan": Row(VICTIM_CARE_WORKERS, kwargs=lambda w: _victim(w),
+                                out_of_area=404),
+    "victims:compliance": Row(VICTIM_CARE_SUPERVISORS),
     "encompass:notification": Row(CASEWORK, kwargs=lambda w: {"pk": w.recs["encompass"].pk},
                                   out_of_area=404),
     # MARAC coordination (issue 11): the coordinator works; viewers of the queue look
@@ -170,6 +195,15 @@ MATRIX: dict[str, Row] = {
                                kwargs=lambda w: {"team": "marac", "pk": w.task.pk}),
     "safeguarding:reschedule": Row(MARAC_SUPERVISORS, ok=frozenset({200, 302}),
                                    kwargs=lambda w: {"team": "marac", "pk": w.task.pk}),
+    # the control room's log review and the DA desk (issue 14)
+    "controlroom:samples": Row(LOG_REVIEWERS),
+    "controlroom:take": Row(LOG_REVIEWERS, method="POST", kwargs=lambda w: {"pk": 999999},
+                            ok=frozenset({404})),
+    "controlroom:review": Row(LOG_REVIEWERS, kwargs=lambda w: {"pk": w.incident.pk},
+                              out_of_area=403),
+    "controlroom:desk": Row(DA_DESK),
+    "controlroom:desk_incident": Row(DA_DESK, kwargs=lambda w: {"pk": w.incident.pk},
+                                     out_of_area=403),
     "work:mine": Row(ANY_QUEUE),
     "work:notices": Row(ANY_QUEUE),
     "work:notices-read": Row(ANY_QUEUE, method="POST", ok=frozenset({302})),
@@ -230,7 +264,7 @@ def world(db):
     records["dvds"] = builders.make_dvds(connect, suspect, areas["BHM"],
                                          now - timedelta(days=30))
     return SimpleNamespace(areas=areas, person=person, incident=records["incidents"][0],
-                           control=control, recs=records, task=task, users=users,
+                           control=control, connect=connect, recs=records, task=task, users=users,
                            kpi_id=load_all()[0].id)
 
 

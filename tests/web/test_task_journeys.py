@@ -109,6 +109,8 @@ JOURNEYS = {
     "clares_law": (_clares_law, Journey(
         "clares_law", "clares_law", "dvds_decision", "Record the disclosure decision",
         [("What did the multi-agency panel decide?", "Disclose"),
+         ("Is disclosure lawful?", "Yes"), ("Is disclosure necessary?", "Yes"),
+         ("Is disclosure proportionate?", "Yes"),
          ("fill", "The panel's reasons (lawful, necessary, proportionate)",
           "Two previous DA convictions against former partners; disclosure is necessary.")],
         "met", "Clare's Law step VIGIL dvdsstep-", "dvds_decided_in_time")),

@@ -11,6 +11,12 @@ def register(sub) -> None:
     p = sub.add_parser("snapshot", help="export the operational store to pseudonymised Parquet "
                                         "for analytics (only what changed since the last run)")
     p.add_argument("--full", action="store_true", help="rewrite every table")
+    p.add_argument("--engine", choices=("duckdb", "spark"),
+                   help="then compute every measure over the whole snapshot on this engine "
+                        "(spark: a region; local mode, or VIGIL_SPARK_MASTER) and store the "
+                        "figures beside it (kpi_pack.parquet)")
+    p.add_argument("--as-of", help="with --engine: date of the figures, YYYY-MM-DD (default: "
+                                   "the end of the last complete month the snapshot holds)")
     p.set_defaults(func=cmd_snapshot)
 
     p = sub.add_parser("report", help="write the board report (HTML, PDF, XLSX) from the "
@@ -34,7 +40,37 @@ def cmd_snapshot(args) -> int:
     parts = sum(r.partitions_written for r in results)
     print(f"Snapshot in {snapshot_dir(Path(settings.DATA_DIR))}: {rows} rows exported, "
           f"{parts} partitions written in {time.monotonic() - started:.1f} s")
+    if args.engine:
+        _compute_pack(Path(settings.DATA_DIR), args.engine, args.as_of)
     return 0
+
+
+def _compute_pack(data_dir: Path, engine_name: str, as_of_text: str | None) -> None:
+    """Every measure, every month of the records, on the chosen engine, stored."""
+    from vigil.analytics import asof, engine, pack, spark_engine
+    from vigil.analytics.snapshot import snapshot_dir
+    from vigil.core.errors import CommandError
+    from vigil.core.policy import current
+
+    try:
+        as_of = asof.resolve(data_dir, as_of_text)
+    except asof.AsOfError as exc:
+        raise CommandError(str(exc)) from exc
+    window = engine.Window(as_of.records_from.replace(day=1), as_of.as_of)
+    started = time.monotonic()
+    if engine_name == "spark":
+        con = spark_engine.connect(data_dir, window, current())
+    else:
+        con = engine.connect(data_dir, window, current())
+    try:
+        result = pack.run_pack(con, window)
+    finally:
+        con.close()
+    out = snapshot_dir(data_dir) / "kpi_pack.parquet"
+    result.frame.assign(engine=engine_name, as_of=as_of.as_of).to_parquet(out, index=False)
+    print(f"KPI pack on {engine_name}: {result.frame['kpi'].nunique()} measures, "
+          f"{len(result.frame):,} rows ({window.first_month:%b %Y} to {as_of.as_of:%d %b %Y}) "
+          f"in {time.monotonic() - started:.1f} s -> {out}")
 
 
 def parse_date(text: str, option: str) -> date:

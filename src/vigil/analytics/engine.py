@@ -48,7 +48,22 @@ def policy_params(policy, as_of: date) -> dict:
         "high_risk_level": 3,
         "counting_rule_break": date.fromisoformat(policy.counting_rule_break),
         "vcop_support_referral_days": policy.vcop_support_referral_days,
+        "vcop_regular_update_days": policy.vcop_regular_update_days,
+        "rvr_target_minutes": policy.rvr_target_minutes,
     }
+
+
+def working_day_deadlines(first: date, last: date, days: int) -> pa.Table:
+    """day -> the end of the `days`-th working day after it (local wall-clock time), from
+    the same calendar the rules use, so a KPI's deadline is the task's."""
+    from vigil.core import calendar as cal
+
+    out, day = [], first
+    while day <= last:
+        out.append((day, cal.add_working_days(cal.local(day), days).replace(tzinfo=None)))
+        day += timedelta(days=1)
+    return pa.table({"day": pa.array([d for d, _ in out], type=pa.date32()),
+                     "due_end": pa.array([e for _, e in out], type=pa.timestamp("us"))})
 
 
 def calendar_tables(con: duckdb.DuckDBPyConnection, window: Window, policy) -> None:
@@ -65,6 +80,12 @@ def calendar_tables(con: duckdb.DuckDBPyConnection, window: Window, policy) -> N
     params = policy_params(policy, window.as_of)
     con.register("params_arrow", pa.table({k: [v] for k, v in params.items()}))
     con.execute("CREATE OR REPLACE TEMP TABLE params AS SELECT * FROM params_arrow")
+    # Victims' Code "within N working days": the deadline for an event on each day.
+    con.register("working_days_arrow", working_day_deadlines(
+        add_months(window.first_month, -1), window.as_of + timedelta(days=1),
+        policy.vcop_update_working_days))
+    con.execute("CREATE OR REPLACE TEMP TABLE vcop_update_deadlines AS "
+                "SELECT * FROM working_days_arrow")
     con.register("poc_arrow", pa.table({"code": list(policy.positive_outcome_codes)}))
     con.execute("CREATE OR REPLACE TEMP TABLE positive_outcome_codes AS SELECT * FROM poc_arrow")
     con.execute("CREATE OR REPLACE TEMP VIEW lpas AS SELECT id, code, name, local_authority, "

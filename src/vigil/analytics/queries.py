@@ -136,9 +136,33 @@ def overview(pack: Pack, policy, lpa_id: int | None, first: date, last: date,
                          "previous": fmt_value(k, before["value"]),
                          "change": fmt_change(k, now["value"], before["value"]),
                          "direction": direction(k, now["value"], before["value"]),
-                         "force": fmt_value(k, force["value"]) if force else None})
+                         "force": fmt_value(k, force["value"]) if force else None,
+                         "since": since_baseline(pack, policy, k, lpa_id, last)})
         groups.append({"ref": ref, "title": title, "rows": rows, "rating": by_ref.get(ref)})
     return groups
+
+
+BASELINE_COMMITMENT = "50"  # the control-room measures, tracked since the pilot began
+
+
+def since_baseline(pack: Pack, policy, kpi: catalogue.Kpi, lpa_id: int | None,
+                   last: date) -> dict | None:
+    """The measure's change from the baseline month (policy log_review_baseline_month) to
+    the last complete month, as seed 000 s3.8 reports it ("from March to December 2025
+    a 31% increase in reassurance"): both values, the change in points (or in number)
+    and the relative change. None for measures of other commitments or no baseline."""
+    if kpi.commitment != BASELINE_COMMITMENT:
+        return None
+    base = date.fromisoformat(f"{policy.log_review_baseline_month}-01")
+    if base >= last:
+        return None
+    before = pack.period(kpi.id, base, base, lpa_id)["value"]
+    now = pack.period(kpi.id, last, last, lpa_id)["value"]
+    relative = (f"{(now - before) / before:+.0%}" if now is not None and before
+                else "\u2013")
+    return {"base": base, "last": last, "before": fmt_value(kpi, before),
+            "now": fmt_value(kpi, now), "change": fmt_change(kpi, now, before),
+            "relative": relative, "direction": direction(kpi, now, before)}
 
 
 def kpi_detail(pack: Pack, policy, kpi: catalogue.Kpi, lpa_id: int | None, first: date,
@@ -164,6 +188,7 @@ def kpi_detail(pack: Pack, policy, kpi: catalogue.Kpi, lpa_id: int | None, first
         "by_lpa": [{**r, "display": fmt_value(kpi, r["value"])}
                    for r in pack.by_lpa(kpi.id, first, last)],
         "signals": [s for s in control.signals if s.month >= add_months(last, -11)],
+        "baseline": since_baseline(pack, policy, kpi, lpa_id, last),
     }
 
 

@@ -13,7 +13,7 @@ import json
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -100,11 +100,19 @@ def add_hours_excluding(start: datetime, hours: float, excluded_days: DayPredica
         if excluded_days(day):
             cursor = next_midnight
             continue
-        available = next_midnight - cursor  # aware subtraction: real elapsed time
+        # Real elapsed time: Python subtracts two datetimes sharing a tzinfo by the wall
+        # clock, so compare them in UTC (the day of a change is 23 or 25 hours long).
+        available = next_midnight.astimezone(UTC) - cursor.astimezone(UTC)
         if remaining <= available:
-            return (cursor.astimezone(ZoneInfo("UTC")) + remaining).astimezone(LONDON)
+            return (cursor.astimezone(UTC) + remaining).astimezone(LONDON)
         remaining -= available
         cursor = next_midnight
+
+
+def add_elapsed_hours(start: datetime, hours: float) -> datetime:
+    """`hours` of real elapsed time after `start` (24 h across a clock change is 24 real
+    hours: 11:00 BST on the Sunday the clocks go back is followed by 10:00 GMT on Monday)."""
+    return add_hours_excluding(start, hours, lambda day: False)
 
 
 def notice_hearing_deadline(served_at: datetime, hours: int) -> datetime:

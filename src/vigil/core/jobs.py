@@ -84,3 +84,18 @@ def outcome(job_id: str) -> Outcome:
     if job is None:
         return Outcome(done=False, ok=False)
     return Outcome(done=True, ok=bool(job.success), result=job.result)
+
+
+def _flush_after_job(sender, **kwargs) -> None:
+    """Write the refusals a job's services held back, as a request's end does."""
+    from vigil.core import audit
+
+    audit.flush_refusals()
+
+
+def connect() -> None:
+    """Called from CoreConfig.ready: every job ends by flushing held-back refusals."""
+    from django_q.signals import post_execute_in_worker
+
+    post_execute_in_worker.connect(_flush_after_job, dispatch_uid="vigil.core.jobs.flush")
+

@@ -175,3 +175,43 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_type}"
+
+
+class OutboundEmail(models.Model):
+    """One email Vigil sends: exactly what went, to whom, when, and how delivery went.
+
+    Written by vigil.core.mail.queue in the caller's transaction, delivered by a job,
+    retried when the server refuses, and never deleted: it is the record of what
+    was shared with whom.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to send"
+        RETRYING = "retrying", "Refused, will retry"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed, not sent"
+
+    purpose = models.CharField(max_length=60, db_index=True)  # e.g. "orders.daily_lpa"
+    # The record this email is about ("encompass.notification:12"): its page reads it back.
+    reference = models.CharField(max_length=120, blank=True, db_index=True)
+    area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    to = models.JSONField()
+    subject = models.CharField(max_length=250)
+    body = models.TextField()
+    created_at = models.DateTimeField()
+    created_by = models.CharField(max_length=150)  # username or system actor ("job:…")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED,
+                              db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    message_id = models.CharField(max_length=250, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} to {', '.join(self.to)} ({self.get_status_display()})"

@@ -95,6 +95,27 @@ class Policy:
     task_reschedule_max_days: int = 90
     task_due_soon_hours: int = 4
 
+    # --- The front door (issue 14): control-room log review (seed 000 s3.7), the DA desk
+    # and Referral & Allocation (seed 003), and counting a crime with its incident.
+    # A scheduled (appointment) log attended later than this is sampled for review.
+    log_review_delay_hours: int = 24
+    # "Advice given" trawls: logs closed without deployment of these grades are sampled;
+    # logs of any grade closed without attendance are sampled when risk was identified.
+    log_review_trawl_grades: tuple[str, ...] = ("resolution",)
+    log_review_random_share: float = 0.02  # of each day's other DA logs, seeded by the day
+    log_review_baseline_month: str = "2025-03"  # the pilot's start: measures' change since
+    # Acting on a review's regrade or reopen: hours to re-attend, by the new grade.
+    log_followup_hours: tuple[tuple[str, int], ...] = (
+        ("immediate", 1), ("priority", 4), ("scheduled", 48), ("resolution", 24))
+    # The DA desk's criteria (seed 003): these grades, new in the last N hours.
+    da_desk_grades: tuple[str, ...] = ("priority", "scheduled")
+    da_desk_window_hours: int = 24
+    rvr_target_minutes: int = 10  # Rapid Video Response: to an officer in about 10 minutes
+    deployment_sla_hours: int = 24  # officer deployment SLA the RVR is set beside
+    # A crime with no incident link is the same event as the victim's incident reported
+    # at most this many days before it (docs/safeguarding-rules.md "One event").
+    crime_incident_same_event_days: int = 7
+
     # --- Outcomes
     positive_outcome_codes: tuple[str, ...] = ("1", "1A", "2", "2A", "3", "3A", "4", "6", "7",
                                                "8")
@@ -129,6 +150,12 @@ class Policy:
     # fraction since the model in use was trained, from this many records up.
     link_retrain_change: float = 0.25
     link_retrain_min_records: int = 1000
+    # Train on a uniform sample of at most this many records (the prior, m and u
+    # survive uniform sampling; people/linkage/calibration.py).
+    link_train_max_records: int = 200_000
+    # Review queue order: records joined x this weight when either person has a
+    # high-risk DASH or a MARAC referral (people/linkage/priority.py).
+    link_review_risk_weight: float = 4.0
 
     overrides: dict = field(default_factory=dict, compare=False, repr=False)
 

@@ -92,8 +92,9 @@ def authorise(actor, capability: str, lpa_ids, *, what: str) -> None:
     elif not roles.in_scope(actor, list(lpa_ids)):
         reason = "area"
     if reason:
-        audit.record(actor, audit.DENIED, what, "", detail={"capability": capability,
-                                                           "reason": reason})
+        # Held back until the request, command or job ends: the raise below rolls
+        # back the caller's transaction, and a row written inside it would go too.
+        audit.refused(actor, capability, what, reason=reason)
         raise NotAllowed(f"your role cannot record this ({capability})" if reason == "capability"
                          else "this record belongs to another area")
 

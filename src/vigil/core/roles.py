@@ -97,7 +97,8 @@ SUPERVISORS: dict[str, tuple[str, ...]] = {
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     role.value: frozenset(caps) for role, caps in {
-        Role.DA_DESK: _CASEWORK | _works("victim_care") | _sees("referral_allocation"),
+        # The DA desk retains review and allocation for the PPU (seed 003).
+        Role.DA_DESK: _CASEWORK | _works("victim_care", "referral_allocation"),
         Role.REFERRAL_ALLOCATION: _CASEWORK | {MANAGE_LINKAGE} | _works("referral_allocation")
         | _sees("investigators", "local_policing", "safeguarding", "victim_care"),
         Role.SAFEGUARDING: _CASEWORK | {MANAGE_LINKAGE} | _works("safeguarding", "victim_care")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("audit/", views.audit_log, name="audit-log"),
     path("audit/export.csv", views.audit_export, name="audit-export"),
+    path("outbox/", views.outbox, name="outbox"),
     path("account/two-factor/", twofactor.two_factor, name="two-factor"),
     path("healthz", views.healthz, name="healthz"),
 ]

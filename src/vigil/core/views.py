@@ -9,10 +9,10 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from vigil.core import audit, queries, roles
+from vigil.core import audit, mail, queries, roles
 from vigil.core import home as home_parts
 from vigil.core.context_processors import nav_for
-from vigil.core.models import AuditEvent
+from vigil.core.models import AuditEvent, OutboundEmail
 from vigil.safeguarding.models import Team
 
 TEAM_LABELS = dict(Team.choices)
@@ -95,3 +95,24 @@ def audit_export(request):
 
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
+
+
+@roles.requires(roles.VIEW_AUDIT)
+def outbox(request):
+    """Every email Vigil sent or tried to send: to whom, when, and how delivery went.
+
+    Bodies are not shown here: they hold case details, read on the record they are
+    about. A user with an area sees that area's emails only.
+    """
+    status = request.GET.get("status", "")
+    if status not in OutboundEmail.Status.values:
+        status = ""
+    rows = mail.outbox(area=request.user.area, status=status or None)
+    page = Paginator(rows, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    audit.record(request.user, audit.SEARCH, OutboundEmail, context="outbox",
+                 detail={"status": status} if status else {})
+    return render(request, "core/outbox.html", {
+        "page": page, "page_range": page.paginator.get_elided_page_range(page.number),
+        "status": status, "statuses": OutboundEmail.Status.choices,
+        "query": f"status={status}" if status else "",
+    })

@@ -17,3 +17,10 @@ class DisclosureConfig(AppConfig):
 
         register_task_form("disclosure.initial_checks", forms.InitialChecksForm)
         register_task_form("disclosure.decision", forms.DecisionForm)
+        register_task_form("disclosure.disclosure", forms.DisclosureTaskForm)
+        # Its pages in the menu (core.context_processors.NAV_ITEMS).
+        from vigil.core.context_processors import NAV_ITEMS, NavItem
+
+        NAV_ITEMS.append(NavItem("Clare's Law", "disclosure:applications",
+                                 "view_queue:clares_law",
+                                 "Right to Ask and Right to Know applications and disclosures."))

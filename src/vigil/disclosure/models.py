@@ -8,7 +8,13 @@ from vigil.people.models import SourceRecord
 
 class DvdsApplication(SourceKeyed):
     # Filled in from Vigil; an export's empty cell keeps them (ADR 0006).
-    vigil_fields = ("initial_checks_at", "decision", "decided_at")
+    # The same application whichever system recorded it: the person at risk and the
+    # subject (as persons, so once linkage has joined the records Vigil made for them),
+    # and the London day it was received (ADR 0006).
+    fact_key = ("person_at_risk__person", "subject__person", "received_at__date")
+    vigil_fields = ("initial_checks_at", "decision", "decided_at", "lawful", "necessary",
+                    "proportionate", "disclosed_at", "disclosed_by", "disclosed_to",
+                    "safety_plan", "safety_plan_detail")
 
     class Route(models.TextChoices):
         RIGHT_TO_ASK = "ask", "Right to Ask"
@@ -24,6 +30,13 @@ class DvdsApplication(SourceKeyed):
         NO_DISCLOSURE = "no_disclosure", "No disclosure"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
+    class Relationship(models.TextChoices):
+        PARTNER = "partner", "Current partner"
+        NEW_PARTNER = "new_partner", "New partner (relationship under a year)"
+        EX_PARTNER = "ex_partner", "Former partner"
+        FAMILY = "family", "Family member"
+        OTHER = "other", "Other"
+
     class FormQuality(models.TextChoices):
         GOOD = "good", "Good"
         ADEQUATE = "adequate", "Adequate"
@@ -37,15 +50,34 @@ class DvdsApplication(SourceKeyed):
                                        related_name="dvds_at_risk")
     subject = models.ForeignKey(SourceRecord, on_delete=models.PROTECT,
                                 related_name="dvds_subject")
+    relationship = models.CharField(
+        max_length=12, choices=Relationship.choices, blank=True,
+        help_text="The subject's relationship to the person at risk")
+    applicant_relationship = models.CharField(
+        max_length=100, blank=True,
+        help_text="A third-party applicant's relationship to the person at risk")
     lpa = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+",
                             limit_choices_to={"kind": "lpa"})
     received_at = models.DateTimeField(db_index=True)
     initial_checks_at = models.DateTimeField(null=True, blank=True)
     decision = models.CharField(max_length=15, choices=Decision.choices, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # The multi-agency decision's three tests: a disclosure must pass all three.
+    lawful = models.BooleanField(null=True, blank=True)
+    necessary = models.BooleanField(null=True, blank=True)
+    proportionate = models.BooleanField(null=True, blank=True)
     disclosed_at = models.DateTimeField(null=True, blank=True)
     safety_plan = models.BooleanField(default=False)
+    safety_plan_detail = models.TextField(blank=True)
+    disclosed_by = models.CharField(max_length=100, blank=True)
+    disclosed_to = models.CharField(max_length=100, blank=True)
     form_quality = models.CharField(max_length=10, choices=FormQuality.choices, blank=True)
+
+    def get_absolute_url(self) -> str:
+        """Its page (area scope applies there): task evidence links to it."""
+        from django.urls import reverse
+
+        return reverse("disclosure:application", args=[self.pk])
 
     class Meta:
         constraints = [

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from vigil.core import roles
 from vigil.core.record_links import record_tasks, scoped
 from vigil.disclosure.models import DvdsApplication, DvdsStep
 
@@ -19,6 +20,7 @@ class ApplicationView:
     record: DvdsApplication
     steps: list[DvdsStep]
     tasks: list
+    can_disclose: bool = False
 
 
 def application_view(user, pk: int) -> ApplicationView | None:
@@ -28,4 +30,5 @@ def application_view(user, pk: int) -> ApplicationView | None:
     if app is None:
         return None
     return ApplicationView(record=app, steps=list(app.steps.all()),
-                           tasks=record_tasks(user, app))
+                           tasks=record_tasks(user, app),
+                           can_disclose=roles.can(user, roles.complete_task("clares_law")))

@@ -1,6 +1,7 @@
 """Row invariants checked in Python before writing, so the message names the row.
 
-The per-entity checks live with their apps (orders.checks, marac.checks, risk.checks)
+The per-entity checks live with their apps (orders.checks, marac.checks, risk.checks,
+disclosure.checks)
 and the web app's services call the same functions (core.checks, core.records).
 
 The database constraints stay the backstop: anything missed here is still
@@ -17,6 +18,7 @@ from vigil.core.checks import (  # noqa: F401  (the importer's names, kept)
     date_orders,
 )
 from vigil.core.checks import as_date as _as_date  # noqa: F401
+from vigil.disclosure.checks import check_application as _dvds_applications
 from vigil.marac.checks import check_action as _marac_actions
 from vigil.marac.checks import check_referral as _marac_referrals
 from vigil.marac.checks import check_transfer as _marac_transfers
@@ -28,6 +30,7 @@ from vigil.orders.checks import (  # noqa: F401
 )
 from vigil.orders.checks import check_order as _orders
 from vigil.orders.checks import check_protected_person as _order_protected_persons
+from vigil.risk.checks import check_allocation as _risk_allocations
 from vigil.risk.checks import check_answer as _risk_answers
 from vigil.risk.checks import check_assessment as _risk_assessments
 
@@ -68,11 +71,13 @@ _BY_FILE = {
     "areas": _areas,
     "incident_parties": _incident_parties,
     "risk_answers": _risk_answers,
+    "allocations": _risk_allocations,
     "orders": _orders,
     "order_protected_persons": _order_protected_persons,
     "marac_referrals": _marac_referrals,
     "marac_transfers": _marac_transfers,
     "marac_actions": _marac_actions,
+    "dvds_applications": _dvds_applications,
 }
 
 

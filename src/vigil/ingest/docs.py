@@ -49,6 +49,9 @@ nothing. The Python API is `vigil.ingest.importer.import_dir(path, dry_run=False
 - **Computed, not imported.** `risk_assessments.actuarial_level` comes from
   `yes_count` under the policy in force; `yes_count` must equal the number of
   `Y` answers in `risk_answers.csv` for every assessment that has answers.
+  `risk_assessments.below_answers_level` is set when the officer's or final
+  level is below the level the answers give: such a DASH is imported as
+  recorded and flagged to the R&A supervisor as a policy breach, not refused.
   `orders.subject_age` and `order_protected_persons.age` come from the
   person's date of birth on the day the order was served (or made), else the
   day it starts, else the day it was applied for. A DVPN or DAPN needs a

@@ -144,9 +144,13 @@ FILES: tuple[FileSpec, ...] = (
     FileSpec("outcomes", "incidents.Outcome", "The Home Office outcome of a crime."),
     FileSpec("risk_assessments", "risk.RiskAssessment",
              "DASH-27 / RIC-24 assessments; yes_count must equal the Yes answers.",
-             computed=("actuarial_level",)),
+             computed=("actuarial_level", "below_answers_level")),
     FileSpec("risk_answers", "risk.RiskAnswer", "One answer per question of an assessment.",
              natural_key=("assessment", "question")),
+    FileSpec("allocations", "risk.Allocation",
+             "Referral & Allocation's decision on a crime: LPA, PPU or filed (issue 14). "
+             "The officer in charge is named; Vigil links a user only when R&A allocates "
+             "in Vigil.", excluded=("officer_in_charge",)),
     FileSpec("orders", "orders.ProtectiveOrder",
              "Protective notices and orders of every type.", computed=("subject_age",)),
     FileSpec("order_conditions", "orders.OrderCondition", "Conditions of an order.",

@@ -28,13 +28,17 @@ ORDER_REF = "orders.protectiveorder"
 # --- perpetrators ------------------------------------------------------------------------
 
 def escalation(ctx: Context) -> None:
-    """Each offence that completes a pattern opens a review; the latest one is the flag."""
-    offences = ctx.offences
+    """Each offence that completes a pattern opens a review; the latest one is the flag.
+
+    Offences are counted one per event at the event's time (Context.offence_events), as
+    MARAC's potential escalation counts them; the review starts when the crime is known.
+    """
+    offences = ctx.offence_events
     policy = ctx.policy
     window = policy.escalation_window_days
     flagged = False
     for k in range(len(offences) - 1, -1, -1):
-        at, crime_id, victims, _, lpa = offences[k]
+        at, crime_id, victims, _, lpa, known = offences[k]
         expires = cal.end_of_day(at.date() + timedelta(days=window))
         if ctx.stale(at) and (flagged or expires <= ctx.as_of):
             return
@@ -63,8 +67,9 @@ def escalation(ctx: Context) -> None:
                 key=f"escalation_review:{ctx.pid}:{crime_ref}", person_id=ctx.pid,
                 kind="escalation_review", team="investigators", rule="perpetrator_escalation",
                 subject=crime_ref, reason=f"Refer to specialist investigators. {reason}",
-                starts_at=at,
-                due_at=cal.add_working_days(at, policy.escalation_review_working_days),
+                starts_at=max(at, known),
+                due_at=cal.add_working_days(max(at, known),
+                                            policy.escalation_review_working_days),
                 lpa_id=lpa, evidence=evidence))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from datetime import datetime
 
 
@@ -18,6 +19,9 @@ def register(sub) -> None:
     p.add_argument("--as-of", help="ISO date-time of the run (default: now)")
     p.add_argument("--threads", type=int, help="DuckDB threads (default: all cores)")
     p.add_argument("--memory-limit", help="DuckDB memory limit, e.g. 6GB")
+    p.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb",
+                   help="score pairs on DuckDB (one machine, default) or on Splink's Spark "
+                        "backend (a region: local mode, or VIGIL_SPARK_MASTER); same persons")
     p.set_defaults(func=cmd_link)
 
     p = sub.add_parser("link-default-model",
@@ -44,6 +48,20 @@ def _as_of(value: str | None) -> datetime:
     return parsed if parsed.tzinfo else timezone.make_aware(parsed)
 
 
+@contextmanager
+def _engine(name: str, threads: int | None):
+    """Linkers inside run on Spark when asked (vigil.people.linkage.spark)."""
+    if name != "spark":
+        yield
+        return
+    from vigil.core.spark import session
+    from vigil.people.linkage import spark
+
+    print("  scoring on Spark", flush=True)
+    with spark.use(session(threads)):
+        yield
+
+
 def cmd_link(args) -> int:
     from vigil.core.errors import CommandError
     from vigil.core.policy import current as current_policy
@@ -58,18 +76,22 @@ def cmd_link(args) -> int:
         print(f"  waiting: {waiting}; this run links them")
     started = time.monotonic()
     try:
-        run = link_all(as_of=_as_of(args.as_of), actor="cli", train=args.train,
-                       threads=args.threads, memory_limit=args.memory_limit,
-                       progress=lambda msg: print(f"  {msg}", flush=True))
+        with _engine(args.engine, args.threads):
+            run = link_all(as_of=_as_of(args.as_of), actor="cli", train=args.train,
+                           threads=args.threads, memory_limit=args.memory_limit,
+                           progress=lambda msg: print(f"  {msg}", flush=True))
     except ValueError as exc:
         raise CommandError(str(exc)) from exc
-    queue = ReviewPair.objects.filter(status=ReviewPair.Status.OPEN).count()
+    open_pairs = ReviewPair.objects.filter(status=ReviewPair.Status.OPEN)
+    queue = open_pairs.count()
+    at_risk = open_pairs.filter(at_risk=True).count()
     trained = "trained now" if run.trained else f"trained on {run.model_records:,} records"
     print(f"Linked {run.records:,} source records into {run.persons:,} persons with model "
           f"{run.model_version} ({trained}) in {time.monotonic() - started:.1f} s "
           f"(change {run.change_id}).")
     print(f"Review queue: {queue:,} pairs await review "
-          f"({queue / max(run.records, 1):.1%} of records); "
+          f"({queue / max(run.records, 1):.1%} of records; {at_risk:,} with a person at "
+          f"high risk or at MARAC, first in the queue); "
           f"{run.demoted:,} pairs held back for review by the date-of-birth evidence rule.")
     if run.capped_records:
         print(f"Note: {run.capped_keys:,} blocking values were too common to compare on "

@@ -288,9 +288,14 @@ class ReviewPair(models.Model):
     created_at = models.DateTimeField()
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.CharField(max_length=150, blank=True)
+    # How much a decision changes (people.linkage.priority): the records of the two
+    # persons it joins or parts, weighted by the higher risk of either. Reviewed first.
+    priority = models.FloatField(default=0)
+    records_joined = models.PositiveIntegerField(default=2)
+    at_risk = models.BooleanField(default=False)  # high-risk DASH or MARAC on either side
 
     class Meta:
-        ordering = ["-match_probability", "id"]
+        ordering = ["-priority", "-match_probability", "id"]
         constraints = [
             models.UniqueConstraint(fields=["record_a", "record_b"],
                                     name="reviewpair_unique_pair"),
@@ -298,4 +303,6 @@ class ReviewPair(models.Model):
                                    name="reviewpair_ordered_pair"),
         ]
         indexes = [models.Index(fields=["status", "match_probability"],
-                                name="reviewpair_queue")]
+                                name="reviewpair_queue"),
+                   models.Index(fields=["status", "-priority", "-match_probability"],
+                                name="reviewpair_priority")]

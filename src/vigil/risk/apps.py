@@ -18,3 +18,4 @@ class RiskConfig(AppConfig):
 
         register_task_form("risk.dip_sample", forms.DipSampleForm)
         register_task_form("risk.supervision", forms.SupervisionForm)
+        register_task_form("risk.allocation", forms.AllocationForm)

@@ -15,11 +15,11 @@ def check_assessment(values, refs, plans, policy) -> list[Problem]:
         return out
     actuarial = policy.actuarial_level(yes)
     values["actuarial_level"] = actuarial
-    for name in ("officer_level", "final_level"):
-        if values[name] < actuarial:
-            out.append((name, values[name],
-                        f"below the actuarial level {actuarial} for {yes} Yes answers; "
-                        "professional judgement may raise a level, never lower it"))
+    # A level below the answers' level is a policy breach the supervisor must see, not a
+    # reason to refuse the record (and with it the whole import): it is stored as
+    # recorded and flagged. Vigil's own forms refuse to lower a level (services.supervise).
+    values["below_answers_level"] = any(values[name] < actuarial
+                                        for name in ("officer_level", "final_level"))
     if values["final_level"] > actuarial and not values.get("judgement_reason"):
         out.append(("judgement_reason", "",
                     f"final_level {values['final_level']} differs from the actuarial level "
@@ -33,4 +33,14 @@ def check_answer(values, refs, plans=()) -> list[Problem]:
     if not 1 <= question <= limit:
         return [("question", question,
                  f"{refs['assessment']['instrument']} questions are numbered 1 to {limit}")]
+    return []
+
+
+def check_allocation(values, refs=None, plans=()) -> list[Problem]:
+    """An allocation names its officer in charge, or (filed) the safeguarding in place."""
+    route = values.get("route")
+    if route == "filed" and not (values.get("safeguarding") or "").strip():
+        return [("safeguarding", "", "a filed crime needs the safeguarding in place")]
+    if route in ("lpa", "ppu") and not (values.get("officer_name") or "").strip():
+        return [("officer_name", "", "an allocated crime needs its officer in charge")]
     return []

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django import forms
 
+from vigil.core.policy import current
 from vigil.risk import services
-from vigil.risk.models import RiskLevel
+from vigil.risk.models import Allocation, RiskLevel
 from vigil.safeguarding.task_forms import TaskRecordForm, explain, resolve
 
 ASSESSMENT = "risk.riskassessment"
@@ -65,18 +66,20 @@ class SupervisionForm(TaskRecordForm):
         super().__init__(task, *args, **kwargs)
         assessment = self.assessment()
         if assessment is not None:
-            self.initial.setdefault("level", assessment.final_level)
+            answers = current().actuarial_level(assessment.yes_count)
+            self.initial.setdefault("level", max(assessment.final_level, answers))
             self.fields["level"].help_text = (
-                f"The officer's final level is {assessment.get_final_level_display().lower()} "
-                f"({assessment.yes_count} Yes answers); you may raise it, not lower it")
+                f"The officer's final level is {assessment.get_final_level_display().lower()}; "
+                f"{assessment.yes_count} Yes answers give "
+                f"{RiskLevel(answers).label.lower()}. You may raise it, not lower it")
 
     def clean(self):
         data = super().clean()
         assessment = self.assessment()
         if assessment is None:
             raise forms.ValidationError("No risk assessment is recorded for this incident yet")
-        if (data.get("level") or 0) > assessment.final_level and not (
-                data.get("reason") or "").strip():
+        floor = max(assessment.final_level, current().actuarial_level(assessment.yes_count))
+        if (data.get("level") or 0) > floor and not (data.get("reason") or "").strip():
             self.add_error("reason", "Say why you raise the level")
         return data
 
@@ -84,3 +87,80 @@ class SupervisionForm(TaskRecordForm):
         d = self.cleaned_data
         return services.supervise(self.assessment(), actor=actor, at=at, level=d["level"],
                                   reason=d.get("reason") or "", context=context)
+
+
+INCIDENT = "incidents.incident"
+
+
+class AllocationForm(TaskRecordForm):
+    """The R&A review of a DA incident: allocate its crime (the review is the allocation)."""
+
+    record_label = "Allocation"
+    submit_label = "Allocate and complete"
+    crime = forms.ChoiceField(label="Which crime are you allocating?", widget=forms.RadioSelect,
+                              error_messages={"required": "Select the crime you are allocating"})
+    route = forms.ChoiceField(
+        label="Where does the crime go?", widget=forms.RadioSelect,
+        choices=Allocation.Route.choices,
+        error_messages={"required": "Select where the crime goes"})
+    officer = forms.ChoiceField(label="Officer in charge (for the LPA or the PPU)",
+                                required=False)
+    safeguarding = explain("Safeguarding in place (needed when you file the crime)")
+    reason = explain("Why, if the route is not the risk level's usual one (optional)")
+
+    def crimes(self):
+        incident = self.subject(INCIDENT)
+        if incident is None:
+            return []
+        return list(incident.crimes.filter(allocation__isnull=True).order_by("recorded_at",
+                                                                             "pk"))
+
+    def __init__(self, task, *args, **kwargs):
+        super().__init__(task, *args, **kwargs)
+        crimes = self.crimes()
+        self.fields["crime"].choices = [
+            (str(c.pk), f"{c.reference}: {c.offence} (recorded {c.recorded_at:%d %b %Y})")
+            for c in crimes]
+        if len(crimes) == 1:
+            self.initial.setdefault("crime", str(crimes[0].pk))
+        incident = self.subject(INCIDENT)
+        lpa = incident.lpa_id if incident else None
+        officers = {}
+        for route in Allocation.TEAMS:
+            for user in services.officers_for(route, lpa):
+                officers[str(user.pk)] = f"{user} ({'PPU' if route == 'ppu' else 'LPA'})"
+        self.fields["officer"].choices = [("", "Choose an officer")] + sorted(
+            officers.items(), key=lambda kv: kv[1])
+        level = self.level()
+        if level is not None:
+            usual = "the PPU" if level == RiskLevel.HIGH else "the LPA"
+            self.fields["route"].help_text = (
+                f"The final risk level is {RiskLevel(level).label.lower()}: usually {usual}")
+
+    def level(self) -> int | None:
+        refs = [e for e in self.task.evidence if e.startswith(f"{ASSESSMENT}:")]
+        levels = [a.final_level for a in (resolve(r) for r in refs) if a is not None]
+        return max(levels) if levels else None
+
+    def clean(self):
+        data = super().clean()
+        if not self.fields["crime"].choices:
+            raise forms.ValidationError("No crime from this incident is waiting for "
+                                        "allocation yet")
+        route = data.get("route")
+        if route in Allocation.TEAMS and not data.get("officer"):
+            self.add_error("officer", "Choose the officer in charge")
+        if route == Allocation.Route.FILED and not (data.get("safeguarding") or "").strip():
+            self.add_error("safeguarding", "Say what safeguarding is in place")
+        return data
+
+    def save(self, *, actor, at, context):
+        from vigil.core.models import User
+        from vigil.incidents.models import Crime
+
+        d = self.cleaned_data
+        officer = User.objects.filter(pk=d["officer"]).first() if d.get("officer") else None
+        return services.allocate(Crime.objects.get(pk=int(d["crime"])), actor=actor, at=at,
+                                 route=d["route"], officer=officer,
+                                 safeguarding=d.get("safeguarding") or "",
+                                 reason=d.get("reason") or "", context=context)

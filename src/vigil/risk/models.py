@@ -47,6 +47,12 @@ class RiskAssessment(SourceKeyed):
         blank=True, help_text="Why professional judgement raised the level"
     )
     suicide_risk_screened = models.BooleanField(null=True, blank=True)
+    # Professional judgement may raise a level, never lower it. A source system's DASH
+    # whose officer or final level is below the level its answers give is imported as
+    # recorded and flagged here (computed by the import): a policy breach for the R&A
+    # supervisor (risk.rules.dash_breach); the rules use the answers' level.
+    below_answers_level = models.BooleanField(
+        default=False, help_text="The recorded level is below the level the answers give")
 
     class Meta:
         constraints = [
@@ -54,13 +60,13 @@ class RiskAssessment(SourceKeyed):
             date_order("riskassessment", "assessed_at", "supervised_at"),
             models.CheckConstraint(condition=Q(yes_count__lte=27),
                                    name="riskassessment_yes_count_max"),
-            # Professional judgement may raise a level, never lower it.
-            models.CheckConstraint(condition=Q(final_level__gte=F("actuarial_level")),
-                                   name="riskassessment_final_not_below_actuarial"),
-            models.CheckConstraint(condition=Q(officer_level__gte=F("actuarial_level")),
-                                   name="riskassessment_officer_not_below_actuarial"),
             models.CheckConstraint(
-                condition=Q(final_level=F("actuarial_level")) | ~Q(judgement_reason=""),
+                condition=(Q(final_level__gte=F("actuarial_level"))
+                           & Q(officer_level__gte=F("actuarial_level")))
+                | Q(below_answers_level=True),
+                name="riskassessment_below_answers_is_flagged"),
+            models.CheckConstraint(
+                condition=Q(final_level__lte=F("actuarial_level")) | ~Q(judgement_reason=""),
                 name="riskassessment_raised_level_has_reason",
             ),
         ]
@@ -125,3 +131,49 @@ class DipSampleReview(SourceKeyed):
                 condition=Q(agrees=True) | (Q(proposed_level__isnull=False) & ~Q(reason="")),
                 name="dipsamplereview_disagreement_has_level_and_reason"),
         ]
+
+
+class Allocation(SourceKeyed):
+    """Referral & Allocation's decision on a crime (seed 003): standard and medium risk to
+    the LPA, high risk to the PPU, or filed with safeguarding in place, with the officer
+    in charge. It meets the R&A review of the incident the crime came from."""
+
+    fact_key = ("crime",)  # ADR 0006
+
+    class Route(models.TextChoices):
+        LPA = "lpa", "LPA investigation team (standard or medium risk)"
+        PPU = "ppu", "Public Protection Unit (high risk)"
+        FILED = "filed", "Filed with safeguarding in place"
+
+    # The queue whose officers may be in charge, by route (filed: none).
+    TEAMS = {"lpa": "local_policing", "ppu": "investigators"}
+
+    crime = models.OneToOneField(Crime, on_delete=models.PROTECT, related_name="allocation")
+    allocated_at = models.DateTimeField(db_index=True)
+    allocated_by = models.CharField(max_length=100)
+    route = models.CharField(max_length=5, choices=Route.choices)
+    officer_in_charge = models.ForeignKey("core.User", null=True, blank=True,
+                                          on_delete=models.PROTECT, related_name="+")
+    officer_name = models.CharField(max_length=100, blank=True)
+    risk_level = models.PositiveSmallIntegerField(choices=RiskLevel.choices, null=True,
+                                                  blank=True,
+                                                  help_text="The final risk level allocated on")
+    safeguarding = models.TextField(blank=True,
+                                    help_text="The safeguarding in place (when filed)")
+    reason = models.TextField(blank=True, help_text="Why, when the route differs from the "
+                                                    "risk level's usual one")
+
+    class Meta:
+        constraints = [
+            source_key_constraint("allocation"),
+            models.CheckConstraint(condition=~Q(route="filed") | ~Q(safeguarding=""),
+                                   name="allocation_filed_has_safeguarding"),
+            models.CheckConstraint(condition=Q(route="filed") | ~Q(officer_name=""),
+                                   name="allocation_investigation_has_officer"),
+        ]
+
+    @property
+    def summary(self) -> str:
+        if self.route == self.Route.FILED:
+            return f"Filed with safeguarding in place: {self.safeguarding}"[:200]
+        return f"{self.get_route_display()}, officer in charge {self.officer_name}"

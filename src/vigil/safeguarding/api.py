@@ -135,38 +135,99 @@ class Context:
     def met(self, at: datetime | None) -> bool:
         return at is not None and at <= self.as_of
 
+    def crime_event(self, crime_id: int) -> tuple[datetime, str, int]:
+        """The event a crime belongs to, as (time, reference, LPA): the incident it was
+        recorded from, else the crime itself (docs/safeguarding-rules.md "One event").
+
+        A crime linked to an incident is that incident's event. A crime with no link is
+        the event of its victim's incident reported at most
+        `crime_incident_same_event_days` before the crime was recorded (the latest
+        such, then the lowest id), when the two name a common suspect or either names
+        none; otherwise the crime is an event of its own, at its recorded time.
+        """
+        cache = self.__dict__.setdefault("_crime_events", {})
+        if crime_id in cache:
+            return cache[crime_id]
+        h, crime = self.h, self.h.crimes[crime_id]
+        inc = h.incidents.get(crime.incident_id) if crime.incident_id else None
+        if inc is None and crime.incident_id is None:
+            days = self.policy.crime_incident_same_event_days
+            suspects = set(crime.suspects)
+            best = None
+            for victim in sorted(set(crime.victims)):
+                for inc_id in h.victim_incidents.get(victim, ()):
+                    cand = h.incidents[inc_id]
+                    if not (cand.reported_at <= crime.recorded_at
+                            and days_between(cand.reported_at, crime.recorded_at) <= days):
+                        continue
+                    on_log = {p for p, r, _ in cand.parties if r == "suspect"}
+                    if suspects and on_log and not suspects & on_log:
+                        continue
+                    if best is None or (cand.reported_at, -cand.id) > (best.reported_at,
+                                                                       -best.id):
+                        best = cand
+            inc = best
+        event = ((inc.reported_at, ref(INC, inc.id), inc.lpa_id) if inc is not None
+                 else (crime.recorded_at, ref(CRIME, crime_id), crime.lpa_id))
+        cache[crime_id] = event
+        return event
+
     @cached_property
     def victim_events(self) -> list[tuple[datetime, str, int | None]]:
         """DA incidents and crimes where the person is the victim, one per event, by time.
 
-        A crime recorded from an incident is the same event as the incident.
+        A crime recorded from an incident is the same event as the incident (`crime_event`),
+        counted at the incident's time.
         """
         h, pid = self.h, self.pid
         events = []
-        incident_ids = set()
+        seen = set()
         for inc_id in h.victim_incidents.get(pid, ()):
             inc = h.incidents[inc_id]
             if inc.reported_at <= self.as_of:
                 events.append((inc.reported_at, ref(INC, inc_id), inc.lpa_id))
-                incident_ids.add(inc_id)
-        for crime_id in set(h.person_crimes.get(pid, ())):
+                seen.add(ref(INC, inc_id))
+        for crime_id in sorted(set(h.person_crimes.get(pid, ()))):
             crime = h.crimes[crime_id]
-            if (crime.is_da and pid in crime.victims and crime.recorded_at <= self.as_of
-                    and crime.incident_id not in incident_ids):
-                events.append((crime.recorded_at, ref(CRIME, crime_id), crime.lpa_id))
+            if crime.is_da and pid in crime.victims and crime.recorded_at <= self.as_of:
+                event = self.crime_event(crime_id)
+                if event[1] not in seen:
+                    seen.add(event[1])
+                    events.append(event)
         events.sort()
         return events
 
     @cached_property
     def offences(self) -> list:
-        """DA crimes the person is a suspect in, with their victims, by time."""
+        """DA crimes the person is a suspect in, with their victims, by the time of their
+        event (the incident's time for a crime recorded from one, as `victim_events`)."""
         out = []
         for crime_id in set(self.h.person_crimes.get(self.pid, ())):
             crime = self.h.crimes[crime_id]
             if crime.is_da and self.pid in crime.suspects and crime.recorded_at <= self.as_of:
                 victims = tuple(sorted(v for v in set(crime.victims) if v != self.pid))
-                out.append((crime.recorded_at, crime_id, victims, crime.offence_group,
-                            crime.lpa_id))
+                out.append((self.crime_event(crime_id)[0], crime_id, victims,
+                            crime.offence_group, crime.lpa_id))
+        out.sort()
+        return out
+
+    @cached_property
+    def offence_events(self) -> list:
+        """`offences` one per event: the crimes recorded from one incident are one event.
+
+        Each is (event time, first crime id, victims, offence group, LPA, known at): the
+        event's time counts the windows; `known at` (the first crime's recorded time) is
+        when the police knew of the offence, for a task's start.
+        """
+        grouped: dict[str, list] = {}
+        for offence in self.offences:
+            grouped.setdefault(self.crime_event(offence[1])[1], []).append(offence)
+        out = []
+        for items in grouped.values():
+            first = items[0]
+            victims = tuple(sorted({v for o in items for v in o[2]}))
+            known = min(self.h.crimes[o[1]].recorded_at for o in items)
+            out.append((first[0], first[1], victims, first[3], first[4], known))
         out.sort()
         return out
 

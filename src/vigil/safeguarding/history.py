@@ -83,6 +83,7 @@ class History:
     arrests: dict = field(default_factory=lambda: defaultdict(list))    # crime -> rows
     care: dict = field(default_factory=dict)                 # (person, crime) -> row
     updates: dict = field(default_factory=lambda: defaultdict(list))    # care id -> rows
+    allocations: dict = field(default_factory=dict)          # crime id -> (id, allocated_at)
     persons: set = field(default_factory=set)                # owners evaluated
 
 
@@ -234,14 +235,15 @@ def _load_person_tables(h: History, person_ids: set[int] | None, cut: str | None
     for row in _rows(
         f"SELECT ra.id, s.person_id, ra.incident_id, ra.crime_id, {_t('ra.assessed_at')},"
         f" ra.yes_count, ra.actuarial_level, ra.final_level, {_t('ra.supervised_at')},"
-        " ra.judgement_reason, COALESCE(i.lpa_id, c.lpa_id) FROM risk_riskassessment ra"
+        " ra.judgement_reason, COALESCE(i.lpa_id, c.lpa_id), ra.below_answers_level"
+        " FROM risk_riskassessment ra"
         " JOIN people_sourcerecord s ON s.id = ra.victim_id"
         " LEFT JOIN incidents_incident i ON i.id = ra.incident_id"
         " LEFT JOIN incidents_crime c ON c.id = ra.crime_id"
         + (" WHERE " + " AND ".join(ra_conds) if ra_conds else "")
     ):
         ra = (row[0], row[1], row[2], row[3], _dt(row[4]), row[5], row[6], row[7],
-              _dt(row[8]), row[9] or "", row[10])
+              _dt(row[8]), row[9] or "", row[10], bool(row[11]))
         h.assessments[ra[1]].append(ra)
         if ra[2] is not None:
             h.incident_assessments[ra[2]].append(ra)
@@ -307,13 +309,14 @@ def _load_person_tables(h: History, person_ids: set[int] | None, cut: str | None
 
     for row in _rows(
         f"SELECT d.id, s.person_id, d.lpa_id, {_t('d.received_at')},"
-        f" {_t('d.initial_checks_at')}, {_t('d.decided_at')}, d.decision"
+        f" {_t('d.initial_checks_at')}, {_t('d.decided_at')}, d.decision,"
+        f" {_t('d.disclosed_at')}"
         " FROM disclosure_dvdsapplication d"
         " JOIN people_sourcerecord s ON s.id = d.person_at_risk_id"
         + where("s.person_id", after("d.received_at"))
     ):
         h.dvds[row[1]].append((row[0], row[1], row[2], _dt(row[3]), _dt(row[4]),
-                               _dt(row[5]), row[6]))
+                               _dt(row[5]), row[6], _dt(row[7])))
 
     arrest_where = [f"a.crime_id IN ({crimes})" if scoped else "a.crime_id IS NOT NULL"]
     if cut:
@@ -343,3 +346,10 @@ def _load_person_tables(h: History, person_ids: set[int] | None, cut: str | None
         + (" WHERE " + " AND ".join(update_where) if update_where else "")
     ):
         h.updates[care_id].append((uid, reason, _dt(event_at), _dt(told_at)))
+
+    # Referral & Allocation's allocation of each crime (it meets the R&A review).
+    for aid, crime_id, allocated_at in _rows(
+        f"SELECT id, crime_id, {_t('allocated_at')} FROM risk_allocation"
+        + (f" WHERE crime_id IN ({crimes})" if scoped else "")
+    ):
+        h.allocations[crime_id] = (aid, _dt(allocated_at))

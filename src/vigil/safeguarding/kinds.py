@@ -10,6 +10,8 @@ from __future__ import annotations
 LABELS: dict[str, str] = {
     "ra_review": "Referral & Allocation review",
     "qa_dip_sample": "QA dip sample of a risk assessment",
+    "dash_breach": "DASH level below its answers: supervise",
+    "log_followup": "Control-room log regraded or reopened: act on it",
     "safeguarding_contact": "Safeguarding contact with the victim",
     "escalation_review": "Escalating perpetrator review",
     "marac_referral": "Proposed MARAC referral",
@@ -23,6 +25,7 @@ LABELS: dict[str, str] = {
     "order_check": "Weekly order compliance check",
     "dvds_initial_checks": "Clare's Law: initial checks",
     "dvds_decision": "Clare's Law: disclosure decision",
+    "dvds_disclosure": "Clare's Law: make the disclosure",
     "vcop_support_referral": "Victims' Code: refer to support",
     "vcop_update": "Victims' Code: update the victim",
     "vcop_monthly": "Victims' Code: monthly update",

@@ -17,13 +17,12 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from vigil.core import audit, roles
+from vigil.core import audit, mail, roles
 from vigil.core.policy import current
 from vigil.safeguarding import kinds, references
 from vigil.safeguarding.models import Flag, Notice, NoticePreference, Task
@@ -187,14 +186,10 @@ def send_digests(*, as_of: datetime | None = None) -> int:
         with transaction.atomic():
             if body is not None:
                 text, fresh = body
-                EmailMessage(subject="OFFICIAL-SENSITIVE: your Vigil work today", body=text,
-                             from_email=settings.DEFAULT_FROM_EMAIL,
-                             to=[pref.user.email]).send()
+                mail.queue(purpose="safeguarding.digest", to=[pref.user.email],
+                           subject="your Vigil work today", body=text, actor=SYSTEM_ACTOR,
+                           reference=f"digest:{pref.user.get_username()}", at=as_of)
                 Notice.objects.filter(pk__in=[n.pk for n in fresh]).update(emailed_at=as_of)
-                audit.record(SYSTEM_ACTOR, audit.EXPORT, "safeguarding.digest", pref.user.pk,
-                             context="job:daily-digest",
-                             detail={"to": pref.user.get_username(), "notices": len(fresh)},
-                             at=as_of)
                 sent += 1
             pref.last_digest_at = as_of
             pref.save(update_fields=["last_digest_at"])

@@ -21,10 +21,12 @@ TASK_RECORDS: dict[str, str] = {
     "marac_referral": "marac.referral",
     "idva_referral": "marac.idva_referral",
     "marac_hearing": "marac.hearing",
-    "ra_review": "risk.supervision",
+    "ra_review": "risk.allocation",
+    "dash_breach": "risk.supervision",
     "encompass": "encompass.notification",
     "dvds_initial_checks": "disclosure.initial_checks",
     "dvds_decision": "disclosure.decision",
+    "dvds_disclosure": "disclosure.disclosure",
     "qa_dip_sample": "risk.dip_sample",
 }
 

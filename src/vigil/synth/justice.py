@@ -19,6 +19,14 @@ CONTACT_PLANS = ("Phone call weekly", "Phone call fortnightly", "Email fortnight
                  "Text message, then a call monthly", "Face-to-face visit fortnightly",
                  "Through the IDVA, monthly")
 METHODS = ("phone", "email", "letter", "in person", "text message")
+# Each contact plan's method and interval (the contact-plan form's terms).
+PLAN_TERMS = {"Phone call weekly": ("phone", 7), "Phone call fortnightly": ("phone", 14),
+              "Email fortnightly": ("email", 14),
+              "Text message, then a call monthly": ("text", 28),
+              "Face-to-face visit fortnightly": ("in_person", 14),
+              "Through the IDVA, monthly": ("phone", 28)}
+NEEDS = ("emotional", "emotional,safety", "safety,housing", "emotional,children",
+         "special_measures,emotional", "communication", "health,emotional", "none")
 BAIL_CONDITIONS = ("Not to contact the victim directly or indirectly; not to enter {pc}.",
                    "To reside at a named address; not to contact the victim.",
                    "Not to contact the victim; curfew 19:00-07:00 with doorstep checks.")
@@ -118,9 +126,14 @@ class Justice:
         else:
             referred = None
         cid = f.nid("VC")
+        method, every = PLAN_TERMS.get(plan, ("", None))
         f.sink.add("victim_care", source_system=CONNECT, source_id=cid, victim=c.victim_ref,
                    crime=c.ref, needs_assessed_at=assessed, contact_plan=plan,
                    contact_plan_at=assessed if plan else None, support_referred_at=referred,
+                   # Every DA victim is an intimidated victim under the Code.
+                   enhanced_rights=True if assessed is not None else None,
+                   needs=d.pick(NEEDS) if assessed is not None else "",
+                   contact_method=method, contact_every_days=every,
                    support_service=d.pick(R.SUPPORT_SERVICES) if referred else "")
         care = f"{CONNECT}:{cid}"
         for reason, event in events:

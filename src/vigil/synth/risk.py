@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 from vigil.synth.clock import HOUR
 from vigil.synth.force import Force, IncidentContext
 from vigil.synth.identity import CONNECT
@@ -74,4 +76,27 @@ class RiskAssessments:
         sink.bulk("risk_answers", ANSWER_COLUMNS, [
             (ref, QUESTIONS[q], "Y" if q in yes_questions else ("DK" if u() < 0.08 else "N"),
              SOURCES[int(u() * 100)]) for q in range(questions)])
+        self._allocate(ctx, assessed, max(actuarial, final))
         self.on_assessed(ctx, ref, yes, actuarial, final)
+
+    def _allocate(self, ctx: IncidentContext, assessed: int, level: int) -> None:
+        """R&A's allocation of each crime from the incident (seed 003): high risk to the
+        PPU, standard and medium to the LPA, a few filed with safeguarding. Drawn from a
+        generator of its own, seeded by the crime, so the force's other draws are as
+        before."""
+        f = self.f
+        for crime in ctx.crimes:
+            rng = random.Random(f"allocation:{crime.ref}")
+            at = f.ok(max(crime.recorded_at, assessed) + int(rng.uniform(1, 30) * HOUR))
+            if at is None:
+                continue
+            filed = level < 3 and rng.random() < 0.08
+            route = "filed" if filed else ("ppu" if level == 3 else "lpa")
+            f.sink.add("allocations", source_system=CONNECT, source_id=f.nid("AL"),
+                       crime=crime.ref, allocated_at=at,
+                       allocated_by=f.sergeants[int(rng.random() * len(f.sergeants))],
+                       route=route, risk_level=level,
+                       officer_name="" if filed else
+                       f.officers[int(rng.random() * len(f.officers))],
+                       safeguarding="Safety plan agreed with the victim; IDVA referral "
+                                    "offered" if filed else "", reason="")

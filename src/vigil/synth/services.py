@@ -19,6 +19,13 @@ CIRCUMSTANCES = ("Verbal argument between adults at the home; police attended.",
 FEEDBACK = Weighted({"none": 40, "direct": 30, "line_manager": 20, "live": 10})
 DECISIONS = Weighted({"disclose": 45, "no_disclosure": 38, "withdrawn": 17})
 QUALITY = Weighted({"good": 45, "adequate": 40, "poor": 15})
+# The subject's relationship to the person at risk, from the DA relationship (a new
+# partner is one under a year old when the application is received).
+DVDS_RELATIONSHIP = {"intimate_partner": "partner", "ex_partner": "ex_partner",
+                     "family_member": "family", "other": "other"}
+SAFETY_PLANS = ("IDVA referral made; safety plan agreed with the person at risk.",
+                "Referred to the local DA service; panic alarm fitted; safe word agreed.",
+                "Safety plan agreed; marker placed on the address; IDVA to follow up.")
 
 
 class Services:
@@ -101,14 +108,29 @@ class Services:
             decision = DECISIONS(d) if f.ok(decided) else ""
             disclosed = (f.ok(decided + int(d.uniform(1, 5) * DAY))
                          if decision == "disclose" else None)
+            relationship = DVDS_RELATIONSHIP.get(rel.relationship, "other")
+            if relationship == "partner" and received - rel.started < YEAR_DAYS * DAY:
+                relationship = "new_partner"
+            # The panel's three tests: a disclosure passes all three; a refusal fails at
+            # least "necessary"; a withdrawn application has none.
+            tests = {"disclose": (True, True, True),
+                     "no_disclosure": (True, False, d.chance(0.3))}.get(decision,
+                                                                       (None, None, None))
+            safety_plan = decision == "disclose" and d.chance(0.88)
             aid = f.nid("D", 6)
             f.sink.add("dvds_applications", source_system=CONNECT, source_id=aid,
                        route="ask" if ask else "know", applicant_type=kind, applicant=applicant,
                        person_at_risk=at_risk, subject=f.people.ref(CONNECT, rel.perp, received),
                        lpa=rel.lpa, received_at=received, initial_checks_at=f.ok(checks),
                        decision=decision, decided_at=f.ok(decided) if decision else None,
-                       disclosed_at=disclosed,
-                       safety_plan=decision == "disclose" and d.chance(0.88),
+                       disclosed_at=disclosed, relationship=relationship,
+                       lawful=tests[0], necessary=tests[1], proportionate=tests[2],
+                       disclosed_by=d.pick(f.sergeants) if disclosed else "",
+                       disclosed_to=("the third-party applicant" if kind == "third_party"
+                                     and d.chance(0.2) else "the person at risk")
+                       if disclosed else "",
+                       safety_plan=safety_plan,
+                       safety_plan_detail=d.pick(SAFETY_PLANS) if safety_plan else "",
                        form_quality=QUALITY(d) if d.chance(0.9) else "")
             steps = [("initial_checks", checks)]
             multi_agency = decided - int(d.uniform(0.1, 2) * DAY)

@@ -78,3 +78,55 @@ class SupportReferralForm(_VictimForm):
         name = d["other_service"].strip() if d["service"] == "other" else d["service"]
         return services.record_support_referral(victim, crime, actor=actor, referred_at=at,
                                                 service=name[:100], context=context)
+
+
+# --- Pages of their own: the needs assessment and the contact plan -------------------------
+
+class NeedsAssessmentForm(forms.Form):
+    enhanced_rights = forms.TypedChoiceField(
+        label="Is the victim entitled to enhanced rights?",
+        help_text="Victims of the most serious crime, persistently targeted, or vulnerable "
+                  "or intimidated victims (every victim of domestic abuse is intimidated "
+                  "under the Code)",
+        choices=[("yes", "Yes"), ("no", "No")], coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the victim is entitled to enhanced rights"})
+    needs = forms.MultipleChoiceField(
+        label="What support does the victim need?", choices=services.NEEDS,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select the victim's needs, or None identified"})
+
+    def clean_needs(self):
+        needs = self.cleaned_data["needs"]
+        if "none" in needs and len(needs) > 1:
+            raise forms.ValidationError("None identified cannot go with a need: untick one")
+        return needs
+
+    def save(self, victim, crime, *, actor, at, context):
+        d = self.cleaned_data
+        return services.record_needs_assessment(victim, crime, actor=actor, at=at,
+                                                enhanced_rights=d["enhanced_rights"],
+                                                needs=d["needs"], context=context)
+
+
+class ContactPlanForm(forms.Form):
+    contact_method = forms.ChoiceField(
+        label="How does the victim want to be updated?", choices=services.CONTACT_METHODS,
+        widget=forms.RadioSelect, error_messages={"required": "Select how the victim wants "
+                                                              "to be updated"})
+    contact_every_days = forms.TypedChoiceField(
+        label="How often does the victim want an update?", choices=services.CONTACT_EVERY,
+        coerce=int, widget=forms.RadioSelect,
+        help_text="At least every four weeks; events in the case (arrest, bail, release, "
+                  "charge) are told within a working day whatever the plan says",
+        error_messages={"required": "Select how often the victim wants an update"})
+    plan = forms.CharField(label="Anything else about contact (safe times, safe numbers; "
+                                 "optional)", required=False, max_length=200,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def save(self, victim, crime, *, actor, at, context):
+        d = self.cleaned_data
+        return services.record_contact_plan(victim, crime, actor=actor, at=at,
+                                            method=d["contact_method"],
+                                            every_days=d["contact_every_days"],
+                                            plan=d.get("plan") or "", context=context)

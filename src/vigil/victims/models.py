@@ -8,13 +8,22 @@ from vigil.people.models import SourceRecord
 
 
 class VictimCare(SourceKeyed):
-    vigil_fields = ("support_referred_at", "support_service")  # ADR 0006
+    vigil_fields = ("support_referred_at", "support_service", "needs_assessed_at",
+                    "enhanced_rights", "needs", "contact_plan", "contact_plan_at",
+                    "contact_method", "contact_every_days")  # ADR 0006
     fact_key = ("victim__person", "crime")  # the same care, whoever recorded it (ADR 0006)
 
     victim = models.ForeignKey(SourceRecord, on_delete=models.PROTECT,
                                related_name="victim_care")
     crime = models.ForeignKey(Crime, on_delete=models.PROTECT, related_name="victim_care")
     needs_assessed_at = models.DateTimeField(null=True, blank=True)
+    enhanced_rights = models.BooleanField(
+        null=True, blank=True,
+        help_text="Entitled to enhanced rights (vulnerable or intimidated victim)")
+    needs = models.CharField(max_length=200, blank=True,
+                             help_text="The support needs found, comma-separated")
+    contact_method = models.CharField(max_length=20, blank=True)
+    contact_every_days = models.PositiveSmallIntegerField(null=True, blank=True)
     contact_plan = models.CharField(max_length=200, blank=True,
                                     help_text="How and how often the victim wants updates")
     contact_plan_at = models.DateTimeField(null=True, blank=True)

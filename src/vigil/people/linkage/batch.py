@@ -32,6 +32,7 @@ from vigil.people.linkage import (
     persons,
     pipeline,
     predict,
+    priority,
 )
 from vigil.people.models import (
     LinkChange,
@@ -74,13 +75,19 @@ def active_decisions(record_ids: set[int] | None = None):
 
 
 def train_and_save(df: pd.DataFrame, *, data_dir: Path, as_of: datetime,
-                   threads: int | None = None, memory_limit: str | None = None
-                   ) -> model.TrainedModel:
-    """Train on the linkage table (numbered in its stable order) and record the version
-    with its training figures."""
+                   threads: int | None = None, memory_limit: str | None = None,
+                   max_records: int | None = None) -> model.TrainedModel:
+    """Train on the linkage table (numbered in its stable order), or on a uniform
+    sample of at most `max_records` (policy `link_train_max_records`) of its rows
+    (calibration.training_sample), and record the version with its training figures."""
     figures: dict = {}
     started = time.monotonic()
-    numbered = df.assign(unique_id=np.arange(len(df), dtype="int64"))
+    if max_records is None:
+        max_records = current_policy().link_train_max_records
+    sample = calibration.training_sample(df, max_records)
+    if len(sample) < len(df):
+        figures["sampled_from"] = len(df)
+    numbered = sample.assign(unique_id=np.arange(len(sample), dtype="int64"))
     trained = model.save(model.train(numbered, threads=threads, memory_limit=memory_limit,
                                      figures=figures),
                          data_dir / "linkage" / "models", trained_at=as_of)
@@ -264,22 +271,29 @@ def _queue_for_review(pairs: pd.DataFrame, clusters: dict[int, int], trained, po
     names = [c[6:] for c in band.columns if c.startswith("gamma_")]
     # Per comparison, the label of the level each pair fell in (column-wise).
     levels = [band[f"gamma_{n}"].map(labels[n]).fillna("").tolist() for n in names]
-    new, still_open = [], set()
-    for a, b, prob, weight, *row_levels in zip(
-            band["unique_id_l"].tolist(), band["unique_id_r"].tolist(),
-            band["match_probability"].tolist(), band["match_weight"].tolist(), *levels,
-            strict=True):
+    found = (band["history"].tolist() if "history" in band.columns
+             else [False] * len(band))
+    ab = list(zip(band["unique_id_l"].tolist(), band["unique_id_r"].tolist(), strict=True))
+    ranks = priority.of_groups(ab, clusters, priority.records_at_risk(),
+                               policy.link_review_risk_weight)
+    new, still_open = [], {}
+    for (a, b), rank, prob, weight, via_history, *row_levels in zip(
+            ab, ranks, band["match_probability"].tolist(), band["match_weight"].tolist(),
+            found, *levels, strict=True):
         if (a, b) in decided:
             continue
         if (a, b) in existing:
             if existing[(a, b)] == ReviewPair.Status.OPEN:
-                still_open.add((a, b))
+                still_open[(a, b)] = rank
             continue
-        new.append((a, b, prob, weight, [[n, lv] for n, lv in zip(names, row_levels,
-                                                                   strict=True)]))
+        evidence = [[n, lv] for n, lv in zip(names, row_levels, strict=True)]
+        if via_history:
+            evidence.append(["compared", HISTORY_NOTE])
+        new.append((a, b, prob, weight, evidence, rank))
     _insert_review_pairs(new, trained.version, as_of)
+    _reprioritise(still_open)
     # Open pairs this run no longer finds uncertain are settled by the model.
-    keep = still_open | {(a, b) for a, b, *_rest in new}
+    keep = set(still_open) | {(a, b) for a, b, *_rest in new}
     stale = [pk for pk, a, b in ReviewPair.objects.filter(status=ReviewPair.Status.OPEN)
              .values_list("pk", "record_a_id", "record_b_id") if (a, b) not in keep]
     for i in range(0, len(stale), 5000):
@@ -288,19 +302,39 @@ def _queue_for_review(pairs: pd.DataFrame, clusters: dict[int, int], trained, po
     return len(keep)
 
 
+# The review page shows this beside a pair found through a person's history.
+HISTORY_NOTE = "with the surname or contact details of the person's other records"
+
+
+def _reprioritise(still_open: dict[tuple[int, int], tuple[int, bool, float]],
+                  batch_size: int = 5000) -> None:
+    """Open pairs keep their place in the queue only as long as their persons do:
+    each run sets their priority from today's persons."""
+    sql = (f"UPDATE {ReviewPair._meta.db_table} SET priority = %s, records_joined = %s, "
+           f"at_risk = %s WHERE record_a_id = %s AND record_b_id = %s")
+    rows = [(float(p), int(j), bool(r), int(a), int(b))
+            for (a, b), (j, r, p) in still_open.items()]
+    with connection.cursor() as cur:
+        for i in range(0, len(rows), batch_size):
+            cur.executemany(sql, rows[i:i + batch_size])
+
+
 def _insert_review_pairs(rows: list[tuple], model_version: str, as_of: datetime,
                          batch_size: int = 5000) -> None:
-    """Raw executemany of (a, b, probability, weight, evidence) rows: ReviewPair
-    instances and bulk_create cost ~15x more per pair (170k pairs at 1M records)."""
+    """Raw executemany of (a, b, probability, weight, evidence, (joined, at risk,
+    priority)) rows: ReviewPair instances and bulk_create cost ~15x more per pair
+    (170k pairs at 1M records)."""
     evidence = ReviewPair._meta.get_field("evidence")
     created = connection.ops.adapt_datetimefield_value(as_of)
     columns = ("record_a_id", "record_b_id", "match_probability", "match_weight",
-               "model_version", "evidence", "status", "created_at", "decided_by")
+               "model_version", "evidence", "status", "created_at", "decided_by",
+               "priority", "records_joined", "at_risk")
     sql = (f"INSERT INTO {ReviewPair._meta.db_table} ({', '.join(columns)}) "
            f"VALUES ({', '.join(['%s'] * len(columns))})")
     with connection.cursor() as cur:
         for i in range(0, len(rows), batch_size):
             cur.executemany(sql, [
                 (int(a), int(b), float(p), float(w), model_version,
-                 evidence.get_db_prep_save(ev, connection), ReviewPair.Status.OPEN, created, "")
-                for a, b, p, w, ev in rows[i:i + batch_size]])
+                 evidence.get_db_prep_save(ev, connection), ReviewPair.Status.OPEN, created, "",
+                 float(rank[2]), int(rank[0]), bool(rank[1]))
+                for a, b, p, w, ev, rank in rows[i:i + batch_size]])

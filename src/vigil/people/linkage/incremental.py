@@ -31,6 +31,7 @@ from vigil.people.linkage import (
     pipeline,
     placeholders,
     predict,
+    priority,
 )
 from vigil.people.models import LinkChange, LinkDecision, LinkKey, ReviewPair, SourceRecord
 
@@ -241,12 +242,30 @@ def _link_one(rid: int, trained, policy, change: LinkChange, as_of: datetime) ->
         persons.apply_moves(change, {rid: (record["person_id"], best[1])})
         arrival.person_id, arrival.joined, arrival.best_probability = best[1], True, best[2]
     if review:
+        _prioritise(review, record["person_id"], person_of, policy)
         existing = set(ReviewPair.objects.filter(
             Q(record_a_id=rid) | Q(record_b_id=rid)).values_list("record_a_id", "record_b_id"))
         fresh = [p for p in review if (p.record_a_id, p.record_b_id) not in existing]
         ReviewPair.objects.bulk_create(fresh)
         arrival.review_pairs = [(p.record_a_id, p.record_b_id) for p in fresh]
     return arrival
+
+
+def _prioritise(review: list[ReviewPair], own_person: int | None, person_of: dict,
+                policy) -> None:
+    """Each pair's place in the queue: the records of the two persons it joins,
+    weighted by risk (priority.py)."""
+    others = {person_of[p.record_b_id] if p.record_a_id not in person_of
+              else person_of[p.record_a_id] for p in review}
+    facts = priority.of_persons({*others, *([own_person] if own_person else [])})
+    own = facts.get(own_person, (1, False))
+    for p in review:
+        other = facts.get(person_of.get(p.record_a_id, person_of.get(p.record_b_id)),
+                          (1, False))
+        p.records_joined = max(own[0], 1) + other[0]
+        p.at_risk = own[1] or other[1]
+        p.priority = priority.of_pair(p.records_joined, p.at_risk,
+                                      policy.link_review_risk_weight)
 
 
 def _dates_of_persons(person_ids: set[int]) -> dict[int, set[str]]:

@@ -50,7 +50,11 @@ def with_current_blocking(model_settings: dict) -> dict:
 def new_linker(df: pd.DataFrame | list[pd.DataFrame], model_settings, *,
                threads: int | None = None, memory_limit: str | None = None) -> Linker:
     """A Splink linker on a private in-memory DuckDB connection (a list of tables
-    for a `link_only` model)."""
+    for a `link_only` model). Inside `linkage.spark.use(session)`, a Spark linker."""
+    from vigil.people.linkage import spark as spark_backend
+
+    if (session := spark_backend.active()) is not None:
+        return spark_backend.new_linker(df, model_settings, session)
     con = duckdb.connect()
     if threads:
         con.execute(f"SET threads = {int(threads)}")

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from vigil.people.linkage import cluster, predict
+from vigil.people.linkage import cluster, history, predict
 from vigil.people.linkage.model import TrainedModel
 
 # Contact levels that corroborate an identity (settings.contact_comparison labels).
@@ -76,35 +76,99 @@ def score(df: pd.DataFrame, trained: TrainedModel, *, min_probability: float,
           threads: int | None = None, memory_limit: str | None = None) -> pd.DataFrame:
     """Scored pairs of a linkage table (record ids in `unique_id`, rows in a stable
     order), with `rank_l`/`rank_r` (the rows' places) for tie-breaks."""
-    record_ids = df["unique_id"].to_numpy()
     numbered = df.assign(unique_id=np.arange(len(df), dtype="int64"))
     pairs = predict.predict_pairs(numbered, trained, min_probability=min_probability,
                                   threads=threads, memory_limit=memory_limit,
                                   with_evidence=True)
-    rank_l = pairs["unique_id_l"].to_numpy(dtype="int64")
-    rank_r = pairs["unique_id_r"].to_numpy(dtype="int64")
-    pairs = pairs.assign(rank_l=rank_l, rank_r=rank_r)
+    pairs = pairs.assign(rank_l=pairs["unique_id_l"].to_numpy(dtype="int64"),
+                         rank_r=pairs["unique_id_r"].to_numpy(dtype="int64"),
+                         history=False)
+    return _finish(pairs, df, trained)
+
+
+def _finish(pairs: pd.DataFrame, df: pd.DataFrame, trained: TrainedModel) -> pd.DataFrame:
+    """Pairs most probable first (ties by the rows' places), record ids put back
+    (lower on the left), evidence flags added."""
     pairs = pairs.sort_values(["match_probability", "rank_l", "rank_r"],
                               ascending=[False, True, True], kind="stable",
                               ignore_index=True)
-    a = record_ids[pairs["rank_l"].to_numpy()]
-    b = record_ids[pairs["rank_r"].to_numpy()]
+    record_ids = df["unique_id"].to_numpy()
+    a = record_ids[pairs["rank_l"].to_numpy(dtype="int64")]
+    b = record_ids[pairs["rank_r"].to_numpy(dtype="int64")]
     pairs["unique_id_l"] = np.minimum(a, b)
     pairs["unique_id_r"] = np.maximum(a, b)
     return flag_evidence(pairs, trained)
 
 
-def link(df: pd.DataFrame, trained: TrainedModel, *, link_probability: float,
-         review_probability: float, same=(), different=(), threads: int | None = None,
-         memory_limit: str | None = None) -> Linked:
-    """Score and cluster a linkage table under the rulings `same` and `different`."""
-    pairs = score(df, trained, min_probability=review_probability, threads=threads,
-                  memory_limit=memory_limit)
+def _cluster(df: pd.DataFrame, pairs: pd.DataFrame, link_probability: float, same,
+             different, dobs) -> dict[int, int]:
     strong = pairs[(pairs["match_probability"] >= link_probability) & ~pairs["demoted"]]
-    dobs = dict(zip(df["unique_id"].tolist(), df["dob"].tolist(), strict=True))
-    clusters = cluster.cluster(
+    return cluster.cluster(
         df["unique_id"].tolist(),
         zip(strong["unique_id_l"].tolist(), strong["unique_id_r"].tolist(),
             strong["near"].tolist(), strict=True),
         same=same, different=different, dobs=dobs)
+
+
+# Name levels a history row can fake: its forename and surname come from two records.
+SWAPS = {"Forename and surname swapped", "Surname and forename swapped",
+         "Forename is the other's surname"}
+
+
+def with_history(df: pd.DataFrame, pairs: pd.DataFrame, clusters: dict[int, int],
+                 trained: TrainedModel, *, link_probability: float,
+                 threads: int | None = None, memory_limit: str | None = None) -> pd.DataFrame:
+    """`pairs` plus the pairs found through the first pass's persons' histories
+    (history.py) that may link: at or above the link threshold, no evidence rule
+    against them, no swapped-name level (a history row's forename and surname may
+    come from two records, one of them keyed the wrong way round), and both persons
+    holding a date of birth, which the date-of-birth guard then checks, or a phone
+    in common. A pair found both ways keeps its better score.
+
+    Only linking pairs: history pairs below the link threshold are not queued for
+    review (on the synthetic force they were two thirds false and swelled the
+    queue)."""
+    groups = df["unique_id"].map(clusters).to_numpy(dtype="int64")
+    numbered = df.assign(unique_id=np.arange(len(df), dtype="int64"))
+    extra = history.score(numbered, groups, trained, min_probability=link_probability,
+                          threads=threads, memory_limit=memory_limit)
+    if extra.empty:
+        return pairs
+    extra = flag_evidence(extra, trained)
+    dated = set(groups[df["dob"].notna().to_numpy()].tolist())
+    swapped = (levels_of(extra, trained, "forename").isin(SWAPS)
+               | levels_of(extra, trained, "surname").isin(SWAPS)).to_numpy()
+    both_dated = np.array([groups[a] in dated and groups[b] in dated for a, b in zip(
+        extra["rank_l"].tolist(), extra["rank_r"].tolist(), strict=True)], dtype=bool)
+    # A person without a date of birth may still join through the phone of
+    # another's history (a phone is one person's; an address is a household's).
+    by_phone = levels_of(extra, trained, "contact").isin(PHONE).to_numpy()
+    extra = extra[~extra["demoted"].to_numpy() & ~swapped & (both_dated | by_phone)]
+    if extra.empty:
+        return pairs
+    merged = pd.concat([pairs, extra[[c for c in pairs.columns if c in extra.columns]]],
+                       ignore_index=True)
+    merged["history"] = merged["history"].astype(bool)
+    # Better score first; on a tie the direct comparison (history False) wins.
+    merged = merged.sort_values(["rank_l", "rank_r", "match_probability", "history"],
+                                ascending=[True, True, False, True], kind="stable")
+    merged = merged.drop_duplicates(["rank_l", "rank_r"])
+    return _finish(merged.drop(columns=["demoted", "near", "household"]), df, trained)
+
+
+def link(df: pd.DataFrame, trained: TrainedModel, *, link_probability: float,
+         review_probability: float, same=(), different=(), threads: int | None = None,
+         memory_limit: str | None = None, history_pass: bool = True) -> Linked:
+    """Score and cluster a linkage table under the rulings `same` and `different`;
+    then (`history_pass`) compare every record with the history of each person the
+    first pass made, and cluster again (history.py)."""
+    pairs = score(df, trained, min_probability=review_probability, threads=threads,
+                  memory_limit=memory_limit)
+    dobs = dict(zip(df["unique_id"].tolist(), df["dob"].tolist(), strict=True))
+    clusters = _cluster(df, pairs, link_probability, same, different, dobs)
+    if history_pass:
+        pairs = with_history(df, pairs, clusters, trained,
+                             link_probability=link_probability, threads=threads,
+                             memory_limit=memory_limit)
+        clusters = _cluster(df, pairs, link_probability, same, different, dobs)
     return Linked(pairs=pairs, clusters=clusters)

@@ -1,0 +1,17 @@
+-- id: desk_video_contact_share
+-- title: DA desk contacts by video
+-- definition: Of the new DA incidents the DA desk recorded in the month, the percentage where the victim had a video contact (Rapid Video Response).
+-- unit: percent
+-- better: higher
+-- aggregate: sum
+-- policy: none
+-- breakdowns: month, quarter, ytd, lpa
+-- series_break: none
+-- commitment: 50
+-- seed: 003: the DA desk deals with criteria-identified DA incidents by video (Rapid Video Response)
+SELECT m.month, i.lpa_id, SUM(CASE WHEN d.video_contact_at IS NOT NULL THEN 1 ELSE 0 END) AS num, COUNT(*) AS den
+FROM desk_contacts d
+JOIN incidents i ON i.id = d.incident_id
+CROSS JOIN params p
+JOIN months m ON CAST(DATE_TRUNC('month', d.recorded_at) AS DATE) = m.month AND d.recorded_at < m.cutoff
+GROUP BY m.month, i.lpa_id
