@@ -173,7 +173,7 @@ class Marac:
                      destination="" if inside else d.pick(R.OUT_OF_REGION_MARACS),
                      transferred_on=on, sent="Referral form, risk assessment and chronology",
                      received_as=f"{MARAC}:{received}" if received else None)
-        elif status == "awaiting" and x.chance(P_TRANSFER_IN):
+        elif status in ("awaiting", "heard") and x.chance(P_TRANSFER_IN):
             # This case came from a MARAC outside the region: its movement in.
             sink.add("marac_transfers", source_system=MARAC, source_id=f.nid("MT", 6),
                      referral=ref, from_lpa=None, origin=x.pick(R.OUT_OF_REGION_MARACS),
