@@ -99,10 +99,21 @@ def hand_built() -> Tables:
     t.add("wanted", crime_id=c6, suspect_key="sC", kind="interview",
           wanted_from=ts("2025-03-11 10:00"))
 
-    t.add("marac_referrals", lpa_id=BHM, referred_on=d("2025-01-06"), heard_on=d("2025-01-20"),
-          status="heard", visible_high_risk=True, repeat_referral=False)
-    t.add("marac_referrals", lpa_id=BHM, referred_on=d("2025-01-25"), heard_on=d("2025-03-03"),
-          status="heard", repeat_referral=True)
+    m1 = t.add("marac_meetings", lpa_id=BHM, held_on=d("2025-01-20"), capacity=16)
+    m2 = t.add("marac_meetings", lpa_id=BHM, held_on=d("2025-03-03"), capacity=16)
+    t.add("marac_meetings", lpa_id=COV, held_on=d("2025-02-24"), capacity=8)
+    r1 = t.add("marac_referrals", lpa_id=BHM, referred_on=d("2025-01-06"),
+               heard_on=d("2025-01-20"), status="heard", visible_high_risk=True,
+               repeat_referral=False, meeting_id=m1)
+    r2 = t.add("marac_referrals", lpa_id=BHM, referred_on=d("2025-01-25"),
+               heard_on=d("2025-03-03"), status="heard", repeat_referral=True, meeting_id=m2)
+    # Actions (issue 11): a1 overdue at January's end, done in February; a2 carried
+    # before it was overdue at February's end; a3 never done, due in March.
+    t.add("marac_actions", referral_id=r1, agency="Housing", due_on=d("2025-01-31"),
+          completed_on=d("2025-02-05"))
+    t.add("marac_actions", referral_id=r1, agency="Police", due_on=d("2025-02-10"),
+          carried_on=d("2025-02-20"))
+    t.add("marac_actions", referral_id=r2, agency="Health", due_on=d("2025-03-20"))
     t.add("marac_referrals", lpa_id=COV, referred_on=d("2025-02-10"), status="awaiting",
           repeat_referral=False)
     t.add("marac_referrals", lpa_id=COV, referred_on=d("2025-02-12"), status="withdrawn",

@@ -87,6 +87,13 @@ CASES = [
     ("marac_backlog", FEB, FEB, FORCE, 2),  # r2 and r3; withdrawn r4 excluded
     ("marac_backlog", *Q, FORCE, 1),
     ("marac_days_to_hearing", JAN, JAN, BHM, 14.0),
+    ("marac_actions_overdue", JAN, JAN, BHM, 1),  # a1: due 31 Jan, done 5 Feb
+    ("marac_actions_overdue", FEB, FEB, FORCE, 0),  # a1 done, a2 carried on 20 Feb
+    ("marac_actions_overdue", MAR, MAR, FORCE, 1),  # a3
+    ("marac_actions_overdue", *Q, FORCE, 1),  # a stock: the last month
+    ("marac_meeting_load", JAN, JAN, BHM, 6.25),  # 1 case of 16
+    ("marac_meeting_load", FEB, FEB, COV, 0.0),
+    ("marac_meeting_load", *Q, FORCE, 5.0),  # 2 cases of 16 + 16 + 8
     ("marac_days_to_hearing", *Q, FORCE, 25.5),
     ("marac_heard_within_limit", *Q, FORCE, 50.0),  # 37 days is over the 28-day limit
     ("marac_repeat_rate", JAN, JAN, BHM, 50.0),

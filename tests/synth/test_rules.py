@@ -97,6 +97,36 @@ def test_marac_referrals_meet_a_criterion_and_hearings_fit_meetings(force_dir):
     assert (transfers.to_lpa != "").any() and (transfers.destination != "").any()
 
 
+def test_marac_coordination_records(force_dir):
+    """Issue 11: owners, carried actions, closing, attendance, sharing basis, movements."""
+    mr = read(force_dir, "marac_referrals").assign(referral=lambda r: ref(r))
+    assert set(mr.sharing_basis) <= {"consent", "risk_of_harm", "crime"}
+    assert (mr.sharing_basis == "consent").mean() > 0.5
+    heard = mr[mr.status == "heard"]
+    assert (heard.outcome != "").all() and (mr[mr.status != "heard"].outcome == "").all()
+    actions = read(force_dir, "marac_actions")
+    assert (actions.agency != "").all()
+    assert 0.5 < (actions.owner != "").mean() < 0.9
+    assert ((actions.completed_on != "") & (actions.carried_on != "")).sum() == 0
+    assert (actions.carried_on != "").any()
+    # A case is closed only when its actions are all done or carried.
+    settled = actions.assign(ok=(actions.completed_on != "") | (actions.carried_on != ""))
+    open_cases = set(settled[~settled.ok].referral)
+    closed = mr[mr.closed_on != ""]
+    assert len(closed) > 0 and not (set(closed.referral) & open_cases)
+    assert (closed.closed_on >= closed.heard_on).all()
+    meetings = read(force_dir, "marac_meetings")
+    held = meetings[meetings.attended_by != ""]
+    assert held.attended_by.str.contains("Police").mean() > 0.9
+    transfers = read(force_dir, "marac_transfers")
+    inward = transfers[transfers.from_lpa == ""]
+    assert len(inward) > 0 and (inward.origin != "").all() and (inward.to_lpa != "").all()
+    received = transfers[(transfers.from_lpa != "") & (transfers.received_as != "")]
+    assert len(received) > 0
+    moved_to = received.merge(mr, left_on="received_as", right_on="referral")
+    assert (moved_to.lpa == moved_to.to_lpa).all() and (moved_to.lpa != moved_to.from_lpa).all()
+
+
 def test_log_reviews_match_the_narrative(force_dir):
     inc = read(force_dir, "incidents").assign(incident=lambda i: ref(i))
     reviews = read(force_dir, "log_reviews").merge(inc[["incident", "narrative",

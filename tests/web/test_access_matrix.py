@@ -181,6 +181,33 @@ MATRIX: dict[str, Row] = {
                           kwargs=lambda w: {"pk": w.recs["encompass"].pk}, out_of_area=404),
     "encompass:screening": Row(CASEWORK, kwargs=lambda w: {"pk": w.recs["screening"].pk},
                                out_of_area=404),
+    # MARAC coordination (issue 11): the coordinator works; viewers of the queue look
+    "marac:coordinator": Row(MARAC_QUEUE_VIEWERS),
+    "marac:declined": Row(MARAC_SUPERVISORS),
+    "marac:partner-referral": Row(MARAC_QUEUE_WORKERS),
+    "marac:schedule": Row(MARAC_QUEUE_WORKERS, kwargs=lambda w: {"pk": w.recs["marac"].pk},
+                          out_of_area=404),
+    "marac:hearing": Row(MARAC_QUEUE_WORKERS, kwargs=lambda w: {"pk": w.recs["marac"].pk},
+                         out_of_area=404),
+    "marac:close": Row(MARAC_QUEUE_WORKERS, method="POST", ok=frozenset({302}),
+                       kwargs=lambda w: {"pk": w.recs["marac"].pk}, out_of_area=404),
+    "marac:transfer": Row(MARAC_QUEUE_WORKERS, kwargs=lambda w: {"pk": w.recs["marac"].pk},
+                          out_of_area=404),
+    "marac:action": Row(MARAC_QUEUE_WORKERS, method="POST", kwargs=lambda w: {"pk": 999999},
+                        ok=frozenset({404})),
+    "marac:transfer-in": Row(MARAC_QUEUE_WORKERS),
+    "marac:receive": Row(MARAC_QUEUE_WORKERS, method="POST", kwargs=lambda w: {"pk": 999999},
+                         ok=frozenset({404})),
+    "marac:meetings": Row(MARAC_QUEUE_VIEWERS),
+    "marac:meeting-new": Row(MARAC_QUEUE_WORKERS),
+    "marac:meeting": Row(MARAC_QUEUE_VIEWERS, kwargs=lambda w: {"pk": w.recs["meeting"].pk},
+                         out_of_area=404),
+    "marac:attendance": Row(MARAC_QUEUE_WORKERS, method="POST", ok=frozenset({302}),
+                            kwargs=lambda w: {"pk": w.recs["meeting"].pk}, out_of_area=404),
+    "marac:agenda-pdf": Row(MARAC_QUEUE_WORKERS, kwargs=lambda w: {"pk": w.recs["meeting"].pk},
+                            out_of_area=404),
+    "marac:invite": Row(MARAC_QUEUE_VIEWERS, kwargs=lambda w: {"pk": w.recs["meeting"].pk},
+                        out_of_area=404),
     "linkage:split": Row(LINKAGE, kwargs=lambda w: {"pk": w.person.pk,
                                                    "record_pk": w.control.pk}, out_of_area=404),
     # tasks: the page that completes one, and who works it
@@ -252,6 +279,13 @@ def world(db):
         user.is_staff = user.is_superuser = role == "admin"  # as vigil createuser makes them
         user.save()
         users[role] = user
+    from vigil.marac.models import MaracMeeting
+
+    records["meeting"] = MaracMeeting.objects.create(
+        source_system="MARAC", source_id="MM-matrix", lpa=areas["BHM"],
+        held_on=timezone.localdate())
+    records["marac"].meeting = records["meeting"]
+    records["marac"].save()
     records["encompass"] = builders.make_encompass(records["incidents"][0], records["child"])
     records["screening"] = builders.make_screening(records["incidents"][0])
     records["dvds"] = builders.make_dvds(connect, suspect, areas["BHM"],

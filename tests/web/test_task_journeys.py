@@ -90,7 +90,9 @@ JOURNEYS = {
         "met", "Victim update VIGIL victimupdate-", "vcop_updates_given")),
     "marac": (_marac, Journey(
         "marac_coordinator", "marac", "marac_referral", "Record the marac referral decision",
-        [("What did you decide?", "Refer to MARAC")],
+        [("What did you decide?", "Refer to MARAC"),
+         ("On what basis will the agencies share information?",
+          "The victim consented to sharing")],
         "met", "MARAC referral VIGIL maracreferral-", "marac_referrals")),
     "qa_dip_sample": (_dip_sample, Journey(
         "referral_allocation", "referral_allocation", "qa_dip_sample",

@@ -31,6 +31,8 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("Home", "home"),
     NavItem("Search", "linkage:search", roles.SEARCH,
             "Find a person by name, date of birth, phone, address or postcode."),
+    NavItem("MARAC", "marac:coordinator", roles.view_queue("marac"),
+            "Cases waiting, meetings and agendas, hearings, actions and transfers per LPA."),
     NavItem("Linkage review", "linkage:review", roles.MANAGE_LINKAGE,
             "Decide whether uncertain record pairs are the same person."),
     NavItem("Performance", "analytics:dashboard", roles.VIEW_DASHBOARDS,

@@ -56,6 +56,19 @@ class Policy:
     # Local practice: the coordinator reviews a proposed referral (and the IDVA
     # referral) within a working day of the criterion being met.
     marac_referral_working_days: int = 1
+    # Meetings: fortnightly (14) by default; an LPA may meet monthly (28), by LPA code.
+    marac_meeting_interval_days: int = 14
+    marac_meeting_interval_by_lpa: tuple[tuple[str, int], ...] = ()
+    marac_meeting_time: str = "10:00"  # local practice: when a MARAC starts, for invitations
+    marac_meeting_hours: float = 3.0
+    marac_national_repeat_rate: float = 0.31  # SafeLives national repeat rate
+    marac_agencies: tuple[str, ...] = (
+        "Police", "IDVA service", "Children's Services", "Adult Social Care", "Housing",
+        "Health", "Mental Health Trust", "Probation", "Education", "Substance misuse service")
+    # The agenda sections partner agencies get when the victim has not consented
+    # (shared on a lawful basis: only what the risk needs; no incident history detail).
+    marac_sections_without_consent: tuple[str, ...] = (
+        "risk", "orders", "previous_marac", "children", "actions")
 
     # --- Deadlines
     ra_review_hours: int = 24

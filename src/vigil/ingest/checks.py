@@ -20,6 +20,7 @@ from vigil.core.checks import (  # noqa: F401  (the importer's names, kept)
 from vigil.core.checks import as_date as _as_date  # noqa: F401
 from vigil.disclosure.checks import check_application as _dvds_applications
 from vigil.incidents.checks import check_outcome_code
+from vigil.marac.checks import check_action as _marac_actions
 from vigil.marac.checks import check_referral as _marac_referrals
 from vigil.marac.checks import check_transfer as _marac_transfers
 from vigil.orders.checks import (  # noqa: F401
@@ -89,6 +90,7 @@ _BY_FILE = {
     "order_protected_persons": _order_protected_persons,
     "marac_referrals": _marac_referrals,
     "marac_transfers": _marac_transfers,
+    "marac_actions": _marac_actions,
     "dvds_applications": _dvds_applications,
 }
 

@@ -19,6 +19,18 @@ def check_referral(values, refs=None, plans=()) -> list[Problem]:
 
 
 def check_transfer(values, refs=None, plans=()) -> list[Problem]:
-    if values.get("to_lpa") is None and not values.get("destination"):
-        return [("destination", "", "give to_lpa, or the destination when out of the region")]
+    out = []
+    to_lpa, from_lpa = values.get("to_lpa"), values.get("from_lpa")
+    if to_lpa is None and not values.get("destination"):
+        out.append(("destination", "", "give to_lpa, or the destination when out of the region"))
+    if from_lpa is None and not values.get("origin"):
+        out.append(("origin", "", "give from_lpa, or the origin when from outside the region"))
+    if to_lpa is not None and to_lpa == from_lpa:
+        out.append(("to_lpa", str(to_lpa), "a transfer to the LPA the case is already in"))
+    return out
+
+
+def check_action(values, refs=None, plans=()) -> list[Problem]:
+    if not (values.get("agency") or "").strip():
+        return [("agency", "", "an action needs an owning agency")]
     return []

@@ -12,6 +12,12 @@ class MaracMeeting(SourceKeyed):
                             limit_choices_to={"kind": "lpa"})
     held_on = models.DateField()
     capacity = models.PositiveSmallIntegerField(default=16)
+    # The agencies represented at the meeting, one per line (recorded at the meeting).
+    attended_by = models.TextField(blank=True)
+
+    @property
+    def attendance(self) -> list[str]:
+        return [a for a in self.attended_by.splitlines() if a.strip()]
 
     class Meta:
         ordering = ["held_on"]
@@ -22,6 +28,12 @@ class MaracMeeting(SourceKeyed):
 
     def __str__(self) -> str:
         return f"{self.lpa} MARAC {self.held_on:%d %b %Y}"
+
+
+class SharingBasis(models.TextChoices):
+    CONSENT = "consent", "The victim consented to sharing"
+    RISK_OF_HARM = "risk_of_harm", "Without consent: risk of serious harm to the victim or others"
+    CRIME = "crime", "Without consent: prevention or detection of crime"
 
 
 class MaracReferral(SourceKeyed):
@@ -55,6 +67,17 @@ class MaracReferral(SourceKeyed):
     meeting = models.ForeignKey(MaracMeeting, null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="cases")
     heard_on = models.DateField(null=True, blank=True)
+    # Information sharing: consent, or the lawful basis for sharing without it; what
+    # the agenda carries follows it (policy.marac_sections_without_consent).
+    sharing_basis = models.CharField(max_length=20, blank=True, choices=SharingBasis.choices)
+    risk_summary = models.TextField(blank=True)
+    outcome = models.TextField(blank=True, help_text="What the meeting decided")
+    # Closed when every action is done or explicitly carried (services.close_case).
+    closed_on = models.DateField(null=True, blank=True)
+
+    @property
+    def days_to_hearing(self) -> int | None:
+        return (self.heard_on - self.referred_on).days if self.heard_on else None
 
     @property
     def summary(self) -> str:
@@ -68,6 +91,7 @@ class MaracReferral(SourceKeyed):
         constraints = [
             source_key_constraint("maracreferral"),
             date_order("maracreferral", "referred_on", "heard_on"),
+            date_order("maracreferral", "heard_on", "closed_on"),
             models.CheckConstraint(
                 condition=Q(visible_high_risk=True) | Q(professional_judgement=True)
                 | Q(potential_escalation=True) | Q(repeat_referral=True),
@@ -82,13 +106,26 @@ class MaracReferral(SourceKeyed):
 class MaracAction(SourceKeyed):
     referral = models.ForeignKey(MaracReferral, on_delete=models.CASCADE,
                                  related_name="actions")
-    agency = models.CharField(max_length=100)
+    agency = models.CharField(max_length=100, help_text="The owning agency")
+    owner = models.CharField(max_length=100, blank=True, help_text="A named owner, where known")
     description = models.TextField()
     due_on = models.DateField(null=True, blank=True)
     completed_on = models.DateField(null=True, blank=True)
+    # Explicitly carried to the next meeting (not done, but no bar to closing the case).
+    carried_on = models.DateField(null=True, blank=True)
+
+    @property
+    def settled(self) -> bool:
+        return self.completed_on is not None or self.carried_on is not None
 
     class Meta:
-        constraints = [source_key_constraint("maracaction")]
+        constraints = [source_key_constraint("maracaction"),
+                       models.CheckConstraint(condition=~Q(agency=""),
+                                              name="maracaction_has_owning_agency")]
+        # The coordinator's queue and the agenda read open actions by due date.
+        indexes = [models.Index(fields=["due_on"], name="maracaction_open_due",
+                                condition=Q(completed_on__isnull=True,
+                                            carried_on__isnull=True))]
 
 
 class MaracTransfer(SourceKeyed):
@@ -96,16 +133,29 @@ class MaracTransfer(SourceKeyed):
 
     referral = models.ForeignKey(MaracReferral, on_delete=models.CASCADE,
                                  related_name="transfers")
-    from_lpa = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+")
+    # Empty when the victim arrives from outside the region (`origin` names the MARAC).
+    from_lpa = models.ForeignKey(Area, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    origin = models.CharField(max_length=100, blank=True,
+                              help_text="Sending MARAC when from outside the region")
     to_lpa = models.ForeignKey(Area, null=True, blank=True, on_delete=models.PROTECT,
                                related_name="+")
     destination = models.CharField(max_length=100, blank=True,
                                    help_text="Receiving MARAC when out of the region")
     transferred_on = models.DateField()
+    sent = models.TextField(blank=True, help_text="What was sent to the receiving MARAC")
+    # The referral the receiving LPA opened for the case (transfer in), once received.
+    received_as = models.ForeignKey(MaracReferral, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         constraints = [
             source_key_constraint("maractransfer"),
             models.CheckConstraint(condition=Q(to_lpa__isnull=False) | ~Q(destination=""),
                                    name="maractransfer_has_destination"),
+            models.CheckConstraint(condition=Q(from_lpa__isnull=False) | ~Q(origin=""),
+                                   name="maractransfer_has_origin"),
+            models.CheckConstraint(condition=Q(from_lpa__isnull=True) | Q(to_lpa__isnull=True)
+                                   | ~Q(from_lpa=models.F("to_lpa")),
+                                   name="maractransfer_moves"),
         ]

@@ -22,6 +22,21 @@ from vigil.safeguarding.api import (
 REFERRAL_REF = "marac.maracreferral"
 
 
+def repeat_of(previous: list, on, window_days: int):
+    """The rules' answer to "is a referral on `on` a repeat?": the latest of `previous`
+    (dates, or tuples whose last item is the date) before `on` and at most
+    `window_days` earlier, else None. A new incident within 12 months of the last
+    referral is a repeat whatever the score; after that it is a new referral."""
+    def day(p):
+        return p[-1] if isinstance(p, tuple) else p
+
+    last = None
+    for p in previous:  # the latest before `on` (the last of equals, as given)
+        if day(p) < on and (last is None or day(p) >= day(last)):
+            last = p
+    return last if last is not None and (on - day(last)).days <= window_days else None
+
+
 def _anchors(ctx: Context, referrals) -> dict[str, dict]:
     """The events that meet a MARAC criterion: high-risk assessments, escalation, repeats."""
     policy = ctx.policy
@@ -55,11 +70,12 @@ def _anchors(ctx: Context, referrals) -> dict[str, dict]:
             criteria.append(f"potential escalation ({len(recent)} incidents in "
                             f"{esc_window} days)")
             evidence = [e[1] for e in recent]
-        before = [r for r in referrals if r[3] < at.date()]
-        if before and (at.date() - before[-1][3]).days <= policy.marac_repeat_window_days:
+        last = repeat_of([(r[0], r[3]) for r in referrals], at.date(),
+                         policy.marac_repeat_window_days)
+        if last is not None:
             criteria.append(f"repeat (within {policy.marac_repeat_window_days} days of the "
-                            f"referral on {before[-1][3]:%d %b %Y})")
-            evidence.append(ref(REFERRAL_REF, before[-1][0]))
+                            f"referral on {last[1]:%d %b %Y})")
+            evidence.append(ref(REFERRAL_REF, last[0]))
         if criteria:
             anchor = anchors.setdefault(event_ref, {"at": at, "criteria": [], "lpa": lpa,
                                                     "evidence": [], "high": False})
