@@ -134,6 +134,7 @@ def test_failed_linkage_after_import_is_queued_reported_and_retried(db, monkeypa
 
     class Args:
         train, as_of, threads, memory_limit = False, "2026-03-03T09:00", 1, None
+        engine = "duckdb"
 
     assert cmd_link(Args()) == 0
     out = capsys.readouterr().out

@@ -17,6 +17,7 @@ class Args:
     as_of = "2026-03-01T09:00"
     threads = 1
     memory_limit = None
+    engine = "duckdb"
 
 
 def test_link_without_records_is_a_clear_error(db):
