@@ -46,6 +46,7 @@ def _load(n_people, seed):
 
 class Args:
     train, as_of, threads, memory_limit = None, "2026-03-01T09:00", 1, None
+    engine = "duckdb"
 
 
 def test_link_retrains_as_the_data_grows_and_records_its_figures(db, settings, tmp_path,

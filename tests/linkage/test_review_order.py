@@ -87,6 +87,7 @@ def test_review_page_shows_pairs_in_that_order(queue, client, make_user):
 
 class Args:
     train, as_of, threads, memory_limit = False, "2026-01-07T09:00", 1, None
+    engine = "duckdb"
 
 
 def test_vigil_link_reports_the_queue_size(queue, capsys):
