@@ -81,7 +81,11 @@ def test_recording_the_check_turns_the_task_met_with_the_check_as_evidence(
     assert task.status == "met" and task.outcome == f"orders.ordercheck:{check.pk}"
     assert f"orders.ordercheck:{check.pk}" in task.evidence
     assert b"Order check recorded. The task is met." in response.content
-    assert b"VIGIL ordercheck-" in response.content  # the evidence, by its own reference
+    # The evidence: a record made in Vigil has no source reference, so it reads as
+    # when and by whom it was made, never as its internal id.
+    page = response.content.decode()
+    assert f"Order check made in Vigil on {timezone.localtime():%-d %b %Y} by " in page
+    assert check.source_id not in page
     assert b'id="record-form"' not in response.content
 
 

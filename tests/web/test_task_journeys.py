@@ -83,24 +83,24 @@ JOURNEYS = {
         [("Did you see or speak to the victim?", "Yes"),
          ("Did you see the subject (perpetrator)?", "Yes"),
          ("Did you find a breach of the order?", "No")],
-        "met", "Order check VIGIL ordercheck-", "dvpo_check_compliance")),
+        "met", "Order check made in Vigil on ", "dvpo_check_compliance")),
     "victim_care": (_victim_update, Journey(
         "da_desk", "victim_care", "vcop_update", "Record the victim update",
         [("How did you tell the victim?", "Phone")],
-        "met", "Victim update VIGIL victimupdate-", "vcop_updates_given")),
+        "met", "Victim update made in Vigil on ", "vcop_updates_given")),
     "marac": (_marac, Journey(
         "marac_coordinator", "marac", "marac_referral", "Record the marac referral decision",
         [("What did you decide?", "Refer to MARAC"),
          ("On what basis will the agencies share information?",
           "The victim consented to sharing")],
-        "met", "MARAC referral VIGIL maracreferral-", "marac_referrals")),
+        "met", "MARAC referral made in Vigil on ", "marac_referrals")),
     "qa_dip_sample": (_dip_sample, Journey(
         "referral_allocation", "referral_allocation", "qa_dip_sample",
         "Record the dip-sample review",
         [("Do you agree with the final risk level?", "Disagree"),
          ("What level should it have been? (when you disagree)", "Medium"),
          ("fill", "Why you disagree", "Separation, threats to kill: medium at least")],
-        "done", "Dip sample review VIGIL dipsamplereview-", "dip_sample_disagreement_rate")),
+        "done", "Dip sample review made in Vigil on ", "dip_sample_disagreement_rate")),
     # The school notification itself is composed, reviewed and sent: its own journey in
     # tests/web/test_encompass_journey.py. The children's social care screening is a form.
     "encompass": (_encompass, Journey(
@@ -109,7 +109,7 @@ JOURNEYS = {
         [("Decision", "No referral needed (school told through Encompass)"),
          ("fill", "Reasons: the risks to the children and what is known",
           "Single verbal argument; no previous incidents; the child was asleep upstairs.")],
-        "met", "Children's social care screening VIGIL childscreening-",
+        "met", "Children's social care screening made in Vigil on ",
         "csc_screened_in_time")),
     "clares_law": (_clares_law, Journey(
         "clares_law", "clares_law", "dvds_decision", "Record the disclosure decision",
@@ -118,7 +118,7 @@ JOURNEYS = {
          ("Is disclosure proportionate?", "Yes"),
          ("fill", "The panel's reasons (lawful, necessary, proportionate)",
           "Two previous DA convictions against former partners; disclosure is necessary.")],
-        "met", "Clare's Law step VIGIL dvdsstep-", "dvds_decided_in_time")),
+        "met", "Clare's Law step made in Vigil on ", "dvds_decided_in_time")),
 }
 
 

@@ -24,7 +24,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-from vigil.core import audit, roles
+from vigil.core import audit, records, roles
 
 
 @dataclass(frozen=True)
@@ -98,10 +98,6 @@ def _get(obj, path: str):
     return obj
 
 
-def _reference(obj) -> str:
-    """The force's own reference: system and reference number (or its id there)."""
-    own = getattr(obj, "reference", "")
-    return f"{obj.source_system} {own or obj.source_id}"
 
 
 def record_links(refs: Iterable[str], user) -> dict[str, RecordLink]:
@@ -125,7 +121,10 @@ def record_links(refs: Iterable[str], user) -> dict[str, RecordLink]:
         qs = apps.get_model(label).objects.filter(pk__in=pks)
         if related:
             qs = qs.select_related(*related)
-        for obj in qs:
+        objs = list(qs)
+        made = records.made_in_vigil(apps.get_model(label),
+                                     [o.pk for o in objs if o.source_system == records.VIGIL])
+        for obj in objs:
             lpas = [_get(obj, p) for p in page.lpa]
             url = ""
             if page.url_name and may_open and (allowed is None or any(
@@ -135,7 +134,7 @@ def record_links(refs: Iterable[str], user) -> dict[str, RecordLink]:
                     url = reverse(page.url_name, args=[target.pk])
                     url += f"#{page.anchor}-{obj.pk}" if page.anchor else ""
             out[f"{label}:{obj.pk}"] = RecordLink(f"{label}:{obj.pk}", page.noun,
-                                                  _reference(obj), url)
+                                                  records.human_reference(obj, made), url)
     return out
 
 

@@ -28,6 +28,36 @@ def vigil_id(model: type[models.Model]) -> str:
     return f"{model._meta.model_name}-{uuid.uuid4().hex[:16]}"
 
 
+def made_in_vigil(model: type[models.Model], pks) -> dict[int, str]:
+    """pk -> "made in Vigil on 30 Nov 2026 by Priya Shah", from each record's audit row.
+
+    A record made in Vigil has no reference in any source system: its internal id
+    means nothing to a reader, but when and by whom it was recorded does.
+    """
+    from vigil.core.models import AuditEvent
+
+    rows = (AuditEvent.objects.filter(action=AuditEvent.Action.CREATE,
+                                      object_type=model._meta.label_lower,
+                                      object_id__in=[str(pk) for pk in pks])
+            .select_related("user").order_by("at", "id"))
+    out: dict[int, str] = {}
+    for e in rows:
+        name = (e.user.get_full_name() or e.user.get_username()) if e.user else e.actor
+        out.setdefault(int(e.object_id), f"made in Vigil on {timezone.localtime(e.at):%-d %b %Y} "
+                                         f"by {name}")
+    return out
+
+
+def human_reference(obj: models.Model, made: dict[int, str] | None = None) -> str:
+    """The force's own reference (system and number), or for a record made in Vigil
+    when and by whom (`made`: from made_in_vigil, to read many in one query)."""
+    if getattr(obj, "source_system", "") == VIGIL:
+        made = made if made is not None else made_in_vigil(type(obj), [obj.pk])
+        return made.get(obj.pk, "made in Vigil")
+    own = getattr(obj, "reference", "")
+    return f"{obj.source_system} {own or obj.source_id}"
+
+
 def check(obj: models.Model, problems: list[Problem] = ()) -> None:
     """Raise RecordInvalid with every problem: the app's checks, date order, the model's
     own fields and constraints (the database's rules, asked before writing)."""

@@ -25,6 +25,7 @@ def session(threads: int | None = None):
     master = os.environ.get("VIGIL_SPARK_MASTER") or f"local[{threads or '*'}]"
     builder = (SparkSession.builder.master(master).appName("vigil")
                .config("spark.ui.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false")
                .config("spark.sql.session.timeZone", "UTC")
                .config("spark.sql.timestampType", "TIMESTAMP_NTZ")
                .config("spark.sql.ansi.enabled", "false")

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from vigil.core import audit, roles
+from vigil.core import audit, records, roles
 from vigil.core.records import NotAllowed, RecordInvalid
 from vigil.safeguarding import ownership, queries, services
 from vigil.safeguarding.models import Task
@@ -41,6 +41,8 @@ def describe(reference: str) -> dict:
         return {"label": reference.replace("_", " "), "ref": "", "url": "", "summary": ""}
     kind = LABELS.get(record._meta.label_lower) or record._meta.verbose_name.capitalize()
     own = getattr(record, "reference", "") or getattr(record, "source_ref", "")
+    if getattr(record, "source_system", "") == records.VIGIL:
+        own = records.human_reference(record)  # no source reference: when and by whom
     url = record.get_absolute_url() if hasattr(record, "get_absolute_url") else ""
     return {"label": kind, "ref": own.replace(":", " "), "url": url,
             "summary": getattr(record, "summary", "")}
