@@ -21,22 +21,15 @@ from django.apps import apps
 from django.db import connection
 
 
-def _tables() -> list[tuple[str, str]]:
-    """(SQL returning record ids at risk) for each installed source of risk."""
-    out = []
-    try:
-        risk = apps.get_model("risk", "RiskAssessment")
-        high = max(value for value, _label in risk._meta.get_field("final_level").choices)
-        out.append((f"SELECT DISTINCT victim_id FROM {risk._meta.db_table} "
-                    f"WHERE final_level >= %s", [high]))
-    except LookupError:
-        pass
-    try:
-        marac = apps.get_model("marac", "MaracReferral")
-        out.append((f"SELECT DISTINCT victim_id FROM {marac._meta.db_table}", []))
-    except LookupError:
-        pass
-    return out
+def _tables() -> list[tuple[str, list]]:
+    """(SQL returning record ids at risk, params) for each source of risk. Read by
+    table name: linkage may not import the risk or MARAC apps (import contracts)."""
+    risk = apps.get_model("risk", "RiskAssessment")
+    high = max(value for value, _label in risk._meta.get_field("final_level").choices)
+    marac = apps.get_model("marac", "MaracReferral")
+    return [(f"SELECT DISTINCT victim_id FROM {risk._meta.db_table} WHERE final_level >= %s",
+             [high]),
+            (f"SELECT DISTINCT victim_id FROM {marac._meta.db_table}", [])]
 
 
 def records_at_risk() -> set[int]:
