@@ -161,11 +161,6 @@ def retry_job() -> int:
     return retry_due()
 
 
-def for_reference(reference: str):
-    """The emails about one record, newest first (for its page)."""
-    return OutboundEmail.objects.filter(reference=reference)
-
-
 def outbox(*, area: Area | None = None, status: str | None = None):
     """The outbox, optionally one area's and one status's, newest first."""
     rows = OutboundEmail.objects.select_related("area")
