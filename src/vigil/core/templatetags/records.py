@@ -6,6 +6,7 @@ vigil.core.record_links.record_links and pass the results in."""
 from django import template
 from django.utils.html import format_html
 
+from vigil.core import records
 from vigil.core.record_links import RecordLink
 from vigil.core.record_links import record_link as resolve
 
@@ -32,3 +33,10 @@ def record_link(context, ref, ctx: str = ""):
 def get_item(mapping, key):
     """`mapping|get_item:key`: a dict lookup with a variable key."""
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def human_ref(obj):
+    """`obj|human_ref`: the force's own reference for a record (system and number), or
+    for a record made in Vigil when and by whom: never Vigil's internal id."""
+    return records.human_reference(obj) if obj is not None else ""
