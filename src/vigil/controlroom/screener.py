@@ -194,7 +194,10 @@ REASSURANCE_WORDS = rx(r"reassur\w*|(stay\w*|stayed|kept|keep\w*|remain\w*|held|
                        r"(\w+ ){0,3}on (the )?(line|phone)|(kept|keep|keeping) (\w+ ){0,2}calm|"
                        r"(locked|lockable|safe) (room|door|place)|(kept|keep|held|hold\w*) "
                        r"(the )?(line|call) open|"
-                       r"(done|did|doing) the right thing|not (her|your|their|victims) fault|"
+                       r"(done|did|doing) (the )?right thing|"
+                       r"(stay|wait|hide|remain|go|lock (herself|yourself|themselves)) (\w+ ){0,2}"
+                       r"in (a|the|her|your|their) (bedroom|bathroom|room|kitchen|car)|"
+                       r"not (her|your|their|victims) fault|"
                        r"you are safe|safety advice|safe(ty)? plan\w*|"
                        r"lock(ed|ing)? (\w+ ){0,2}(doors?|herself in|themselves in)|"
                        r"lockable|safe room|stay (safe|inside|indoors|in a room|in the room)|"
@@ -423,6 +426,12 @@ def _negated_before(words: list[str], within: int = 3) -> bool:
     return any(w in _NEGATORS or w in ("nil", "zero", "0", "none") for w in words[-within:])
 
 
+# "did not get to / onto / round to", "no chance to", "no time to": the question was
+# never reached, which is "not asked" whatever follows.
+_NOT_REACHED = rx(r"(get|got|getting) (on ?to|round to|to|as far as)|chance|time to|"
+                  r"opportunity|manage\w* to")
+
+
 def _ask_negated(doc: _Doc, i: int, j: int) -> bool:
     """'did not ask about X', 'X not asked', 'but not X' after a question."""
     pre = doc.pre(i, 10)
@@ -432,8 +441,9 @@ def _ask_negated(doc: _Doc, i: int, j: int) -> bool:
     neg = [k for k, w in enumerate(pre) if w in _NEGATORS]
     if neg:
         tail = " ".join(pre[neg[-1]:])
-        if _ASK.search(tail) or re.search(r"(?<![^ ])(questions?|enquir\w*|mention\w*|"
-                                          r"discussion|dash|risk questions)(?![^ ])", tail):
+        if _ASK.search(tail) or _NOT_REACHED.search(tail) or re.search(
+                r"(?<![^ ])(questions?|enquir\w*|mention\w*|discussion|dash|risk questions)"
+                r"(?![^ ])", tail):
             return True
         if pre[0] in ("but", "except") and all(
                 w in _NEGATORS or w in ("but", "except", "about", "if", "whether", "on",
@@ -503,7 +513,8 @@ def _generic_risk_hit(doc: _Doc, i: int, j: int) -> Hit:
         return Hit(RISK, text, s, e, counts, reason, "risk questions")
 
     pre = doc.pre(i, 4)
-    if _negated_before(pre) or _NOT_ASKED_AFTER.search(" ".join(doc.post(j, 8))) or \
+    if _negated_before(pre) or _ask_negated(doc, i, j) or \
+            _NOT_ASKED_AFTER.search(" ".join(doc.post(j, 8))) or \
             re.search(r"(?<![^ ])(unable|failed|could not|couldnt|not able|refused|declined "
                       r"to (do|complete))(?![^ ])", clause):
         return hit(False, "not asked")
@@ -613,13 +624,14 @@ def _child_answer(post: list[str], question: bool) -> bool | None:
                 return False
             if nxt in _CHILD_POSITIVE or nxt.isdigit():
                 return True
-    for w in post:
-        if w in _SEPARATORS or w in _SAYS:
+    for k, w in enumerate(post):
+        if w in _SEPARATORS or w in _SAYS or (question and w in (",", "there")):
             answer_zone = True
             continue
         if not answer_zone:
             continue
-        if w in _CHILD_NEGATIVE:
+        if w in _CHILD_NEGATIVE or (w == "not" and k and post[k - 1] in (
+                "are", "is", "were", "was", "has", "have", "does", "do")):
             return False
         if w in _CHILD_POSITIVE or w.isdigit():
             return True
@@ -639,7 +651,7 @@ def _support(doc: _Doc) -> list[Hit]:
             s, e, text = doc.t.source(i, j)
             a, b = doc.clause(i)
             clause = doc.span(a, b)
-            pre = doc.pre(i, 6)
+            pre = doc.pre(i, 8)
             post = " ".join(doc.post(j, 8))
 
             hit = functools.partial(_hit_at, SUPPORT, text=text, start=s, end=e)
@@ -648,7 +660,7 @@ def _support(doc: _Doc) -> list[Hit]:
                 hits.append(hit(False, "not offered"))
                 continue
             offer_negated = re.search(
-                r"(?<![^ ])(no|not|never|without|unable to|failed to|nor)( \S+){0,4} (offer\w*|"
+                r"(?<![^ ])(no|not|never|without|unable to|failed to|nor)( \S+){0,5} (offer\w*|"
                 r"advice|advised|signpost\w*|refer\w*|given|gave|give|provided|provide|passed|pass|discuss\w*|"
                 r"ask\w*|mention\w*|details|info\w*|numbers?)(?![^ ])", " ".join(pre) + " ")
             if offer_negated or _NOT_ASKED_AFTER.search(post) or (
