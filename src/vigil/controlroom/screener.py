@@ -423,7 +423,15 @@ def _find(doc: _Doc, pattern: re.Pattern):
 
 
 def _negated_before(words: list[str], within: int = 3) -> bool:
-    return any(w in _NEGATORS or w in ("nil", "zero", "0", "none") for w in words[-within:])
+    return any(w in _NEGATORS or w in ("nil", "zero", "0", "none") for w in words[-within:]
+               ) or _prevented(words)
+
+
+def _prevented(words: list[str]) -> bool:
+    """"before any reassurance could be given", "prior to any advice": it did not happen."""
+    tail = words[-3:]
+    return any(w in ("before", "prior") for w in tail) and any(
+        w in ("any", "anything") for w in tail)
 
 
 # "did not get to / onto / round to", "no chance to", "no time to": the question was
@@ -545,6 +553,8 @@ def _age_ok(phrase: str) -> bool:
 _CHILD_POSITIVE = frozenset({"yes", "y", "present", "upstairs", "asleep", "x", "one", "two",
                              "three", "four", "five", "both", "confirmed", "living", "live",
                              "lives", "resident", "aged", "ye", "yeah"})
+_CHILD_COUNT = frozenset({"yes", "y", "ye", "yeah", "one", "two", "three", "four", "five",
+                          "six", "both"})
 _CHILD_NEGATIVE = frozenset({"no", "none", "nil", "n", "0", "zero", "negative", "nobody",
                              "neg", "n/a", "nope"})
 _CHILD_STATE = frozenset({"present", "at", "in", "the", "address", "house", "household",
@@ -588,8 +598,12 @@ def _children(doc: _Doc) -> list[Hit]:
             continue
         negated = _negated_before(pre, 3) or " ".join(pre[-2:]) in (
             "has no", "have no", "not have", "got no") or pre[-1:] == ["childless"]
-        question = any(w in _QUESTION_FRAME for w in pre[-3:]) or "?" in post[:2]
-        answer = _child_answer(doc.post(j, 10), question)
+        # A child with an age ("boy age 6") is a child, whatever frames it.
+        question = not any(c.isdigit() for c in phrase) and (
+            any(w in _QUESTION_FRAME for w in pre[-3:]) or "?" in post[:2])
+        # The answer to a question may be in the next clause ("asked about children;
+        # there are three"), so it is looked for in the sentence.
+        answer = _child_answer(doc.post(j, 10, clause=not question), question)
         if not negated and answer is False:
             negated = True
         if negated:
@@ -624,8 +638,10 @@ def _child_answer(post: list[str], question: bool) -> bool | None:
                 return False
             if nxt in _CHILD_POSITIVE or nxt.isdigit():
                 return True
+    if question and post and (post[0].isdigit() or post[0] in _CHILD_COUNT):
+        return True  # "asked about kids 2", "any children? yes"
     for k, w in enumerate(post):
-        if w in _SEPARATORS or w in _SAYS or (question and w in (",", "there")):
+        if w in _SEPARATORS or w in _SAYS or (question and w in (",", ";", "there")):
             answer_zone = True
             continue
         if not answer_zone:
