@@ -278,16 +278,26 @@ def correct(word: str) -> str:
     swap); then a word no English list knows is read as the commonest English word
     one edit from it ("nieghbour", "folowing"), and a dropped g is put back ("sayin").
     """
+    if word in _DOMAIN_WORDS:
+        return word
+    freq = _frequencies()
     best = _keyword_for(word)
     if best != word:
         return best
     dropped = _g_dropped(word)
     if dropped != word:
         return dropped
-    freq = _frequencies()
-    if freq[word] or word in KEYWORDS:
-        return word
+    if freq[word] or word in KEYWORDS or any(
+            word.endswith(x) and freq[word[:-len(x)]] for x in _INFLECTIONS):
+        return word  # a word, or an inflection of one the list lacks ("taker")
     return _english_for(word)
+
+
+# Control-room words the English list lacks, which must not be "corrected".
+_DOMAIN_WORDS = frozenset({"taker", "takers", "despatcher", "dispatcher", "signposting",
+                           "safeguarding", "callback", "resourced", "grading", "regrade",
+                           "regraded", "storm", "niche", "athena", "idvas", "isvas"})
+_INFLECTIONS = ("s", "es", "d", "ed", "r", "er", "ers", "ing", "ly", "y")
 
 
 @functools.cache

@@ -178,7 +178,8 @@ SUPPORT_WORDS = rx(r"womens aid|women ?s aid|refuges?|idvas?|isvas?|idva service
                    r"safe ?house|leaflets?|bright sky|victim care|witness care|"
                    r"(independent )?domestic (violence|abuse) advis\w*|"
                    r"(shelter|crisis) (services?|accommodation|line)|emergency accommodation")
-SUPPORT_ACTS = rx(r"signpost\w*|(offered|offer|made|accepted|declined|refused|wants) (a |the "
+SUPPORT_ACTS = rx(r"signpost\w*|(refused|declined|accepted|turned down|did not want) (all |any |the )?"
+                  r"(support|help offered)|(offered|offer|made|accepted|declined|refused|wants) (a |the "
                   r"|an )?(referral|idva referral)|referral (offered|made|accepted|declined)|"
                   r"(referred|referral|refer|referring) (her |victim |the victim "
                   r"|caller )?(to|into|for) (support|an? idva|idva|womens aid|refuge|"
@@ -191,13 +192,14 @@ _SUPPORT_NOT = rx(r"(took|taking|takes|sought|seeking|take) refuge|refuge (in|in
                   r"(support workers?|advocates?|idva|key worker)")
 
 REASSURANCE_WORDS = rx(r"reassur\w*|(stay\w*|stayed|kept|keep\w*|remain\w*|held|hold\w*) "
-                       r"(\w+ ){0,3}on (the )?(line|phone)|(kept|keep|keeping) (\w+ ){0,2}calm|"
+                       r"(\w+ ){0,3}on (the )?(line|phone|call)|(kept|keep|keeping) (\w+ ){0,2}calm|"
                        r"(locked|lockable|safe) (room|door|place)|(kept|keep|held|hold\w*) "
                        r"(the )?(line|call) open|"
                        r"(done|did|doing) (the )?right thing|"
                        r"(stay|wait|hide|remain|go|lock (herself|yourself|themselves)) (\w+ ){0,2}"
-                       r"in (a|the|her|your|their) (bedroom|bathroom|room|kitchen|car)|"
-                       r"not (her|your|their|victims) fault|"
+                       r"in (a |the |her |your |their )?(locked |lockable |safe )?(bedroom|"
+                       r"bathroom|room|kitchen|car)|"
+                       r"not (her|your|their|victims) fault|not to blame|"
                        r"you are safe|safety advice|safe(ty)? plan\w*|"
                        r"lock(ed|ing)? (\w+ ){0,2}(doors?|herself in|themselves in)|"
                        r"lockable|safe room|stay (safe|inside|indoors|in a room|in the room)|"
@@ -250,6 +252,7 @@ BLAME_WORDS = rx(
     r"victim ?blam\w*|if (she|you) (just|had just|hadnt|had not|didnt|did not|had left|"
     r"would just|would only) ")
 _REPORTING_PARTY = (r"(suspect|off|he|his|him|partner|ex|ex partner|boyfriend|husband|son|father|"
+                    r"officers?|police|they|"
                     r"brother|mother in law|family|his family|his mother|neighbour|caller|"
                     r"victim|she|her|they|informant|friend)")
 _REPORTED = rx(_REPORTING_PARTY + r" (\w+ )?(said|says|saying|states|stated|told|tells|"
@@ -257,6 +260,8 @@ _REPORTED = rx(_REPORTING_PARTY + r" (\w+ )?(said|says|saying|states|stated|told
                r"scream\w*|yell\w*|call(s|ed|ing) her|alleg\w*|thinks|believes|feels|felt|"
                r"text\w*|messag\w*|keeps saying|kept saying|is saying|has said|was saying|"
                r"maintains|insists)")
+_PASSIVE_TOLD = rx(r"(was|were|been|being|is|get|got) (\w+ )?(told|advised|informed|asked)")
+_BY_HANDLER = rx(r"by (the |a )?(call )?(handler|taker|operator|call taker|ch|control room)")
 _HANDLER_VOICE = rx(r"handler|call handler|operator|i said|i asked|i told|told (caller|"
                     r"victim|her)|log notes|advised (caller|victim|her)|asked (caller|"
                     r"victim|her)|call taker|ct|ch")
@@ -504,7 +509,9 @@ def _risk_hit(doc: _Doc, i: int, j: int, factor: str) -> Hit:
     if _deferred(doc.span(a, b)):
         return hit(False, "deferred to officers")
     sa, sb = doc.sentence(i)
-    questioned = bool(doc.asks(a, b)) or "?" in doc.t.words[sa:sb] or doc.header_cue(i)
+    # A cue inside the factor's own words ("checking her phone") does not ask about it.
+    asked = [k for k in doc.asks(a, b) if not i <= k < j]
+    questioned = bool(asked) or "?" in doc.t.words[sa:sb] or doc.header_cue(i)
     if questioned:
         return hit(True, "asked")
     if factor not in _NEEDS_QUESTION and _answer_form(doc, i, j):
@@ -553,6 +560,9 @@ def _age_ok(phrase: str) -> bool:
 _CHILD_POSITIVE = frozenset({"yes", "y", "present", "upstairs", "asleep", "x", "one", "two",
                              "three", "four", "five", "both", "confirmed", "living", "live",
                              "lives", "resident", "aged", "ye", "yeah"})
+# An answer that does not know: "asked if any children - unsure".
+_UNSURE = re.compile(r"^(?:\S+ ){0,6}?(?:-|:|says|said|,) (?:unsure|not sure|unclear|unknown|"
+                     r"not known|does not know|do not know|cannot say)(?![^ ])")
 _CHILD_COUNT = frozenset({"yes", "y", "ye", "yeah", "one", "two", "three", "four", "five",
                           "six", "both"})
 _CHILD_NEGATIVE = frozenset({"no", "none", "nil", "n", "0", "zero", "negative", "nobody",
@@ -592,7 +602,8 @@ def _children(doc: _Doc) -> list[Hit]:
             hits.append(hit(CHILDREN_ASKED, False, "not asked"))
             continue
         if any(w in ("unknown", "unsure", "unclear") for w in pre) or \
-                (" ".join(post[:3]).startswith(("unknown", "not known"))):
+                (" ".join(post[:3]).startswith(("unknown", "not known"))) or \
+                _UNSURE.search(" ".join(doc.post(j, 10, clause=False))):
             hits.append(hit(CHILDREN, False, "not known"))
             hits.append(hit(CHILDREN_ASKED, False, "not known"))
             continue
@@ -746,6 +757,14 @@ def _blaming(doc: _Doc) -> list[Hit]:
         handler = [m.end() for m in _HANDLER_VOICE.finditer(before)
                    if not any(rs <= m.start() < re_ for rs, re_ in reported_spans)]
         quoted = "'" in before or '"' in before
+        sent = doc.span(sa, doc.sentence(i)[1])
+        if _PASSIVE_TOLD.search(before):
+            # "she was told (by the call taker) ...": the agent, if named, is the speaker.
+            if _BY_HANDLER.search(sent):
+                hits.append(hit(True, "blaming language"))
+            else:
+                hits.append(hit(False, "reported speech (not the handler's words)"))
+            continue
         if reported and (not handler or max(reported) > max(handler)):
             hits.append(hit(False, "reported speech (not the handler's words)"))
             continue

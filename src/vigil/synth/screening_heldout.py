@@ -435,3 +435,87 @@ def corpus(n: int, style: str, seed: int = 11) -> list[LabelledLog]:
         raise ValueError(f"unknown style {style!r}; choose one of {', '.join(STYLES)}")
     d = Draw(seed, 577)
     return [one_log(d, style) for _ in range(n)]
+
+
+# ---------------------------------------------------------------------------------------
+# A second held-out set, "fresh": single logs written one by one after the screener's
+# changes for the four styles above, each labelled by hand, and measured once. Mixed
+# styles on purpose (each log its own), including ones none of the sets above use.
+# Marks: R risk asked, C children mentioned (implies CA), CA children asked, S support,
+# RE reassurance, B victim blaming.
+
+FRESH: list[tuple[str, str]] = [
+    ("2207 INFT IS VIC. STS HUSB HAS HIT HER W/ A REMOTE. ASKD RE PREG - SHE IS 16/40. "
+     "ASKD RE CHILDREN - 1 X 3YO ASLEEP. KILO 12 DEPLOYED.", "R C"),
+    ("Female caller crying, states ex-partner is at the door. No weapons seen. Unit "
+     "assigned.", ""),
+    ("VIC DENIES ANY THREATS TO KILL WHEN ASKED. DENIES STRANGULATION.", "R"),
+    ("caller says he always says shes asking for it when she goes out", ""),
+    ("Call handler asked if she felt the incidents were getting more frequent, she said "
+     "they are, roughly every few days now. Advised her units are on the way and to keep "
+     "the phone with her.", "R RE"),
+    ("[21:04] Caller hung up. Call back unanswered x3. [21:10] Call back answered by male "
+     "who said everything fine. Grade 2 attendance.", ""),
+    ("IP ADV TO STAY IN LOCKED BATHROOM UNTIL POLICE ATTEND. IP CALMER BY END OF CALL.",
+     "RE"),
+    ("Victim has two kids with the suspect, both at her mums. Not asked about support.",
+     "C"),
+    ("OPERATOR ASKED WHETHER HE HAS EVER CHOKED HER. VIC SAYS NO BUT HE HAS PINNED HER "
+     "DOWN.", "R"),
+    ("ip says her 15 yr old son tried to stop him", "C"),
+    ("She says her mum keeps telling her she should just leave him.", ""),
+    ("CH: 'WHAT DID YOU SAY TO HIM TO MAKE HIM THAT ANGRY?'", "B"),
+    ("Informant is the victim's daughter, aged 19, calling from upstairs.", ""),
+    ("Gave victim details for the local IDVA service and the 24hr National DA Helpline, "
+     "she was grateful.", "S"),
+    ("Refused all support. Did not want officers either.", "S"),
+    ("No risk assessment possible, victim intoxicated and abusive to call handler.", ""),
+    ("Caller states partner is pregnant and he is worried about her.", ""),
+    ("13:52 sup asked whether she has any kids - no kids. 13:55 advised ring back if he "
+     "returns", "CA RE"),
+    ("V says the kids are with her. Asked whether they have recently split - yes, last "
+     "Friday.", "C R"),
+    ("RP NEIGHBOUR. CAN HEAR CHILD CRYING AND MALE SHOUTING.", "C"),
+    ("NO CHILDREN IN HOUSEHOLD. NO SUPPORT SERVICES DISCUSSED. UNIT ETA 15.", "CA"),
+    ("I told her she's not to blame for any of this and that we will be there soon.",
+     "RE"),
+    ("she was told by the call handler that she is partly to blame for winding him up",
+     "B"),
+    ("Victim reported that the suspect has been checking her phone and won't let her see "
+     "her friends. Handler did not explore this further.", ""),
+    ("DASH Q's: Q1 Y Q2 Y Q3 N Q4 Y (rest not completed as line cut).", "R"),
+    ("Offered refuge space via Women's Aid - vic to think about it.", "S"),
+    ("Caller's baby (8 weeks) in the cot next to her.", "C"),
+    ("VIC WAS TOLD SHE WAS WASTING POLICE TIME BY THE CALL TAKER.", "B"),
+    ("Victim says officers told her last time it was six of one and half a dozen of the "
+     "other.", ""),
+    ("Asked about child contact - ongoing dispute through the family court, he sees the "
+     "children every other weekend.", "R C"),
+    ("ALL OK ON ARRIVAL PER UNIT. NFA.", ""),
+    ("vic said he threatened to kill her if she called police, i asked if he has ever "
+     "strangled her, she said yes in march", "R"),
+    ("Handler stayed on the call for 14 mins until officers arrived and kept talking to "
+     "her.", "RE"),
+    ("The call taker asked no questions about risk and did not offer any support.", ""),
+    ("ASKED IF ANY CHILDREN IN THE PROPERTY - UNSURE, HER NEPHEW MAY BE THERE.", ""),
+    ("Victim states she is 7 months gone. Asked if he knows about the baby - yes.",
+     "R"),
+    ("PERP KNOWN FOR DV. IP REFD TO IDVA BY CH. CHN AT SCHOOL.", "S C"),
+    ("Caller admits she had been drinking too and hit him first, log notes this is "
+     "probably six of one.", "B"),
+    ("Ascertained she has no children and lives alone.", "CA"),
+    ("i explained to her that this is not her fault and there are people who can help, "
+     "gave her the number for refuge", "RE S"),
+]
+_CODES = {"R": R, "C": C, "CA": CA, "S": S, "RE": RE, "B": B}
+
+
+def fresh() -> list[LabelledLog]:
+    """The hand-labelled second held-out set (FRESH)."""
+    out = []
+    for text, codes in FRESH:
+        marks = {_CODES[c] for c in codes.split()}
+        truth = {m: m in marks for m in MARKS}
+        truth[CA] = truth[CA] or truth[C]
+        out.append(LabelledLog(text, truth, "fresh"))
+    return out
