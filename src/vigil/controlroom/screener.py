@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from vigil.controlroom.screen_text import BOUNDARY, Text, register_keywords, tokenise
 
-VERSION = "rules-1.0"
+VERSION = "rules-1.1"
 
 RISK, CHILDREN, CHILDREN_ASKED, SUPPORT, REASSURANCE, BLAMING = (
     "risk_factors_asked", "children_mentioned", "children_asked", "support_offered",
@@ -178,9 +178,10 @@ SUPPORT_WORDS = rx(r"womens aid|women ?s aid|refuges?|idvas?|isvas?|idva service
                    r"safe ?house|leaflets?|bright sky|victim care|witness care|"
                    r"(independent )?domestic (violence|abuse) advis\w*|"
                    r"(shelter|crisis) (services?|accommodation|line)|emergency accommodation")
-SUPPORT_ACTS = rx(r"signpost\w*|(refused|declined|accepted|turned down|did not want) (all |any |the )?"
-                  r"(support|help offered)|(offered|offer|made|accepted|declined|refused|wants) (a |the "
-                  r"|an )?(referral|idva referral)|referral (offered|made|accepted|declined)|"
+SUPPORT_ACTS = rx(r"signpost\w*|(refused|declined|accepted|turned down|did not want) "
+                  r"(all |any |the )?(support|help offered)|"
+                  r"(offered|offer|made|accepted|declined|refused|wants) (a |the |an )?"
+                  r"(referral|idva referral)|referral (offered|made|accepted|declined)|"
                   r"(referred|referral|refer|referring) (her |victim |the victim "
                   r"|caller )?(to|into|for) (support|an? idva|idva|womens aid|refuge|"
                   r"specialist|victim)|(offered|given|provided|passed|gave|provide|offer) "
@@ -192,7 +193,8 @@ _SUPPORT_NOT = rx(r"(took|taking|takes|sought|seeking|take) refuge|refuge (in|in
                   r"(support workers?|advocates?|idva|key worker)")
 
 REASSURANCE_WORDS = rx(r"reassur\w*|(stay\w*|stayed|kept|keep\w*|remain\w*|held|hold\w*) "
-                       r"(\w+ ){0,3}on (the )?(line|phone|call)|(kept|keep|keeping) (\w+ ){0,2}calm|"
+                       r"(\w+ ){0,3}on (the )?(line|phone|call)|"
+                       r"(kept|keep|keeping) (\w+ ){0,2}calm|"
                        r"(locked|lockable|safe) (room|door|place)|(kept|keep|held|hold\w*) "
                        r"(the )?(line|call) open|"
                        r"(done|did|doing) (the )?right thing|"
@@ -445,6 +447,12 @@ _NOT_REACHED = rx(r"(get|got|getting) (on ?to|round to|to|as far as)|chance|time
                   r"opportunity|manage\w* to")
 
 
+def _fresh_ask(words: list[str]) -> bool:
+    """A question starting after a break (",", "then", "and") ends a negation's scope."""
+    return any(w in (",", "then", "and", "-") and k + 1 < len(words) and
+               _ASK.match(" ".join(words[k + 1:])) for k, w in enumerate(words))
+
+
 def _ask_negated(doc: _Doc, i: int, j: int) -> bool:
     """'did not ask about X', 'X not asked', 'but not X' after a question."""
     pre = doc.pre(i, 10)
@@ -452,6 +460,8 @@ def _ask_negated(doc: _Doc, i: int, j: int) -> bool:
                  " ".join(pre)):
         return True
     neg = [k for k, w in enumerate(pre) if w in _NEGATORS]
+    if neg and _fresh_ask(pre[neg[-1]:]):
+        neg = []  # "he would not let her leave, asked has he ever ...": a new question
     if neg:
         tail = " ".join(pre[neg[-1]:])
         if _ASK.search(tail) or _NOT_REACHED.search(tail) or re.search(
