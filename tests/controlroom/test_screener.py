@@ -294,3 +294,10 @@ def test_phrasings_found_on_the_storm_and_final_sets(text, mark, expected):
 ])
 def test_general_reading_rules(text, mark, expected):
     assert marked(text, mark) is expected
+
+
+def test_a_hundred_kilobyte_word_is_screened_without_correcting_it():
+    # One unbroken 100 KB token (a pasted hash, a key held down): spelling correction
+    # costs the square of a word's length, so words this long are left as typed.
+    result = screen("asked if pregnant - yes " + "x" * 100_000 + " kids x2 present")
+    assert result.marks[RISK] and result.marks[CHILDREN]

@@ -150,6 +150,11 @@ def tokenise(text: str) -> Text:
     return Text(text, words, spans, " ".join(words), starts)
 
 
+# Longer "words" (a pasted hash, a key held down) are not spelling mistakes: correcting
+# costs the square of the length, and a 100 KB log may be one such word.
+MAX_CORRECTED = 30
+
+
 @functools.lru_cache(maxsize=65536)
 def _normalise(low: str) -> tuple[str, ...]:
     if low in ABBREVIATIONS:
@@ -168,7 +173,7 @@ def _normalise(low: str) -> tuple[str, ...]:
             return (head, {"ll": "will", "d": "would", "re": "are", "ve": "have",
                            "m": "am"}[tail])
         return (low.replace("'", ""),)
-    if low.isalpha() and len(low) >= 5:
+    if low.isalpha() and 5 <= len(low) <= MAX_CORRECTED:
         return (correct(low),)
     if low.isalpha() and len(low) == 4 and low.endswith("in"):
         return (_g_dropped(low),)
