@@ -301,3 +301,19 @@ def test_a_hundred_kilobyte_word_is_screened_without_correcting_it():
     # costs the square of a word's length, so words this long are left as typed.
     result = screen("asked if pregnant - yes " + "x" * 100_000 + " kids x2 present")
     assert result.marks[RISK] and result.marks[CHILDREN]
+
+
+@pytest.mark.parametrize(("text", "mark", "words", "expected"), [
+    # A negation stops at "and" or a comma; within its scope it still holds.
+    ("CH told IP it is not her fault and help is on the way.", REASSURANCE,
+     "help is on the way", True),
+    ("Told IP help is not on the way yet.", REASSURANCE, None, False),
+    ("no injuries, 2 kids in the house", CHILDREN, None, True),
+    ("no kids in the house", CHILDREN, None, False),
+])
+def test_negation_scope_ends_at_a_conjunction(text, mark, words, expected):
+    result = screen(text)
+    assert result.marks[mark] is expected
+    if words:
+        hits = [h for h in result.hits_for(mark) if h.text == words]
+        assert len(hits) == 1 and hits[0].counts  # shown once, as counted

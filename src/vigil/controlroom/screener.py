@@ -429,7 +429,16 @@ def _find(doc: _Doc, pattern: re.Pattern):
         yield doc.t.word_range(m.start(), m.end())
 
 
+# A negation's scope ends at a conjunction or comma (NegEx's terminators): in "not her
+# fault and help is on the way" the "not" does not reach "help".
+_SCOPE_ENDS = frozenset({"and", "then", ",", "so", "because", "while", "when", "who",
+                         "which", "whilst"})
+
+
 def _negated_before(words: list[str], within: int = 3) -> bool:
+    ends = [k for k, w in enumerate(words) if w in _SCOPE_ENDS]
+    if ends:
+        words = words[ends[-1] + 1:]
     return any(w in _NEGATORS or w in ("nil", "zero", "0", "none") for w in words[-within:]
                ) or _prevented(words)
 
@@ -812,7 +821,11 @@ def screen(text: str | None) -> Screening:
     marks = {m: False for m in MARKS}
     kept: list[Hit] = []
     per_mark: dict[str, int] = {}
+    seen: set[tuple[str, int, int]] = set()
     for h in sorted(hits, key=lambda h: (not h.counts, h.start)):
+        if (h.mark, h.start, h.end) in seen:
+            continue  # two patterns found the same words: show them once
+        seen.add((h.mark, h.start, h.end))
         if h.counts:
             marks[h.mark] = True
         if per_mark.get(h.mark, 0) < MAX_HITS_PER_MARK:
