@@ -512,13 +512,7 @@ _CODES = {"R": R, "C": C, "CA": CA, "S": S, "RE": RE, "B": B}
 
 def fresh() -> list[LabelledLog]:
     """The hand-labelled second held-out set (FRESH)."""
-    out = []
-    for text, codes in FRESH:
-        marks = {_CODES[c] for c in codes.split()}
-        truth = {m: m in marks for m in MARKS}
-        truth[CA] = truth[CA] or truth[C]
-        out.append(LabelledLog(text, truth, "fresh"))
-    return out
+    return _hand_labelled(FRESH, "fresh")
 
 
 # A third held-out set, "fresh2": 40 more single logs, written after the second round of
