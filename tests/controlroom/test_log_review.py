@@ -3,7 +3,7 @@ and the DA desk's triage list and contact record. Bad input is refused with the 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from django.urls import reverse
@@ -93,6 +93,25 @@ def test_a_review_with_a_regrade_is_acted_on(areas, specialist):
     with pytest.raises(RecordInvalid, match="already been reviewed"):
         services.record_log_review(inc, actor=specialist, reviewed_at=CALL, feedback="none",
                                    findings=set())
+
+
+@pytest.mark.parametrize("reviewed, grade, hours", [
+    (at(2026, 10, 24, 20), "scheduled", 48),   # spans the clocks going back
+    (at(2026, 10, 25, 0, 30), "priority", 4),  # the hour that happens twice
+    (at(2026, 3, 28, 20), "scheduled", 48),    # spans the clocks going forward
+    (at(2026, 3, 29, 0, 30), "priority", 4),   # runs through the missing hour
+    (at(2026, 6, 10, 20), "scheduled", 48),    # no change
+])
+def test_the_follow_up_is_due_in_real_elapsed_hours(areas, specialist, reviewed, grade,
+                                                    hours):
+    other = "immediate"
+    inc = make_incident(areas["BHM"], reviewed - timedelta(hours=1), victim=make_person("V"),
+                        grade=other)
+    services.record_log_review(inc, actor=specialist, reviewed_at=reviewed,
+                               feedback="direct", findings={"regraded"}, regraded_to=grade)
+    task = Task.objects.get(kind="log_followup")
+    # Compared in UTC: real time, whatever the wall clock did.
+    assert (task.due_at.astimezone(UTC) - reviewed.astimezone(UTC)) == timedelta(hours=hours)
 
 
 @pytest.mark.parametrize("findings, extra, problem", [
