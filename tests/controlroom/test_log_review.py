@@ -23,6 +23,12 @@ POLICY = Policy()
 CALL = at(2026, 10, 24, 20)  # the Saturday evening before the clocks go back
 
 
+def real(hours=0, minutes=0):
+    """CALL plus real elapsed time, as a London time (across the clocks going back)."""
+    return (CALL.astimezone(UTC) + timedelta(hours=hours, minutes=minutes)).astimezone(
+        CALL.tzinfo)
+
+
 def log(grade="scheduled", arrived=None, closed=None):
     return {"grade": grade, "reported_at": CALL, "arrived_at": arrived, "closed_at": closed}
 
@@ -30,11 +36,13 @@ def log(grade="scheduled", arrived=None, closed=None):
 @pytest.mark.parametrize("inc, as_of, risk, reasons", [
     # Appointment logs: 24 real hours is on time, a minute more is delayed (the clocks
     # going back in between gives no extra hour).
-    (log(arrived=CALL + timedelta(hours=24)), CALL + timedelta(days=3), False, []),
-    (log(arrived=CALL + timedelta(hours=24, minutes=1)), CALL + timedelta(days=3), False,
-     ["delayed_appointment"]),
-    (log(), CALL + timedelta(hours=24, minutes=1), False, ["delayed_appointment"]),
-    (log(), CALL + timedelta(hours=23), False, []),
+    (log(arrived=real(24)), real(72), False, []),
+    (log(arrived=real(24, 1)), real(72), False, ["delayed_appointment"]),
+    # 20:00 on the Sunday by the wall clock is 25 real hours after 20:00 on the Saturday.
+    (log(arrived=CALL + timedelta(days=1)), real(72), False, ["delayed_appointment"]),
+    (log(), real(24, 1), False, ["delayed_appointment"]),
+    (log(), real(24), False, []),
+    (log(), CALL + timedelta(hours=23, minutes=30), False, ["delayed_appointment"]),
     (log("priority", arrived=CALL + timedelta(days=3)), CALL + timedelta(days=4), False, []),
     # "Advice given": closed without deployment.
     (log("resolution", closed=CALL + timedelta(hours=1)), CALL + timedelta(days=1), False,
