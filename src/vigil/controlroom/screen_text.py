@@ -6,10 +6,12 @@ patterns run over a normalised copy of the text, one word per token joined by si
 spaces; every normalised word keeps the offsets of the original token it came from, so
 a match is always reported with the words the log really used.
 
-Misspellings are corrected only towards the screener's own keywords and only when the
-typed word is not itself a common English word (or is far rarer than the keyword), so
-"talking" never becomes "stalking" and "refuse" never becomes "refuge". Word frequencies
-come from pyspellchecker's English list, shipped inside that package (no download).
+Misspellings are corrected towards the screener's own keywords only when the typed word
+is not itself a common English word (or is far rarer than the keyword), so "talking"
+never becomes "stalking" and "refuse" never becomes "refuge"; a word no English list
+knows is read as the commonest English word one edit from it, and "sayin" as "saying".
+Word frequencies come from pyspellchecker's English list, shipped inside that package
+(no download). Entry times ("2314", "[23:14]") break a run-on log into its entries.
 """
 
 from __future__ import annotations
