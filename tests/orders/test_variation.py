@@ -86,6 +86,7 @@ def test_every_version_of_a_varied_order_is_kept_and_shown(world):
     ({"varied_on": "tomorrow"}, "in the future"),
     ({"varied_on": "day_before_made"}, "cannot be varied before it"),
     ({"ends_on": "day_before_variation"}, "before the variation"),
+    ({"varied_on": "day_after_end"}, "cannot be varied after it"),
     ({"conditions": []}, "at least one condition"),
     ({"ends_on": "same"}, "nothing was changed"),
     ({"conditions": ORIGINAL, "ends_on": None}, "nothing was changed"),
@@ -95,7 +96,8 @@ def test_a_bad_variation_is_refused_and_writes_nothing(world, change, reason):
     today = timezone.localdate()
     values = {"tomorrow": today + timedelta(days=1),
               "day_before_made": dvpo.made_on - timedelta(days=1),
-              "day_before_variation": today - timedelta(days=1), "same": dvpo.ends_on}
+              "day_before_variation": today - timedelta(days=1), "same": dvpo.ends_on,
+              "day_after_end": dvpo.ends_on + timedelta(days=1)}
     change = {k: values.get(v, v) if isinstance(v, str) else v for k, v in change.items()}
     before = (dvpo.version, dvpo.ends_on)
     with pytest.raises(RecordInvalid, match=reason):

@@ -249,6 +249,10 @@ def vary_order(order: ProtectiveOrder, *, actor, reason: str, court: str = "",
             problems.append(("varied_on", varied_on,
                              f"the order was made on {start:%d %B %Y}; it cannot be varied "
                              f"before it"))
+        if order.ends_on and varied_on > order.ends_on:
+            problems.append(("varied_on", varied_on,
+                             f"the order ended on {order.ends_on:%d %B %Y}; it cannot be "
+                             f"varied after it"))
         if ends_on is not None and ends_on < varied_on:
             problems.append(("ends_on", ends_on, "the new end date is before the variation"))
         if conditions is not None and not conditions:
