@@ -74,7 +74,7 @@ def order_versions(order: ProtectiveOrder) -> list[OrderVersion]:
         out.append(OrderVersion(
             c.number, c.get_kind_display(), c.decided_on, c.court, c.reason, c.ends_on,
             _conditions(c.conditions),
-            f"{c.recorded_by}, {timezone.localtime(c.recorded_at):%d %b %Y %H:%M}"))
+            f"{c.recorded_by}, {timezone.localtime(c.recorded_at):%-d %b %Y %H:%M}"))
     out[-1].current = True
     return out
 

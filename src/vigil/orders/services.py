@@ -198,7 +198,7 @@ def _lock(order: ProtectiveOrder, version: int | None) -> None:
         who = ""
         if last is not None:
             name = (last.user.get_full_name() or last.user.username) if last.user else last.actor
-            who = f" ({name}, {timezone.localtime(last.at):%d %b %Y %H:%M})"
+            who = f" ({name}, {timezone.localtime(last.at):%-d %b %Y %H:%M})"
         raise RecordInvalid([("version", version, "someone changed this order since you "
                                                   f"opened it{who}; look at it again")])
     order.refresh_from_db()
