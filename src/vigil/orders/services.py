@@ -121,6 +121,7 @@ def _age(dob, order) -> int | None:
     from vigil.core.checks import age_on
 
     when = checks.order_reference_date({"served_at": order.served_at,
+                                        "made_on": order.made_on,
                                         "starts_on": order.starts_on,
                                         "applied_at": order.applied_at})
     return age_on(dob, when) if dob and when else None
