@@ -181,25 +181,6 @@ def test_a_grant_needs_an_end_date_and_loses_nothing_without_one(world):
     assert notice.status == "live" and notice.hearing_at is None
 
 
-def test_variation_and_expiry(world):
-    served = timezone.now() - timedelta(days=3)
-    notice = _serve(world, served)
-    dvpo = services.record_hearing(notice, actor=world["officer"],
-                                   hearing_at=served + timedelta(hours=30), granted=True,
-                                   ends_on=(served + timedelta(days=14)).date())
-    with pytest.raises(RecordInvalid, match="say what the court varied"):
-        services.vary_order(dvpo, actor=world["officer"], ends_on=date.today(), reason=" ")
-    services.vary_order(dvpo, actor=world["officer"], ends_on=(served + timedelta(days=28)).date(),
-                        conditions=[("exclusion", "Not to enter Elm Road")],
-                        reason="Court extended to 28 days")
-    dvpo.refresh_from_db()
-    assert dvpo.ends_on == (served + timedelta(days=28)).date()
-    assert [c.text for c in dvpo.conditions.all()] == ["Not to enter Elm Road"]
-    services.end_order(dvpo, actor=world["officer"], status="discharged")
-    dvpo.refresh_from_db()
-    assert dvpo.status == "discharged"
-
-
 def test_a_check_on_an_expired_order_is_refused(world):
     served = timezone.now() - timedelta(days=40)
     notice = _serve(world, served)

@@ -1,7 +1,7 @@
 """End to end in Chromium: serve a DVPN on the Saturday evening before a bank-holiday
 Monday, see the hearing deadline, record the DVPO granted, record a weekly check with a
-breach, see the breach on the daily risk meeting's list, and find the order in the
-court-orders search by the victim's neighbourhood.
+breach, see the breach on the daily risk meeting's list, vary the order (its versions
+shown), and find the order in the court-orders search by the victim's neighbourhood.
 
 Screenshots go to $VIGIL_SCREENSHOT_DIR (default: the test's tmp dir).
 """
@@ -21,7 +21,7 @@ from tests.orders.helpers import (
 )
 from tests.web.test_e2e import ARGS, CHROMIUM, PASSWORD, _chromium_or_skip
 from vigil.core.models import Area, AuditEvent
-from vigil.orders.models import OrderBreach, ProtectiveOrder
+from vigil.orders.models import OrderBreach, OrderVariation, ProtectiveOrder
 
 
 def _sign_in(browser, url, username):
@@ -128,6 +128,33 @@ def test_dvpn_to_breach_to_daily_meeting_and_search(live_server, transactional_d
         expect(table).to_contain_text("Police (proactive check)")
         page2.screenshot(path=shots / "orders-daily-meeting.png", full_page=True)
 
+        # The court varies the DVPO: longer, with an exclusion zone; both versions shown.
+        page.goto(dvpo_url)
+        page.get_by_role("link", name="Record a variation").click()
+        page.get_by_label("Date the court varied the order").fill(
+            (wednesday + timedelta(days=7)).isoformat())
+        page.get_by_label("Date the order now ends").fill(
+            (wednesday + timedelta(days=42)).isoformat())
+        page.get_by_label("Conditions as varied").fill(
+            "Not to contact Amy directly or indirectly\nNot to enter Elm Road, Edgbaston")
+        page.get_by_role("button", name="Save").click()
+        summary = page.locator(".govuk-error-summary")
+        expect(summary).to_contain_text("Name the court that varied the order")
+        expect(summary).to_contain_text("Say what the court varied and why")
+        page.screenshot(path=shots / "orders-vary-error.png", full_page=True)
+        page.get_by_label("Court", exact=True).fill("Birmingham Magistrates' Court")
+        page.get_by_label("What did the court vary, and why?").fill(
+            "Breach at the weekly check: extended to six weeks, exclusion zone added")
+        page.get_by_role("button", name="Save").click()
+        expect(page.get_by_text("Variation recorded: the order is now version 2")).to_be_visible()
+        versions = page.get_by_role("table", name="Every version of the order's terms")
+        expect(versions.locator("tbody tr")).to_have_count(2)
+        expect(versions.locator("#version-1")).to_contain_text(
+            f"{wednesday + timedelta(days=28):%-d %b %Y}")
+        expect(versions.locator("#version-2")).to_contain_text("Current")
+        expect(versions.locator("#version-2")).to_contain_text("Not to enter Elm Road")
+        page.screenshot(path=shots / "orders-varied.png", full_page=True)
+
         # The court-orders search, by the victim's neighbourhood.
         page2.goto(f"{live_server.url}/orders/search/")
         page2.get_by_label("Neighbourhood (where the victim lives)").select_option("BHM-EDG")
@@ -145,6 +172,7 @@ def test_dvpn_to_breach_to_daily_meeting_and_search(live_server, transactional_d
 
     assert problems == []
     assert OrderBreach.objects.get().reported_by == "police"
+    assert OrderVariation.objects.get().ends_on == wednesday + timedelta(days=42)
     assert list(ProtectiveOrder.objects.order_by("pk").values_list("order_type", "status")) == [
         ("DVPN", "expired"), ("DVPO", "live")]
     assert AuditEvent.objects.filter(action="search", object_type="orders.protectiveorder"

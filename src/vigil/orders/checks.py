@@ -19,7 +19,7 @@ DAPN_PROTECTED_MIN_AGE = 16  # DA Act 2021 s.22: protected person is "personally
 
 def order_reference_date(order: dict) -> date | None:
     """The day an order's ages are taken on: served/made, else starts, else applied."""
-    for name in ("served_at", "starts_on", "applied_at"):
+    for name in ("served_at", "made_on", "starts_on", "applied_at"):
         if order.get(name) is not None:
             return as_date(order[name])
     return None

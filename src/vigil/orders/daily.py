@@ -27,6 +27,7 @@ from django.utils import timezone
 from vigil.core import mail
 from vigil.core.calendar import local
 from vigil.core.models import Area, OutboundEmail
+from vigil.core.records import VIGIL, made_in_vigil
 from vigil.orders.models import LpaEmailRecipient, ProtectiveOrder
 
 PURPOSE = "orders.daily"
@@ -73,6 +74,9 @@ def build(as_of: datetime, lpas=None) -> list[DailyEmail]:
         by_lpa[row[0]].append(row)
     site = settings.VIGIL_SITE_URL.rstrip("/")
     labels = dict(ProtectiveOrder._meta.get_field("order_type").choices)
+    # Orders made in Vigil read as when and by whom (records.human_reference), in one query.
+    made = made_in_vigil(ProtectiveOrder, [o[-1] for rows_ in by_lpa.values() for o in rows_
+                                           if o[1] == VIGIL])
     out = []
     for pk, lpa in sorted(areas.items(), key=lambda kv: kv[1].name):
         orders = by_lpa.get(pk, [])
@@ -80,12 +84,12 @@ def build(as_of: datetime, lpas=None) -> list[DailyEmail]:
         lines = [f"New and live protective orders in {lpa.name}, "
                  f"{timezone.localtime(as_of):%A %d %B %Y}.", ""]
         lines.append(f"New in the last 24 hours: {len(new)}")
-        lines += [_line(o, labels, site) for o in new] or ["- none"]
+        lines += [_line(o, labels, site, made) for o in new] or ["- none"]
         lines += ["", f"Live today: {len(orders)}"]
         counts = Counter(o[3] for o in orders)
         lines += [f"- {labels[t]}: {n}" for t, n in sorted(counts.items())]
         lines += ["", "Every live order:"]
-        lines += [_line(o, labels, site) for o in orders] or ["- none"]
+        lines += [_line(o, labels, site, made) for o in orders] or ["- none"]
         lines += ["", f"Search the orders: {site}{reverse('orders:search')}",
                   "You get this email because you are on the daily orders list for "
                   f"{lpa.name} in Vigil. Ask your Vigil administrator to change the list.",
@@ -101,14 +105,15 @@ def _began(o) -> datetime:
     return o[4] or local(o[5])
 
 
-def _line(o, labels, site) -> str:
+def _line(o, labels, site, made) -> str:
     (_, system, source_id, kind, served, starts_on, ends_on, hearing, fn, sn, hood,
      inc_hood, pk) = o
     begun = timezone.localtime(served).strftime("%d %b %Y %H:%M") if served else (
         starts_on.strftime("%d %b %Y") if starts_on else "")
     end = ends_on or (timezone.localtime(hearing).date() if hearing else None)
     where = hood or inc_hood or "neighbourhood not recorded"
-    return (f"- {labels[kind]} {system} {source_id}: {fn} {sn.upper()}; {where}; "
+    ref = made.get(pk, "made in Vigil") if system == VIGIL else f"{system} {source_id}"
+    return (f"- {labels[kind]} {ref}: {fn} {sn.upper()}; {where}; "
             f"from {begun}; {'ends ' + end.strftime('%d %b %Y') if end else 'until further order'}"
             f" {site}{reverse('orders:detail', args=[pk])}")
 

@@ -215,3 +215,61 @@ class DipCheckForm(forms.Form):
         error_messages={"required": "Enter how many were prioritised rightly",
                         "invalid": "Enter a whole number"})
     notes = explain("What did you find? (for the board minutes)")
+
+
+# --- variation and end (the civil orders team) ------------------------------------
+
+def condition_kind(text: str, current: dict[str, str]) -> str:
+    """A condition's kind: kept for an unchanged line, else read from its words."""
+    if text in current:
+        return current[text]
+    low = text.lower()
+    for words, kind in ((("contact",), "no_contact"), (("molest",), "no_molestation"),
+                        (("enter", "within", "metres", "exclusion"), "exclusion"),
+                        (("tag", "monitor"), "em"), (("attend", "programme"), "positive")):
+        if any(w in low for w in words):
+            return kind
+    return "other"
+
+
+class VersionForm(forms.Form):
+    # The order's version when the page was opened: a change since is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class VaryForm(VersionForm):
+    varied_on = date_field("Date the court varied the order")
+    court = forms.CharField(label="Court", max_length=100,
+                            error_messages={"required": "Name the court that varied the order"})
+    reason = forms.CharField(label="What did the court vary, and why?", widget=forms.Textarea,
+                             error_messages={"required": "Say what the court varied and why"})
+    ends_on = date_field("Date the order now ends", required=False,
+                         help_text="Leave as it is if the court did not change it")
+    conditions = forms.CharField(
+        label="Conditions as varied", widget=forms.Textarea,
+        help_text="One a line, as the court's order now reads",
+        error_messages={"required": "Give the order's conditions; to end the order, record "
+                                    "its discharge"})
+
+    def __init__(self, *args, current: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.current = current or {}
+
+    def clean(self):
+        data = super().clean()
+        data["condition_list"] = [(condition_kind(line.strip(), self.current), line.strip())
+                                  for line in (data.get("conditions") or "").splitlines()
+                                  if line.strip()]
+        return data
+
+
+class EndForm(VersionForm):
+    status = forms.ChoiceField(
+        label="How did the order end?", widget=forms.RadioSelect,
+        choices=[("expired", "It expired (reached its end date)"),
+                 ("discharged", "The court discharged it (ended it early or withdrew it)")],
+        error_messages={"required": "Choose how the order ended"})
+    ended_on = date_field("Date the order ended")
+    court = forms.CharField(label="Court (for a discharge)", max_length=100, required=False)
+    reason = forms.CharField(label="Why was it discharged?", widget=forms.Textarea,
+                             required=False)

@@ -60,6 +60,10 @@ class ProtectiveOrder(SourceKeyed):
     # Served (notices) or made (orders): the clock starts here.
     served_at = models.DateTimeField(null=True, blank=True, db_index=True)
     hearing_at = models.DateTimeField(null=True, blank=True)
+    # The day the court made the order (court orders): an order made in court may
+    # have no service time, and it is counted by this day (issue 15 item 8).
+    made_on = models.DateField(null=True, blank=True,
+                               help_text="The day the court made the order (court orders)")
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(
         null=True, blank=True,
@@ -91,7 +95,11 @@ class ProtectiveOrder(SourceKeyed):
                 name="protectiveorder_notice_has_service_time",
             ),
         ]
-        indexes = [models.Index(fields=["order_type", "status"])]
+        indexes = [
+            models.Index(fields=["order_type", "status"]),
+            # The court-orders search: live orders by end date, and postcode prefixes.
+            models.Index(fields=["status", "ends_on"], name="order_status_ends_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.order_type} {self.source_id}"
@@ -239,4 +247,37 @@ class PrioritisationDipCheck(models.Model):
             models.CheckConstraint(
                 condition=Q(orders_prioritised_right__lte=models.F("orders_sampled")),
                 name="prioritisationdipcheck_right_within_sampled"),
+        ]
+
+
+class OrderVariation(models.Model):
+    """One change of an order's terms by the court (varied) or its end (discharged,
+    expired): the terms before and after, so every version of the order can be shown.
+    Made only in Vigil, through orders.services."""
+
+    class Kind(models.TextChoices):
+        VARIED = "varied", "Varied"
+        DISCHARGED = "discharged", "Discharged"
+        EXPIRED = "expired", "Expired"
+
+    order = models.ForeignKey(ProtectiveOrder, on_delete=models.CASCADE,
+                              related_name="variations")
+    # The version of the order's terms this change made (the order as made is 1).
+    number = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    decided_on = models.DateField(help_text="The day the court decided, or the order ended")
+    court = models.CharField(max_length=100, blank=True)
+    reason = models.TextField(blank=True)
+    ends_on_before = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    # [[kind, text], ...] in the order's numbering.
+    conditions_before = models.JSONField(default=list)
+    conditions = models.JSONField(default=list)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["order", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "number"], name="ordervariation_unique"),
         ]

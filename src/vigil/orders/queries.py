@@ -12,8 +12,15 @@ from django.utils import timezone
 from vigil.core import roles
 from vigil.core.models import Area
 from vigil.core.record_links import record_link, record_tasks, scoped
+from vigil.core.records import VIGIL, human_reference, made_in_vigil
 from vigil.incidents.models import Arrest, Bail, Wanted
-from vigil.orders.models import OrderBreach, OrderCheck, ProtectedPerson, ProtectiveOrder
+from vigil.orders.models import (
+    OrderBreach,
+    OrderCheck,
+    OrderCondition,
+    ProtectedPerson,
+    ProtectiveOrder,
+)
 from vigil.people.models import Person
 
 
@@ -30,6 +37,46 @@ class OrderView:
     breach_arrests: list[Arrest]
     followed_by: list[ProtectiveOrder]
     tasks: list
+    versions: list[OrderVersion]
+
+
+@dataclass
+class OrderVersion:
+    """One version of an order's terms: as made, then after each variation or its end."""
+    number: int
+    what: str                 # "As made", "Varied", "Discharged", "Expired"
+    decided_on: date | None
+    court: str
+    reason: str
+    ends_on: date | None
+    conditions: list[str]     # "No contact: Not to ..."
+    recorded: str             # who recorded the change in Vigil, and when
+    current: bool = False
+
+
+def _conditions(pairs) -> list[str]:
+    labels = dict(OrderCondition.Kind.choices)
+    return [f"{labels.get(k, k)}: {t}" for k, t in pairs]
+
+
+def order_versions(order: ProtectiveOrder) -> list[OrderVersion]:
+    """Every version of the order's terms, oldest first (empty: never varied or ended in
+    Vigil, so the order page's terms are the only version)."""
+    changes = list(order.variations.all())
+    if not changes:
+        return []
+    first = changes[0]
+    made = order.made_on or order.starts_on or (
+        timezone.localtime(order.served_at).date() if order.served_at else None)
+    out = [OrderVersion(1, "As made", made, order.court,
+                        "", first.ends_on_before, _conditions(first.conditions_before), "")]
+    for c in changes:
+        out.append(OrderVersion(
+            c.number, c.get_kind_display(), c.decided_on, c.court, c.reason, c.ends_on,
+            _conditions(c.conditions),
+            f"{c.recorded_by}, {timezone.localtime(c.recorded_at):%-d %b %Y %H:%M}"))
+    out[-1].current = True
+    return out
 
 
 def order_view(user, pk: int) -> OrderView | None:
@@ -48,6 +95,7 @@ def order_view(user, pk: int) -> OrderView | None:
         breach_arrests=list(order.breach_arrests.order_by("-arrested_at")),
         followed_by=list(order.followed_by.order_by("served_at")),
         tasks=record_tasks(user, order),
+        versions=order_versions(order),
     )
 
 
@@ -65,18 +113,33 @@ class OrderFilters:
     new_since: date | None = None
 
 
-def _neighbourhood_q(code: str) -> Q:
-    return (Q(neighbourhood__code=code)
-            | Q(neighbourhood__isnull=True, crime__incident__neighbourhood__code=code))
+def _neighbourhood_q(area_id: int | None) -> Q:
+    from vigil.incidents.models import Crime
+
+    # By id, and the incident's neighbourhood as a subquery: no OR across outer joins.
+    return (Q(neighbourhood_id=area_id)
+            | Q(neighbourhood__isnull=True,
+                crime_id__in=Crime.objects.filter(incident__neighbourhood_id=area_id)
+                .values("pk")))
+
+
+def _area_id(code: str, kind: str) -> int | None:
+    return Area.objects.filter(code=code, kind=kind).values_list("pk", flat=True).first()
 
 
 def search_orders(user, f: OrderFilters) -> QuerySet[ProtectiveOrder]:
-    """Orders the user may see that match the filters, soonest ending first."""
+    """Orders the user may see that match the filters, soonest ending first.
+
+    Filters on the orders table only (other tables through id subqueries), so the count
+    and the page of ids read the orders' own indexes; `page_orders` then loads the
+    page's rows with their parties. The postcode prefixes use the index on
+    UPPER(postcode) (migration orders 0003).
+    """
     qs = visible_orders(user)
     if f.lpa:
-        qs = qs.filter(lpa__code=f.lpa)
+        qs = qs.filter(lpa_id=_area_id(f.lpa, Area.Kind.LPA))
     if f.neighbourhood:
-        qs = qs.filter(_neighbourhood_q(f.neighbourhood))
+        qs = qs.filter(_neighbourhood_q(_area_id(f.neighbourhood, Area.Kind.NEIGHBOURHOOD)))
     if f.subject_postcode:
         qs = qs.filter(subject__postcode__istartswith=f.subject_postcode.strip())
     if f.protected_postcode:
@@ -96,8 +159,18 @@ def search_orders(user, f: OrderFilters) -> QuerySet[ProtectiveOrder]:
     if f.new_since:
         qs = qs.filter(Q(served_at__date__gte=f.new_since)
                        | Q(served_at__isnull=True, starts_on__gte=f.new_since))
-    return (qs.select_related("lpa", "subject", "neighbourhood", "crime__incident__neighbourhood")
-            .order_by(F("ends_on").asc(nulls_last=True), "-served_at", "pk"))
+    return qs.order_by(F("ends_on").asc(nulls_last=True), "-served_at", "pk")
+
+
+ROW_RELATED = ("lpa", "subject", "neighbourhood", "crime__incident__neighbourhood")
+
+
+def page_orders(ids) -> list[ProtectiveOrder]:
+    """The orders of a page of ids, in that order, with what a row shows (one query)."""
+    ids = list(ids)
+    found = {o.pk: o for o in ProtectiveOrder.objects.filter(pk__in=ids)
+             .select_related(*ROW_RELATED)}
+    return [found[i] for i in ids if i in found]
 
 
 def where_lives(order: ProtectiveOrder):
@@ -227,6 +300,11 @@ def _local(at: datetime | None) -> str:
 
 
 
+def _made(orders) -> dict[int, str]:
+    """Orders made in Vigil: when and by whom, in one query (records.human_reference)."""
+    return made_in_vigil(ProtectiveOrder, [o.pk for o in orders if o.source_system == VIGIL])
+
+
 def _breaches_for_arrest(user, lpa: Area) -> tuple[list[str], list[MeetingRow]]:
     """Breaches still under investigation with no arrest for breach of the order since:
     for the daily risk meeting, oldest first."""
@@ -237,12 +315,14 @@ def _breaches_for_arrest(user, lpa: Area) -> tuple[list[str], list[MeetingRow]]:
     breaches = (OrderBreach.objects.filter(order__lpa=lpa, result="investigating")
                 .exclude(Exists(arrested))
                 .select_related("order__subject").order_by("reported_at", "pk"))
+    breaches = list(breaches)
+    made = _made([b.order for b in breaches])
     rows = []
     for b in breaches:
         o = b.order
         rows.append(MeetingRow(
             [f"{o.subject.forename} {o.subject.surname.upper()}",
-             f"{o.get_order_type_display()} {o.source_system} {o.source_id}",
+             f"{o.get_order_type_display()}, {human_reference(o, made)}",
              b.get_reported_by_display(), _local(b.reported_at), b.notes],
             reverse("orders:detail", args=[o.pk]) + f"#breaches-{b.pk}"))
     return ["Perpetrator", "Order", "Breach found or reported by", "When", "What happened"], rows
@@ -258,13 +338,14 @@ def _checks_by_engagement(lpa: Area) -> tuple[list[str], list[MeetingRow]]:
            if t.subject.startswith("orders.protectiveorder:")]
     orders = {o.pk: o for o in ProtectiveOrder.objects.filter(pk__in=ids)}
     labels = dict(ProtectiveOrder._meta.get_field("victim_engagement").choices)
+    made = _made(orders.values())
     rows = []
     for t in tasks:
         o = orders.get(int(t.subject.rpartition(":")[2]))
         if o is None:
             continue
         rows.append((ENGAGEMENT_PRIORITY.get(o.victim_engagement, 1), t.due_at, t.pk, MeetingRow(
-            [f"{o.get_order_type_display()} {o.source_system} {o.source_id}",
+            [f"{o.get_order_type_display()}, {human_reference(o, made)}",
              str(t.person) if t.person else "",
              labels.get(o.victim_engagement, "Not recorded"), t.reason, _local(t.due_at)],
             reverse("tasks:detail", args=[t.pk]))))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from vigil.core import policy as policies
@@ -24,6 +24,7 @@ from vigil.orders.models import (
     OrderCheck,
     OrderCondition,
     OrderType,
+    OrderVariation,
     PrioritisationDipCheck,
     ProtectedPerson,
     ProtectiveOrder,
@@ -120,6 +121,7 @@ def _age(dob, order) -> int | None:
     from vigil.core.checks import age_on
 
     when = checks.order_reference_date({"served_at": order.served_at,
+                                        "made_on": order.made_on,
                                         "starts_on": order.starts_on,
                                         "applied_at": order.applied_at})
     return age_on(dob, when) if dob and when else None
@@ -167,7 +169,8 @@ def record_hearing(notice: ProtectiveOrder, *, actor, hearing_at: datetime, gran
         order = ProtectiveOrder(
             order_type=kind, subject=notice.subject, subject_age=notice.subject_age,
             lpa=notice.lpa, follows=notice, crime=notice.crime, court=notice.court,
-            served_at=hearing_at, starts_on=as_date(hearing_at), ends_on=ends_on,
+            served_at=hearing_at, made_on=as_date(hearing_at), starts_on=as_date(hearing_at),
+            ends_on=ends_on,
             status=ProtectiveOrder.Status.LIVE, neighbourhood=notice.neighbourhood,
             victim_engagement=notice.victim_engagement)
         records.save(order, actor=actor, person_ids=_persons(notice), as_of=hearing_at,
@@ -178,47 +181,154 @@ def record_hearing(notice: ProtectiveOrder, *, actor, hearing_at: datetime, gran
     return order
 
 
-def vary_order(order: ProtectiveOrder, *, actor, ends_on: date | None = None,
-               conditions: list[tuple[str, str]] | None = None, reason: str,
+def _terms(order: ProtectiveOrder) -> tuple[date | None, list[list[str]]]:
+    return order.ends_on, [[c.kind, c.text] for c in order.conditions.all()]
+
+
+def _lock(order: ProtectiveOrder, version: int | None) -> None:
+    """Lock the order's row and refuse when it changed since the user opened it (two
+    people varying the same order: the second is told, not overwritten)."""
+    stored = ProtectiveOrder.objects.select_for_update().values_list(
+        "version", flat=True).get(pk=order.pk)
+    if version is not None and stored != version:
+        from vigil.core.models import AuditEvent
+
+        last = (AuditEvent.objects.filter(object_type="orders.protectiveorder",
+                                          object_id=str(order.pk))
+                .select_related("user").order_by("-at", "-id").first())
+        who = ""
+        if last is not None:
+            name = (last.user.get_full_name() or last.user.username) if last.user else last.actor
+            who = f" ({name}, {timezone.localtime(last.at):%-d %b %Y %H:%M})"
+        raise RecordInvalid([("version", version, "someone changed this order since you "
+                                                  f"opened it{who}; look at it again")])
+    order.refresh_from_db()
+
+
+def _record_variation(order, *, kind, decided_on, court, reason, before, actor) -> None:
+    ends_before, conditions_before = before
+    ends_on, conditions = _terms(order)
+    number = 1 + (order.variations.aggregate(n=models.Max("number"))["n"] or 1)
+    OrderVariation.objects.create(
+        order=order, number=number, kind=kind, decided_on=decided_on, court=court,
+        reason=reason, ends_on_before=ends_before, ends_on=ends_on,
+        conditions_before=conditions_before, conditions=conditions,
+        recorded_at=timezone.now(), recorded_by=records.actor_name(actor))
+
+
+def _start(order: ProtectiveOrder) -> date | None:
+    return order.starts_on or order.made_on or (order.served_at and as_date(order.served_at))
+
+
+def vary_order(order: ProtectiveOrder, *, actor, reason: str, court: str = "",
+               varied_on: date | None = None, ends_on: date | None = None,
+               conditions: list[tuple[str, str]] | None = None, version: int | None = None,
                context: str = "") -> ProtectiveOrder:
-    """A court varies a live order: a new end date and/or new conditions."""
+    """A court varies a live order: a new end date and/or new conditions. The terms
+    before and after are kept (OrderVariation), so every version can be shown.
+    `version`: the order's version the user saw (None: no check, for system jobs)."""
     records.authorise(actor, roles.complete_task(ORDERS), [order.lpa_id],
                       what="orders.protectiveorder")
-    problems: list[Problem] = []
-    if order.status != ProtectiveOrder.Status.LIVE:
-        problems.append(("status", order.get_status_display(), "only a live order is varied"))
-    if not (reason or "").strip():
-        problems.append(("reason", "", "say what the court varied and why"))
-    if problems:
-        raise RecordInvalid(problems)
-    before = {"ends_on": order.ends_on.isoformat() if order.ends_on else None,
-              "conditions": [c.text for c in order.conditions.all()]}
+    varied_on = varied_on or timezone.localdate()
+    conditions = None if conditions is None else [(k, t.strip()) for k, t in conditions
+                                                  if t.strip()]
     with transaction.atomic():
+        _lock(order, version)
+        before = _terms(order)
+        problems: list[Problem] = []
+        if order.status != ProtectiveOrder.Status.LIVE:
+            problems.append(("status", order.get_status_display(),
+                             "only a live order is varied"))
+        if not (reason or "").strip():
+            problems.append(("reason", "", "say what the court varied and why"))
+        if not (court or "").strip() and not isinstance(actor, str):
+            problems.append(("court", "", "name the court that varied the order"))
+        if varied_on > timezone.localdate():
+            problems.append(("varied_on", varied_on, "the variation date is in the future"))
+        start = _start(order)
+        if start and varied_on < start:
+            problems.append(("varied_on", varied_on,
+                             f"the order was made on {start:%d %B %Y}; it cannot be varied "
+                             f"before it"))
+        if order.ends_on and varied_on > order.ends_on:
+            problems.append(("varied_on", varied_on,
+                             f"the order ended on {order.ends_on:%d %B %Y}; it cannot be "
+                             f"varied after it"))
+        if ends_on is not None and ends_on < varied_on:
+            problems.append(("ends_on", ends_on, "the new end date is before the variation"))
+        if conditions is not None and not conditions:
+            problems.append(("conditions", "", "an order keeps at least one condition; to "
+                                               "end it, record its discharge"))
+        changed = ((ends_on is not None and ends_on != before[0])
+                   or (conditions is not None and [list(c) for c in conditions] != before[1]))
+        if not problems and not changed:
+            problems.append(("ends_on", ends_on, "nothing was changed: give the new end date "
+                                                 "or conditions"))
+        if problems:
+            raise RecordInvalid(problems)
         if ends_on is not None:
             order.ends_on = ends_on
         if conditions is not None:
             order.conditions.all().delete()
             _add_parties(order, [], conditions)
         records.save(order, actor=actor, person_ids=_persons(order), context=context,
-                     detail={"step": "varied", "reason": reason.strip(), "before": before})
+                     detail={"step": "varied", "reason": reason.strip(), "court": court.strip(),
+                             "varied_on": varied_on.isoformat(),
+                             "before": {"ends_on": before[0] and before[0].isoformat(),
+                                        "conditions": [t for _, t in before[1]]}})
+        _record_variation(order, kind=OrderVariation.Kind.VARIED, decided_on=varied_on,
+                          court=court.strip(), reason=reason.strip(), before=before, actor=actor)
     return order
 
 
 def end_order(order: ProtectiveOrder, *, actor, status: str, at: datetime | None = None,
-              context: str = "") -> ProtectiveOrder:
-    """An order expires or is discharged (the rules then stop its checks and clocks)."""
+              on: date | None = None, court: str = "", reason: str = "",
+              version: int | None = None, context: str = "") -> ProtectiveOrder:
+    """An order expires or is discharged (the rules then stop its checks and clocks).
+
+    `on`: the day it ended (default: the day of `at`). A discharge names the court and
+    why; its day becomes the order's last. An order with an end date expires on it.
+    """
     records.authorise(actor, roles.complete_task(ORDERS), [order.lpa_id],
                       what="orders.protectiveorder")
+    at = at or timezone.now()
+    on = on or as_date(at)
+    discharge = status == ProtectiveOrder.Status.DISCHARGED
     if status not in (ProtectiveOrder.Status.EXPIRED, ProtectiveOrder.Status.DISCHARGED):
         raise RecordInvalid([("status", status, "an order ends as expired or discharged")])
-    if order.status != ProtectiveOrder.Status.LIVE:
-        raise RecordInvalid([("status", order.get_status_display(), "the order is not live")])
-    at = at or timezone.now()
-    order.status = status
-    if status == ProtectiveOrder.Status.EXPIRED and order.ends_on is None:
-        order.ends_on = as_date(at)
-    return records.save(order, actor=actor, person_ids=_persons(order), as_of=at,
-                        context=context, detail={"step": status})
+    with transaction.atomic():
+        _lock(order, version)
+        before = _terms(order)
+        problems: list[Problem] = []
+        if order.status != ProtectiveOrder.Status.LIVE:
+            problems.append(("status", order.get_status_display(), "the order is not live"))
+        if on > as_date(max(at, timezone.now())):
+            problems.append(("on", on, "the date is in the future"))
+        start = _start(order)
+        if start and on < start:
+            problems.append(("on", on, f"the order was made on {start:%d %B %Y}; it cannot "
+                                       f"end before it"))
+        if not discharge and order.ends_on and on < order.ends_on:
+            problems.append(("on", on, f"the order is in force until {order.ends_on:%d %B %Y}"
+                                       "; an order ended early by the court is discharged"))
+        if discharge and not isinstance(actor, str):
+            if not court.strip():
+                problems.append(("court", "", "name the court that discharged the order"))
+            if not reason.strip():
+                problems.append(("reason", "", "say why the order was discharged"))
+        if problems:
+            raise RecordInvalid(problems)
+        order.status = status
+        if order.ends_on is None or (discharge and on < order.ends_on):
+            order.ends_on = on
+        records.save(order, actor=actor, person_ids=_persons(order), as_of=at,
+                     context=context, detail={"step": status, **({"court": court.strip(),
+                                                                  "reason": reason.strip()}
+                                                                 if discharge else {})})
+        _record_variation(order, kind=status, decided_on=on if discharge else order.ends_on,
+                          court=court.strip(),
+                          reason=reason.strip(), before=before, actor=actor)
+    return order
 
 
 def order_end(order: ProtectiveOrder) -> date | None:

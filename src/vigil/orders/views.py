@@ -22,7 +22,7 @@ from vigil.core.checks import RecordInvalid
 from vigil.core.exports import xlsx_workbook
 from vigil.core.models import Area
 from vigil.core.record_links import record_page
-from vigil.core.records import NotAllowed
+from vigil.core.records import VIGIL, NotAllowed, human_reference, made_in_vigil
 from vigil.incidents.models import Crime
 from vigil.orders import forms, queries, services
 from vigil.orders.models import NOTICE_TYPES, PrioritisationDipCheck, ProtectiveOrder
@@ -48,6 +48,9 @@ def _order_page(user, pk):
     view.may_check = roles.can(user, CHECKS) and o.status == ProtectiveOrder.Status.LIVE
     view.may_breach = ((roles.can(user, ORDERS) or roles.can(user, CHECKS))
                        and o.status == ProtectiveOrder.Status.LIVE)
+    # A court order is varied or ended here; a notice ends at its hearing.
+    view.may_vary = (roles.can(user, ORDERS) and not notice
+                     and o.status == ProtectiveOrder.Status.LIVE)
     return view
 
 
@@ -77,11 +80,12 @@ def _errors(form) -> dict[str, str]:
 
 
 def _action(request, pk, *, capability, form_class, template, title, save, names,
-            done_message):
+            done_message, initial=None, form_kwargs=None, intro=None):
     """One order action page: the form, the service's refusal on its fields, and back to
     the order page when it is saved."""
     order = _order_for_action(request, pk, capability)
-    form = form_class(request.POST or None)
+    form = form_class(request.POST or None, initial=initial(order) if initial else None,
+                      **(form_kwargs(order) if form_kwargs else {}))
     if request.method == "POST" and form.is_valid():
         try:
             result = save(order, form.cleaned_data, request.user,
@@ -94,7 +98,7 @@ def _action(request, pk, *, capability, form_class, template, title, save, names
             messages.success(request, done_message(result))
             return redirect("orders:detail", pk=getattr(result, "order_id", None) or result.pk)
     return render(request, template, {"order": order, "form": form, "title": title,
-                                      "errors": _errors(form)})
+                                      "errors": _errors(form), "intro": intro})
 
 
 @never_cache
@@ -144,6 +148,61 @@ def breach(request, pk: int):
                    template="orders/action.html", title="Record a reported breach", save=save,
                    names={"reported_at": "reported_on", "order": None},
                    done_message=lambda r: "Breach recorded; it goes to the daily risk meeting")
+
+
+def _live_court_order(request, pk):
+    order = _order_for_action(request, pk, ORDERS)
+    if order.order_type in {str(t) for t in NOTICE_TYPES}:
+        raise Http404("A notice ends at its hearing: record the hearing instead.")
+    return order
+
+
+def _terms_now(order) -> dict:
+    return {"version": order.version, "ends_on": order.ends_on,
+            "conditions": "\n".join(c.text for c in order.conditions.all())}
+
+
+@never_cache
+@roles.requires(ORDERS)
+def vary(request, pk: int):
+    """The court varied a live order: new end date and/or conditions, with the reason."""
+    _live_court_order(request, pk)
+
+    def save(order, d, user, context):
+        ends_on = d.get("ends_on")
+        return services.vary_order(
+            order, actor=user, reason=d["reason"], court=d["court"], varied_on=d["varied_on"],
+            ends_on=ends_on if ends_on != order.ends_on else None,
+            conditions=d["condition_list"], version=d["version"], context=context)
+
+    return _action(request, pk, capability=ORDERS, form_class=forms.VaryForm,
+                   template="orders/action.html", title="Record a variation", save=save,
+                   names={"status": None, "version": None}, initial=_terms_now,
+                   form_kwargs=lambda o: {"current": {c.text: c.kind
+                                                      for c in o.conditions.all()}},
+                   intro="Record what the court's varied order now says. The order's earlier "
+                         "versions are kept and shown on the order page.",
+                   done_message=lambda r: f"Variation recorded: the order is now version "
+                                          f"{r.variations.count() + 1}")
+
+
+@never_cache
+@roles.requires(ORDERS)
+def end(request, pk: int):
+    """A live order expired or the court discharged it."""
+    _live_court_order(request, pk)
+
+    def save(order, d, user, context):
+        return services.end_order(
+            order, actor=user, status=d["status"], on=d["ended_on"], court=d.get("court") or "",
+            reason=d.get("reason") or "", version=d["version"], context=context)
+
+    return _action(request, pk, capability=ORDERS, form_class=forms.EndForm,
+                   template="orders/action.html", title="Record the order's end", save=save,
+                   names={"on": "ended_on", "version": None},
+                   initial=lambda o: {"version": o.version, "ended_on": o.ends_on},
+                   done_message=lambda r: f"Order {r.get_status_display().lower()} on "
+                                          f"{r.ends_on:%d %B %Y}")
 
 
 def _crime_parties(user, reference: str):
@@ -200,15 +259,22 @@ HEADINGS = ["Reference", "Type", "Status", "Area", "Neighbourhood", "Perpetrator
             "Perpetrator's postcode", "Protecting", "Served or made", "Ends"]
 
 
-def _row(o, names) -> list:
+def _row(o, names, made) -> list:
     hood = queries.where_lives(o)
     end = services.order_end(o)
-    return [f"{o.source_system} {o.source_id}", o.get_order_type_display(),
+    return [human_reference(o, made), o.get_order_type_display(),
             o.get_status_display(), o.lpa.name, hood.name if hood else "",
             f"{o.subject.forename} {o.subject.surname.upper()}", o.subject.postcode,
             "; ".join(names.get(o.pk, [])),
             timezone.localtime(o.served_at).strftime("%d %b %Y %H:%M") if o.served_at else "",
             end.strftime("%d %b %Y") if end else "Until further order"]
+
+
+def _rows(orders) -> list[list]:
+    """Rows of the search's table and download: names and references in two queries."""
+    names = queries.protected_names(orders)
+    made = made_in_vigil(ProtectiveOrder, [o.pk for o in orders if o.source_system == VIGIL])
+    return [_row(o, names, made) for o in orders]
 
 
 def _filters(form) -> queries.OrderFilters:
@@ -240,16 +306,17 @@ def search(request):
         if request.GET.get("download") == "xlsx":
             if not roles.can(user, roles.EXPORT):
                 raise roles.deny(request, roles.EXPORT)
-            orders = list(qs)
+            orders = list(qs.select_related(*queries.ROW_RELATED))
             audit.record(user, audit.EXPORT, ProtectiveOrder, "", context=context,
                          detail={**detail, "rows": len(orders), "format": "xlsx"})
-            return _xlsx("court-orders", HEADINGS,
-                         [_row(o, queries.protected_names(orders)) for o in orders])
-        page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+            return _xlsx("court-orders", HEADINGS, _rows(orders))
+        # Count and page the ids on the orders table; then load the page's 25 rows.
+        page = Paginator(qs.values_list("pk", flat=True), PER_PAGE).get_page(
+            request.GET.get("page"))
         audit.record(user, audit.SEARCH, ProtectiveOrder, "", context=context,
                      detail={**detail, "page": page.number})
-        names = queries.protected_names(page.object_list)
-        page.rows = [(o, _row(o, names)) for o in page.object_list]
+        orders = queries.page_orders(page.object_list)
+        page.rows = list(zip(orders, _rows(orders), strict=True))
         query = urlencode({k: v for k, v in form.cleaned_data.items() if v})
     return render(request, "orders/search.html", {
         "form": form, "page": page, "query": query, "headings": HEADINGS,

@@ -106,7 +106,7 @@ class Orders:
                           crime=crime.ref, authorised_by=d.pick(f.supers),
                           authorised_rank="Superintendent", served_at=served,
                           hearing_at=hearing, starts_on=day_of(served))
-        self.checks(dvpn, served, hearing or f.end_ts)
+        self.checks(dvpn, rel, served, hearing or f.end_ts)
         if not d.chance(0.96):
             return
         applied = served + int(d.uniform(2, 20) * HOUR)
@@ -125,9 +125,10 @@ class Orders:
         dvpo = self.order(rel, "DVPO", hearing,
                           status="expired" if ends < f.end else "live", crime=crime.ref,
                           follows=dvpn, court=R.COURTS[rel.lpa], applied_at=applied,
-                          served_at=hearing, hearing_at=hearing, starts_on=starts, ends_on=ends)
+                          served_at=hearing, hearing_at=hearing, made_on=starts, starts_on=starts,
+                          ends_on=ends)
         until = at(ends + timedelta(days=1))
-        self.checks(dvpo, hearing, until)
+        self.checks(dvpo, rel, hearing, until)
         if d.chance(0.12):
             t = f.ok(d.uniform(hearing, until))
             if t is not None:
@@ -142,8 +143,9 @@ class Orders:
             return 0.885
         return 0.35 + (0.885 - 0.35) * (t - low) / (high - low)
 
-    def checks(self, ref: str, live_from: int, live_to: int) -> None:
-        """A check due a day after the order goes live, then every 7 days while it is."""
+    def checks(self, ref: str, rel: Rel, live_from: int, live_to: int) -> None:
+        """A check due a day after the order goes live, then every 7 days while it is.
+        A breach found at a check is a breach found by police (seed 000 §5.7)."""
         f = self.f
         d = f.d
         interval = f.policy.order_check_interval_days * DAY
@@ -159,6 +161,9 @@ class Orders:
                                breach_found=breach,
                                notes="Breach found; passed to the daily risk meeting."
                                if breach else "")
+                    if breach:
+                        self.breach(ref, rel, checked, "contempt" if d.chance(0.6) else "nfa",
+                                    by="police")
             due += interval
 
     # --- standing orders: NMO, SPO, RO
@@ -179,7 +184,7 @@ class Orders:
         live = ends is None or ends >= f.end
         ref = self.order(rel, order_type, made, status="live" if live else "expired",
                          crime=crime_ref, court=R.COURTS[rel.lpa], served_at=made,
-                         starts_on=starts, ends_on=ends)
+                         made_on=starts, starts_on=starts, ends_on=ends)
         self.breaches_while_live(ref, rel, made, at(ends) if ends else None, 0.055,
                                  lambda dr: dr.pick(("charged", "charged", "nfa")))
 
@@ -201,7 +206,7 @@ class Orders:
             ref = self.order(rel, "NMO", made, status="live" if ends >= f.end else "expired",
                              court=R.FAMILY_COURTS[rel.lpa],
                              applied_at=made - int(d.uniform(1, 14) * DAY), served_at=made,
-                             starts_on=starts, ends_on=ends)
+                             made_on=starts, starts_on=starts, ends_on=ends)
             self.breaches_while_live(ref, rel, made, at(ends), 0.8,
                                      lambda dr: dr.pick(("charged", "charged", "nfa")))
         # Stalking protection orders: at least two years; some follow an interim order.
@@ -214,7 +219,8 @@ class Orders:
                 interim = made - int(d.uniform(14, 42) * DAY)
                 applied = min(applied, interim - DAY)
                 self.order(rel, "ISPO", interim, status="expired", court=court,
-                           applied_at=applied, served_at=interim, starts_on=day_of(interim),
+                           applied_at=applied, served_at=interim, made_on=day_of(interim),
+                           starts_on=day_of(interim),
                            ends_on=day_of(made),
                            notified_at=f.ok(interim + int(d.uniform(2, 70) * HOUR)))
             starts = day_of(made)
@@ -222,7 +228,7 @@ class Orders:
             notified = made + int((d.uniform(2, 70) * HOUR) if d.chance(0.9)
                                   else d.uniform(3, 10) * DAY)
             ref = self.order(rel, "SPO", made, status="live" if ends >= f.end else "expired",
-                             court=court, applied_at=applied, served_at=made, starts_on=starts,
-                             ends_on=ends, notified_at=f.ok(notified))
+                             court=court, applied_at=applied, served_at=made, made_on=starts,
+                             starts_on=starts, ends_on=ends, notified_at=f.ok(notified))
             self.breaches_while_live(ref, rel, made, at(ends), 0.3,
                                      lambda dr: dr.pick(("charged", "nfa")))
