@@ -108,3 +108,25 @@ def test_a_table_that_stays_empty_stays_readable(tmp_path, areas):
     factories.make_crime(areas["BHM"], at(2025, 1, 5))
     take_snapshot(tmp_path)
     assert partitions(tmp_path, "crimes") == ["part=2025-01"]
+
+
+def test_an_upgrade_that_adds_a_column_rewrites_the_table_once(tmp_path, areas):
+    """A snapshot an older Vigil wrote lacks a column a newer one exports (as orders
+    gained made_on): every row is written again, not only the changed ones, so no old
+    row reads the new column as not known."""
+    import json
+
+    from vigil.analytics.snapshot import MANIFEST, snapshot_dir
+
+    factories.make_crime(areas["BHM"], at(2025, 1, 10))
+    factories.make_crime(areas["BHM"], at(2025, 2, 10))
+    take_snapshot(tmp_path)
+    manifest_path = snapshot_dir(tmp_path).resolve() / MANIFEST
+    manifest = json.loads(manifest_path.read_text())
+    manifest["tables"]["crimes"]["columns"].remove("recorded_at")  # as the older version
+    manifest_path.write_text(json.dumps(manifest))
+
+    again = {r.name: r for r in take_snapshot(tmp_path)}
+    assert again["crimes"].full and again["crimes"].partitions_written == 2
+    after = {r.name: r for r in take_snapshot(tmp_path)}
+    assert not after["crimes"].full and after["crimes"].partitions_written == 0

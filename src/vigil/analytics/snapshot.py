@@ -355,8 +355,11 @@ def export_table(spec: TableSpec, root: Path, state: dict, secret: bytes, *,
     schema = _schema_for(spec, model)
     live_count = model.objects.count()
     has_updated = any(f.name == "updated_at" for f in model._meta.get_fields())
+    # A Vigil upgrade that adds a column (e.g. orders.made_on) rewrites the table once:
+    # rows already exported would otherwise read it as not known.
+    columns = schema.names
     rewrite_all = (full or not spec.incremental or not state
-                   or live_count < state.get("rows", 0))
+                   or live_count < state.get("rows", 0) or state.get("columns") != columns)
     qs = model.objects.all()
     if not rewrite_all:
         if has_updated and state.get("watermark"):
@@ -408,7 +411,7 @@ def export_table(spec: TableSpec, root: Path, state: dict, secret: bytes, *,
         _write_atomic(schema.empty_table(), placeholder)
     max_id = model.objects.order_by("-id").values_list("id", flat=True).first() or 0
     state.clear()
-    state.update({"rows": live_count, "max_id": max_id,
+    state.update({"rows": live_count, "max_id": max_id, "columns": columns,
                   "watermark": new_watermark.isoformat() if new_watermark else None})
     return TableResult(spec.name, len(ids), written, rewrite_all)
 
