@@ -106,3 +106,42 @@ def test_a_name_with_the_contact_details_against_it_is_not_queued(left, right, q
     assert bool(in_queue) is (queued and unlinked)
     if unlinked:  # in the review band by its score: the rule alone decides
         assert 0.5 <= pair["match_probability"] < 0.95
+
+
+def _named(*names, dob=None):
+    return [{"forename": f, "surname": s, "sex": "F", "date_of_birth": dob}
+            for f, s in names]
+
+
+@pytest.mark.parametrize(("names", "linked"), [
+    # The pair alone holds "Jane Okafor": linked on the name.
+    ((("Jane", "Okafor"),), True),
+    # The same, names keyed the wrong way round on one record.
+    ((), True),
+    # A third record holds the name too: two Jane Okafors at least, so review.
+    ((("Jane", "Okafor"), ("Jane", "Okafor")), False),
+    # Others of the surname or forename alone do not count against.
+    ((("Jane", "Okafor"), ("Mary", "Okafor"), ("Jane", "Brown")), True),
+])
+def test_a_name_no_other_record_holds_links_a_pair_with_nothing_against_it(names, linked):
+    """Same name, no date of birth on one side, no contact to compare: the model
+    leaves this in review; a name held by no other record is strong evidence."""
+    dated = {**JANE, "date_of_birth": date(1984, 7, 12)}
+    other = ({**JANE, "date_of_birth": None} if names
+             else {**JANE, "forename": "Okafor", "surname": "Jane", "date_of_birth": None})
+    records = [dated, *_named(*names[1:])] if names else [dated]
+    result = _link(*records, other)
+    pair = _pair(result, 1, len(records) + 1)
+    assert 0.5 <= pair["match_probability"] < 0.95  # the model alone would not link
+    assert bool(pair["sole_name"]) is linked
+    assert (result.clusters[1] == result.clusters[len(records) + 1]) is linked
+
+
+def test_a_sole_name_does_not_override_the_evidence_against_it():
+    # Phones differ (contradicted), and dates a digit off (held back).
+    result = _link({**JANE, "date_of_birth": None, "phone": "07700 900111"},
+                   {**JANE, "date_of_birth": date(1984, 7, 12), "phone": "07911 123456"})
+    assert not _pair(result, 1, 2)["sole_name"] and result.clusters[1] != result.clusters[2]
+    result = _link({**JANE, "date_of_birth": date(1984, 7, 12)},
+                   {**JANE, "date_of_birth": date(1984, 7, 13)})
+    assert not _pair(result, 1, 2)["sole_name"] and result.clusters[1] != result.clusters[2]

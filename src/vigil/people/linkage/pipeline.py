@@ -108,9 +108,45 @@ def _finish(pairs: pd.DataFrame, df: pd.DataFrame, trained: TrainedModel) -> pd.
     return flag_evidence(pairs, trained)
 
 
+# Name levels meaning the two records hold the same full name, in either order.
+SAME_NAME = {("Exact", "Exact"),
+             ("Forename and surname swapped", "Surname and forename swapped")}
+
+
+def sole_name(df: pd.DataFrame, pairs: pd.DataFrame, trained: TrainedModel, *,
+              review_probability: float) -> np.ndarray:
+    """Pairs that hold a full name no other record in the table holds, with nothing
+    against them: the same forename and surname (either order), no evidence rule
+    against them (held back, household, contradicted), in the review band or
+    above.
+
+    The model weighs a name agreement by how often any two records share a name;
+    a name held by these two records alone is far stronger evidence (the
+    frequency of the value itself, as Splink's term-frequency adjustment has it,
+    taken over whole names). On the synthetic force at noise "high", 24,957
+    people, these pairs below the link threshold were 97 % true matches (343 of
+    354, before the contradicted rule took the 4.9k force's few false ones out)."""
+    if pairs.empty:
+        return np.zeros(0, dtype=bool)
+    fn, sn = df["forename"].fillna(""), df["surname"].fillna("")
+    named = (fn != "") & (sn != "")
+    name = np.where(fn < sn, fn + "|" + sn, sn + "|" + fn)
+    held = pd.Series(name[named.to_numpy()]).value_counts()
+    count = pd.Series(name).map(held).fillna(0).to_numpy()
+    where = pd.Series(np.arange(len(df)), index=df["unique_id"].to_numpy())
+    sole = (count[where[pairs["unique_id_l"]].to_numpy()] == 2) & named.to_numpy()[
+        where[pairs["unique_id_l"]].to_numpy()]
+    levels = list(zip(levels_of(pairs, trained, "forename"),
+                      levels_of(pairs, trained, "surname"), strict=True))
+    same = np.array([lv in SAME_NAME for lv in levels], dtype=bool)
+    return (sole & same & (pairs["match_probability"] >= review_probability).to_numpy()
+            & ~(pairs["demoted"] | pairs["household"] | pairs["contradicted"]).to_numpy())
+
+
 def _cluster(df: pd.DataFrame, pairs: pd.DataFrame, link_probability: float, same,
              different, dobs) -> dict[int, int]:
-    strong = pairs[(pairs["match_probability"] >= link_probability) & ~pairs["demoted"]]
+    strong = pairs[((pairs["match_probability"] >= link_probability)
+                    | pairs.get("sole_name", False)) & ~pairs["demoted"]]
     return cluster.cluster(
         df["unique_id"].tolist(),
         zip(strong["unique_id_l"].tolist(), strong["unique_id_r"].tolist(),
@@ -161,7 +197,8 @@ def with_history(df: pd.DataFrame, pairs: pd.DataFrame, clusters: dict[int, int]
     merged = merged.sort_values(["rank_l", "rank_r", "match_probability", "history"],
                                 ascending=[True, True, False, True], kind="stable")
     merged = merged.drop_duplicates(["rank_l", "rank_r"])
-    return _finish(merged.drop(columns=["demoted", "near", "household", "contradicted"]),
+    evidence = ["demoted", "near", "household", "contradicted", "sole_name"]
+    return _finish(merged.drop(columns=[c for c in evidence if c in merged.columns]),
                    df, trained)
 
 
@@ -173,11 +210,14 @@ def link(df: pd.DataFrame, trained: TrainedModel, *, link_probability: float,
     first pass made, and cluster again (history.py)."""
     pairs = score(df, trained, min_probability=review_probability, threads=threads,
                   memory_limit=memory_limit)
+    pairs["sole_name"] = sole_name(df, pairs, trained, review_probability=review_probability)
     dobs = dict(zip(df["unique_id"].tolist(), df["dob"].tolist(), strict=True))
     clusters = _cluster(df, pairs, link_probability, same, different, dobs)
     if history_pass:
         pairs = with_history(df, pairs, clusters, trained,
                              link_probability=link_probability, threads=threads,
                              memory_limit=memory_limit)
+        pairs["sole_name"] = sole_name(df, pairs, trained,
+                                       review_probability=review_probability)
         clusters = _cluster(df, pairs, link_probability, same, different, dobs)
     return Linked(pairs=pairs, clusters=clusters)
