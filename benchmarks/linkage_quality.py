@@ -182,7 +182,7 @@ def evaluate(label: str, records: list[dict] | list[list[dict]], truth: dict, *,
              train_on_data: bool, link_type: str = "dedupe_only",
              identifier: bool = False, thresholds: tuple[float, ...] = (),
              history_pass: bool = True, train_max: int | None = None,
-             explain_errors: bool = False) -> None:
+             explain_errors: bool = False, sole_names: bool = True) -> None:
     """`records` is one list (dedupe) or one list per file (link_only).
 
     Dedupe runs exactly as `vigil link` does (pipeline.link: records numbered in
@@ -218,12 +218,14 @@ def evaluate(label: str, records: list[dict] | list[list[dict]], truth: dict, *,
         model_note = f"trained by EM on a uniform sample of {train_max:,} records"
     if link_type != "link_only" and not history_pass:
         model_note += "; no history pass"
+    if link_type != "link_only" and not sole_names:
+        model_note += "; sole names not linked"
     pol = policy()
     thresholds = thresholds or (pol.link_match_probability,)
     if link_type != "link_only":
         linked = pipeline.link(df, trained, link_probability=pol.link_match_probability,
                                review_probability=pol.link_review_probability,
-                               history_pass=history_pass)
+                               history_pass=history_pass, sole_names=sole_names)
         band = review_band(linked.pairs, linked.clusters, pol)
         true_in_band = sum(truth[a] == truth[b] for a, b in zip(
             band["unique_id_l"].tolist(), band["unique_id_r"].tolist(), strict=True))
@@ -389,6 +391,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="link without the history pass (people/linkage/history.py)")
     parser.add_argument("--train-max", type=int, default=None,
                         help="train on a uniform sample of at most this many records")
+    parser.add_argument("--no-sole-names", action="store_true",
+                        help="do not link pairs of a name no other record holds")
     parser.add_argument("--explain", action="store_true",
                         help="print the missed pairs and false links by comparison levels")
     parser.add_argument("--skip-plain", action="store_true",
@@ -417,7 +421,7 @@ def main(argv: list[str] | None = None) -> int:
             name = f"synthetic force {d.name} ({people:,} people)"
             evaluate(name, records, truth, train_on_data=True,
                      history_pass=not args.no_history, train_max=args.train_max,
-                     explain_errors=args.explain)
+                     explain_errors=args.explain, sole_names=not args.no_sole_names)
             if not args.skip_plain:
                 plain_splink(name, records, truth)
     else:

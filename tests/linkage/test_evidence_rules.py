@@ -145,3 +145,13 @@ def test_a_sole_name_does_not_override_the_evidence_against_it():
     result = _link({**JANE, "date_of_birth": date(1984, 7, 12)},
                    {**JANE, "date_of_birth": date(1984, 7, 13)})
     assert not _pair(result, 1, 2)["sole_name"] and result.clusters[1] != result.clusters[2]
+
+
+def test_a_force_may_leave_sole_names_to_review():
+    df = frame.build([{"id": i, "postcode": "", "address": "", "phone": "", **r}
+                      for i, r in enumerate([{**JANE, "date_of_birth": date(1984, 7, 12)},
+                                             {**JANE, "date_of_birth": None}], start=1)])
+    trained = model.load_file(model.DEFAULT_MODEL)
+    off = pipeline.link(df, trained, link_probability=0.95, review_probability=0.5,
+                        sole_names=False)
+    assert not _pair(off, 1, 2)["sole_name"] and off.clusters[1] != off.clusters[2]

@@ -161,7 +161,7 @@ def link_all(*, as_of: datetime, actor: str = "linkage", user=None, train: bool 
     linked = pipeline.link(df, trained, link_probability=policy.link_match_probability,
                            review_probability=policy.link_review_probability,
                            same=same, different=different, threads=threads,
-                           memory_limit=memory_limit)
+                           memory_limit=memory_limit, sole_names=policy.link_sole_names)
     pairs, clusters = linked.pairs, linked.clusters
     run.pairs_scored = len(pairs)
     run.demoted = int((pairs["demoted"] & (pairs["match_probability"]

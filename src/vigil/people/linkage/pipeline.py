@@ -204,20 +204,23 @@ def with_history(df: pd.DataFrame, pairs: pd.DataFrame, clusters: dict[int, int]
 
 def link(df: pd.DataFrame, trained: TrainedModel, *, link_probability: float,
          review_probability: float, same=(), different=(), threads: int | None = None,
-         memory_limit: str | None = None, history_pass: bool = True) -> Linked:
+         memory_limit: str | None = None, history_pass: bool = True,
+         sole_names: bool = True) -> Linked:
     """Score and cluster a linkage table under the rulings `same` and `different`;
     then (`history_pass`) compare every record with the history of each person the
-    first pass made, and cluster again (history.py)."""
+    first pass made, and cluster again (history.py). `sole_names`: link pairs of a
+    full name no other record holds (sole_name; policy link_sole_names)."""
     pairs = score(df, trained, min_probability=review_probability, threads=threads,
                   memory_limit=memory_limit)
-    pairs["sole_name"] = sole_name(df, pairs, trained, review_probability=review_probability)
+    pairs["sole_name"] = sole_names & sole_name(df, pairs, trained,
+                                                review_probability=review_probability)
     dobs = dict(zip(df["unique_id"].tolist(), df["dob"].tolist(), strict=True))
     clusters = _cluster(df, pairs, link_probability, same, different, dobs)
     if history_pass:
         pairs = with_history(df, pairs, clusters, trained,
                              link_probability=link_probability, threads=threads,
                              memory_limit=memory_limit)
-        pairs["sole_name"] = sole_name(df, pairs, trained,
-                                       review_probability=review_probability)
+        pairs["sole_name"] = sole_names & sole_name(df, pairs, trained,
+                                                    review_probability=review_probability)
         clusters = _cluster(df, pairs, link_probability, same, different, dobs)
     return Linked(pairs=pairs, clusters=clusters)
