@@ -181,7 +181,8 @@ def _print(label: str, n: int, s: dict, note: str) -> None:
 def evaluate(label: str, records: list[dict] | list[list[dict]], truth: dict, *,
              train_on_data: bool, link_type: str = "dedupe_only",
              identifier: bool = False, thresholds: tuple[float, ...] = (),
-             history_pass: bool = True, train_max: int | None = None) -> None:
+             history_pass: bool = True, train_max: int | None = None,
+             explain_errors: bool = False, sole_names: bool = True) -> None:
     """`records` is one list (dedupe) or one list per file (link_only).
 
     Dedupe runs exactly as `vigil link` does (pipeline.link: records numbered in
@@ -217,12 +218,14 @@ def evaluate(label: str, records: list[dict] | list[list[dict]], truth: dict, *,
         model_note = f"trained by EM on a uniform sample of {train_max:,} records"
     if link_type != "link_only" and not history_pass:
         model_note += "; no history pass"
+    if link_type != "link_only" and not sole_names:
+        model_note += "; sole names not linked"
     pol = policy()
     thresholds = thresholds or (pol.link_match_probability,)
     if link_type != "link_only":
         linked = pipeline.link(df, trained, link_probability=pol.link_match_probability,
                                review_probability=pol.link_review_probability,
-                               history_pass=history_pass)
+                               history_pass=history_pass, sole_names=sole_names)
         band = review_band(linked.pairs, linked.clusters, pol)
         true_in_band = sum(truth[a] == truth[b] for a, b in zip(
             band["unique_id_l"].tolist(), band["unique_id_r"].tolist(), strict=True))
@@ -231,6 +234,9 @@ def evaluate(label: str, records: list[dict] | list[list[dict]], truth: dict, *,
                f"{model_note}; prior {prior:.3g}; review queue {len(band):,} pairs "
                f"({len(band) / len(df):.2%} of records), {true_in_band / max(len(band), 1):.0%} "
                f"true matches; {time.monotonic() - t0:.0f} s")
+        if explain_errors:
+            explain(linked, band, df, truth, trained,
+                    link_probability=pol.link_match_probability)
         return
     pairs = predict.predict_pairs(df, trained, min_probability=min(thresholds))
     for threshold in thresholds:
@@ -241,6 +247,93 @@ def evaluate(label: str, records: list[dict] | list[list[dict]], truth: dict, *,
         name = f"{label} @{threshold}" if len(thresholds) > 1 else label
         _print(name, len(ids), cluster.pairwise_scores(clusters, truth),
                f"{model_note}; {time.monotonic() - t0:.0f} s")
+
+
+def explain(linked, band, df, truth: dict, trained, *, link_probability: float,
+            examples: int = 3) -> None:
+    """Where the errors are: each missed record pair (same true person, two
+    predicted persons) by where it fell (never compared, below review, in the
+    review band, held back by an evidence rule, kept apart by the date guard),
+    and each false link (a linking pair between two true persons), by the
+    comparison levels of the pair, most common first, with a few examples."""
+    from collections import Counter, defaultdict
+    from itertools import combinations
+
+    import numpy as np
+
+    from vigil.people.linkage import pipeline
+
+    pairs = linked.pairs
+    names = ("forename", "surname", "dob", "contact")
+    levels = {n: pipeline.levels_of(pairs, trained, n).tolist() for n in names}
+    index = {(a, b): i for i, (a, b) in enumerate(zip(
+        pairs["unique_id_l"].tolist(), pairs["unique_id_r"].tolist(), strict=True))}
+    prob = pairs["match_probability"].tolist()
+    demoted = pairs["demoted"].tolist()
+    rows = df.set_index("unique_id")
+    by_person = defaultdict(list)
+    for rid, person in truth.items():
+        by_person[person].append(rid)
+    clusters = linked.clusters
+
+    def signature(i: int) -> str:
+        return " | ".join(f"{n} {levels[n][i] or '-'}" for n in names)
+
+    def show(rid: int) -> str:
+        r = rows.loc[rid]
+        return (f"{r['forename']} {r['surname']} dob {r['dob']} pc {r['postcode']} "
+                f"ph {r['phone']} addr {r['address']}")
+
+    missed, where, sample = Counter(), Counter(), defaultdict(list)
+    for ids in by_person.values():
+        for a, b in combinations(sorted(ids), 2):
+            if clusters[a] == clusters[b]:
+                continue
+            i = index.get((a, b))
+            if i is None:
+                key = "not compared or below the review threshold"
+                sig = "-"
+            elif demoted[i]:
+                key, sig = "held back by an evidence rule", signature(i)
+            elif prob[i] < link_probability:
+                key, sig = "review band", signature(i)
+            else:
+                key, sig = "linking score, kept apart (date guard or ruling)", signature(i)
+            where[key] += 1
+            missed[(key, sig)] += 1
+            if len(sample[(key, sig)]) < examples:
+                sample[(key, sig)].append((a, b, prob[i] if i is not None else None))
+    print(f"  missed record pairs: {sum(where.values()):,}")
+    for key, n in where.most_common():
+        print(f"    {n:>6,}  {key}")
+    print("  missed, by where and comparison levels (top 15):")
+    for (key, sig), n in missed.most_common(15):
+        print(f"    {n:>6,}  [{key}] {sig}")
+        for a, b, p in sample[(key, sig)]:
+            print(f"              p={p if p is None else round(p, 4)}: {show(a)}  ||  {show(b)}")
+    band_all, band_true = Counter(), Counter()
+    for i in np.flatnonzero(pairs.index.isin(band.index)).tolist():
+        a, b = pairs["unique_id_l"].iat[i], pairs["unique_id_r"].iat[i]
+        sig = ("held back: " if demoted[i] else "") + signature(i)
+        band_all[sig] += 1
+        band_true[sig] += truth[a] == truth[b]
+    print("  the review queue by levels, with the share of true matches (top 15):")
+    for sig, n in band_all.most_common(15):
+        print(f"    {n:>6,}  {band_true[sig] / n:>4.0%} true  {sig}")
+    false, fsample = Counter(), defaultdict(list)
+    for i, (a, b) in enumerate(zip(pairs["unique_id_l"].tolist(),
+                                   pairs["unique_id_r"].tolist(), strict=True)):
+        if (prob[i] >= link_probability and not demoted[i] and truth[a] != truth[b]
+                and clusters[a] == clusters[b]):
+            sig = signature(i)
+            false[sig] += 1
+            if len(fsample[sig]) < examples:
+                fsample[sig].append((a, b, prob[i]))
+    print(f"  false links (linking pairs between two true persons): {sum(false.values()):,}")
+    for sig, n in false.most_common(12):
+        print(f"    {n:>6,}  {sig}")
+        for a, b, p in fsample[sig]:
+            print(f"              p={p:.4f}: {show(a)}  ||  {show(b)}")
 
 
 def plain_splink(label: str, records: list[dict], truth: dict) -> None:
@@ -298,6 +391,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="link without the history pass (people/linkage/history.py)")
     parser.add_argument("--train-max", type=int, default=None,
                         help="train on a uniform sample of at most this many records")
+    parser.add_argument("--no-sole-names", action="store_true",
+                        help="do not link pairs of a name no other record holds")
+    parser.add_argument("--explain", action="store_true",
+                        help="print the missed pairs and false links by comparison levels")
     parser.add_argument("--skip-plain", action="store_true",
                         help="do not run plain Splink beside each synthetic force")
     args = parser.parse_args(argv)
@@ -323,7 +420,8 @@ def main(argv: list[str] | None = None) -> int:
             people = len(set(truth.values()))
             name = f"synthetic force {d.name} ({people:,} people)"
             evaluate(name, records, truth, train_on_data=True,
-                     history_pass=not args.no_history, train_max=args.train_max)
+                     history_pass=not args.no_history, train_max=args.train_max,
+                     explain_errors=args.explain, sole_names=not args.no_sole_names)
             if not args.skip_plain:
                 plain_splink(name, records, truth)
     else:

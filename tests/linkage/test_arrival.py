@@ -70,6 +70,16 @@ def test_an_uncertain_arrival_goes_to_review(linked):
     assert new.pk in (pair.record_a_id, pair.record_b_id)
 
 
+def test_an_arrival_whose_contact_details_are_all_against_it_is_not_queued(linked):
+    """The same name, no date of birth, and a phone and place unlike any the
+    person has: the name alone against the evidence (pipeline.contradicted)."""
+    new = record(system="CUSTODY", date_of_birth=None, sex="U", postcode="CV1 5FB",
+                 address="8 Oak Street", phone="07911 123456")
+    [arrival] = link_new([new.pk], as_of=T1)
+    assert not arrival.joined and person_of(new) == new.person_id
+    assert not ReviewPair.objects.filter(status="open").exists()
+
+
 def test_the_import_signal_links_new_singletons(linked):
     from vigil.ingest.signals import records_imported
 

@@ -17,6 +17,10 @@ def pair(comparison: str, left: dict, right: dict) -> str:
     ({"forename": "William"}, {"forename": "Bill"}, "Nickname"),
     ({"forename": "Elizabeth"}, {"forename": "Liz"}, "Nickname"),
     ({"forename": "Deborah"}, {"forename": "Deboarh"}, "Jaro-Winkler >= 0.92"),
+    # A slip in a short name, which Jaro-Winkler scores low.
+    ({"forename": "Max"}, {"forename": "Amx"}, "One letter wrong"),
+    ({"forename": "Guy"}, {"forename": "Gy"}, "One letter wrong"),
+    ({"forename": "Max"}, {"forename": "Xam"}, "All other comparisons"),  # two slips
     ({"forename": "J"}, {"forename": "Jane"}, "Initial"),
     ({"forename": "Jane"}, {"forename": "Priya"}, "All other comparisons"),
     ({"forename": ""}, {"forename": "Jane"}, "missing"),
@@ -39,6 +43,7 @@ def test_forename(left, right, expected):
     ({"surname": "O'Brien"}, {"surname": "OBRIEN"}, "Exact"),
     ({"surname": "Smith-Jones"}, {"surname": "Smith Jones"}, "Exact"),
     ({"surname": "Knight"}, {"surname": "Night"}, "Jaro-Winkler >= 0.92"),
+    ({"surname": "Cox"}, {"surname": "Ocx"}, "One letter wrong"),
     ({"surname": "Phillips"}, {"surname": "Fillips"}, "Sounds alike"),
     ({"surname": "Smith"}, {"surname": "Smyth"}, "Sounds alike"),
     ({"surname": "Smith"}, {"surname": "Patel"}, "All other comparisons"),

@@ -38,11 +38,12 @@ def test_of_groups_counts_both_persons_records_and_any_record_at_risk():
 
 def _uncertain(forename, surname, born, copies=1):
     """`copies` records that link (full name, date of birth), and one record of the
-    same name with nothing else: a pair for review (test_review_queue.py)."""
+    same forename, the surname a letter off, and nothing else: a pair for review
+    (the exact name alone, held by no other record, would link: pipeline.sole_name)."""
     linked = [record(forename=forename, surname=surname, date_of_birth=born, **BARE,
                      system="CONNECT") for _ in range(copies)]
-    alone = record(forename=forename, surname=surname, date_of_birth=None, **BARE,
-                   system="CONTROL")
+    alone = record(forename=forename, surname=surname[:-1] + surname[-2:], date_of_birth=None,
+                   **BARE, system="CONTROL")
     return linked, alone
 
 

@@ -14,7 +14,8 @@ T0 = at(2026, 1, 5)
 def test_queued_pair_has_every_field(db):
     a = record(forename="Kerry", surname="Walsh", date_of_birth=date(1985, 6, 1), sex="F",
                postcode="B15 2TT", address="", phone="")
-    b = record(forename="Kerry", surname="Walsh", date_of_birth=None, sex="U",
+    # The surname a letter off: the exact name alone would link (pipeline.sole_name).
+    b = record(forename="Kerry", surname="Walssh", date_of_birth=None, sex="U",
                postcode="", address="", phone="")
     run = link_all(as_of=T0)
     pair = ReviewPair.objects.get()

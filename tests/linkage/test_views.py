@@ -95,3 +95,61 @@ def test_person_links_page_is_scoped_by_area(client, make_user, areas):
     make_incident(areas["BHM"], at(2026, 1, 2), victim=one)
     c = login(client, make_user("safeguarding", area=areas["COV"]))
     assert c.get(reverse("linkage:person", args=[one.person_id])).status_code == 404
+
+
+def test_review_queue_names_each_person_by_the_forces_references(client, make_user, pair):
+    """Each side's person is shown by name, date of birth and source references (the
+    first three, then a count), never by Vigil's person number."""
+    for _ in range(4):  # the dated record's person holds five records
+        record(forename="Kerry", surname="Walsh", date_of_birth=date(1988, 8, 8),
+               system="CONTROL", person=pair.record_a.person)
+    a, b = pair.record_a, pair.record_b
+    html = login(client, make_user("safeguarding")).get(reverse("linkage:review")
+                                                       ).content.decode()
+    shown = sorted(SourceRecord.objects.filter(person=a.person).values_list(
+        "source_system", "source_id"))[:3]
+    assert all(f"{s} {n}" in html for s, n in shown)
+    assert "and 2 more records" in html and "born 8 Aug 1988" in html
+    assert f"records {b.source_system} {b.source_id}<" in html.replace("</span>", "<")
+    assert f"person {a.person_id}<" not in html and f"person {b.person_id}<" not in html
+    assert reverse("people:detail", args=[a.person_id]) in html
+
+
+@pytest.mark.parametrize("typed", ["{s} {n}", "{s}:{n}", " {s_lower} {n_lower} "])
+def test_person_is_linked_by_a_source_reference_not_a_number(client, make_user, areas,
+                                                             typed):
+    one = record()
+    other = record(forename="Janet", system="CONTROL")
+    make_incident(areas["BHM"], at(2026, 1, 2), victim=one, suspect=other)
+    c = login(client, make_user("safeguarding"))
+    ref = typed.format(s=other.source_system, n=other.source_id,
+                       s_lower=other.source_system.lower(), n_lower=other.source_id.lower())
+    page = c.post(reverse("linkage:person-action", args=[one.person_id]),
+                  {"action": "link", "other": ref, "reason": "same phone"}, follow=True)
+    assert SourceRecord.objects.get(pk=other.pk).person_id == one.person_id
+    assert f"{other.source_system} {other.source_id}" in page.content.decode()
+
+
+@pytest.mark.parametrize("typed", ["", str(10**6), "CONNECT", "CONNECT NOSUCH1"])
+def test_a_person_number_or_unknown_reference_is_refused(client, make_user, areas, typed):
+    one = record()
+    other = record(forename="Janet", system="CONTROL")
+    make_incident(areas["BHM"], at(2026, 1, 2), victim=one, suspect=other)
+    c = login(client, make_user("safeguarding"))
+    page = c.post(reverse("linkage:person-action", args=[one.person_id]),
+                  {"action": "link", "other": typed or str(other.person_id)}, follow=True)
+    assert SourceRecord.objects.get(pk=other.pk).person_id != one.person_id
+    assert "for example CONNECT P0001234" in page.content.decode()
+
+
+def test_linking_another_areas_person_by_reference_is_refused(client, make_user, areas):
+    one = record()
+    other = record(forename="Janet", system="CONTROL")
+    make_incident(areas["BHM"], at(2026, 1, 2), victim=one)
+    make_incident(areas["COV"], at(2026, 1, 2), victim=other)
+    c = login(client, make_user("safeguarding", area=areas["BHM"]))
+    page = c.post(reverse("linkage:person-action", args=[one.person_id]),
+                  {"action": "link", "other": f"{other.source_system} {other.source_id}"})
+    assert page.status_code == 404
+    assert SourceRecord.objects.get(pk=other.pk).person_id != one.person_id
+    assert AuditEvent.objects.filter(action="denied").exists()

@@ -174,6 +174,9 @@ class Policy:
     # Review queue order: records joined x this weight when either person has a
     # high-risk DASH or a MARAC referral (people/linkage/priority.py).
     link_review_risk_weight: float = 4.0
+    # Link a pair holding a full name no other record holds, with nothing against
+    # it (people/linkage/pipeline.sole_name): more recall, a little precision.
+    link_sole_names: bool = True
 
     overrides: dict = field(default_factory=dict, compare=False, repr=False)
 

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from vigil.core import audit, roles
+from vigil.people.labels import person_labels
 from vigil.people.linkage import decisions
 from vigil.people.models import LinkChange, Person, RecordMove, ReviewPair, SourceRecord
 from vigil.people.queries import persons_in_area, visible_persons, visible_review_pairs
@@ -59,6 +60,12 @@ def review_queue(request):
     pairs = (visible_review_pairs(request.user).filter(status=ReviewPair.Status.OPEN)
              .select_related("record_a", "record_b"))
     page = Paginator(pairs, 25).get_page(request.GET.get("page"))
+    # Each side's person by name, date of birth and source references.
+    labels = person_labels(p.person_id for pair in page
+                           for p in (pair.record_a, pair.record_b))
+    for pair in page:
+        pair.person_a = labels.get(pair.record_a.person_id)
+        pair.person_b = labels.get(pair.record_b.person_id)
     audit.record(request.user, audit.VIEW, ReviewPair, "", context="linkage-review",
                  detail={"page": page.number, "pairs": [p.pk for p in page]})
     return render(request, "people/linkage/review_queue.html", {
@@ -104,6 +111,21 @@ def person_links(request, pk: int):
         "person": person, "records": records, "changes": changes})
 
 
+def _person_of_reference(text: str) -> int:
+    """The person holding the source record a user typed ("CONNECT P0001234", or
+    "CONNECT:P0001234" as it is exported): users know records by the force's own
+    references, not by Vigil's numbers."""
+    system, _, number = text.strip().replace(":", " ", 1).partition(" ")
+    record = (SourceRecord.objects.filter(source_system__iexact=system,
+                                          source_id__iexact=number.strip())
+              .exclude(person=None).values_list("person_id", flat=True).first()
+              if system and number.strip() else None)
+    if record is None:
+        raise decisions.LinkageError(
+            "give a source record of the other person, for example CONNECT P0001234")
+    return record
+
+
 def _done(request, person_pk: int, message: str):
     messages.success(request, message)
     return redirect("linkage:person", pk=person_pk)
@@ -117,18 +139,16 @@ def person_action(request, pk: int):
     reason = request.POST.get("reason", "")[:300]
     now = timezone.now()
     try:
-        other_pk = request.POST.get("other", "").strip()
-        if not other_pk.isdigit():
-            raise decisions.LinkageError("give the other person's number")
-        other = _visible_person(request, int(other_pk))
+        other = _visible_person(request, _person_of_reference(request.POST.get("other", "")))
+        label = person_labels([other.pk])[other.pk]
         if action == "link":
             decisions.link_persons(person, other, user=request.user, as_of=now, reason=reason,
                                    context=f"person:{pk}")
-            return _done(request, pk, f"Person {other.pk} linked into this person.")
+            return _done(request, pk, f"{label} linked into this person.")
         if action == "different":
             decisions.mark_different(person, other, user=request.user, as_of=now,
                                      reason=reason, context=f"person:{pk}")
-            return _done(request, pk, f"Marked as a different person from {other.pk}.")
+            return _done(request, pk, f"Marked as a different person from {label}.")
         raise decisions.LinkageError(f"unknown action {action!r}")
     except decisions.LinkageError as exc:
         messages.error(request, str(exc))
@@ -179,7 +199,7 @@ def revert_change(request, pk: int):
     try:
         decisions.revert(change, user=request.user, as_of=timezone.now(),
                          reason=request.POST.get("reason", "")[:300])
-        messages.success(request, f"Change {change.pk} reverted.")
+        messages.success(request, f"Reverted: {change}.")
     except decisions.LinkageError as exc:
         messages.error(request, str(exc))
     if back_to.isdigit():

@@ -79,10 +79,10 @@ def link_persons(keep: Person, other: Person, *, user, as_of: datetime, reason: 
                  context: str = "") -> LinkChange:
     """One person: `other`'s records join `keep`. Overrides any "different" ruling."""
     if keep.pk == other.pk:
-        raise LinkageError(f"person {keep.pk} cannot be linked to itself")
+        raise LinkageError("that record is already this person's")
     kept, moving = _records_of(keep), _records_of(other)
     if not kept or not moving:
-        raise LinkageError(f"person {keep.pk if not kept else other.pk} has no source records")
+        raise LinkageError(f"{keep if not kept else other} has no source records")
     change = _change(LinkChange.Kind.LINK, user=user, as_of=as_of, reason=reason)
     # Every cross pair, so that no older "different" ruling between them survives.
     _rule(LinkDecision.Kind.SAME, product(kept, moving), change=change, user=user, as_of=as_of,
@@ -116,7 +116,7 @@ def mark_different(a: Person, b: Person, *, user, as_of: datetime, reason: str =
                    context: str = "") -> LinkChange:
     """Two persons are different people: no automatic run will ever merge them."""
     if a.pk == b.pk:
-        raise LinkageError(f"person {a.pk} is one person; split a record out instead")
+        raise LinkageError("that record is already this person's; split a record out instead")
     ra, rb = _records_of(a), _records_of(b)
     if not ra or not rb:
         raise LinkageError("both persons need source records to be marked different")

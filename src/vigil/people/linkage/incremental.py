@@ -229,7 +229,7 @@ def _link_one(rid: int, trained, policy, change: LinkChange, as_of: datetime) ->
                 and _dates_fit(own_dob, person_dobs.get(target, ()), near=bool(row.near))):
             best = (cand, target, prob)
             continue
-        if (best is not None and target == best[1]) or target in queued:
+        if (best is not None and target == best[1]) or target in queued or row.contradicted:
             continue
         queued.add(target)  # one pair per person: its best-scoring record
         a, b = sorted((rid, cand))
