@@ -32,3 +32,12 @@ def record_link(context, ref, ctx: str = ""):
 def get_item(mapping, key):
     """`mapping|get_item:key`: a dict lookup with a variable key."""
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def human_reference(obj, made=None):
+    """`obj|human_reference` (or `obj|human_reference:made` with made_in_vigil's map for a
+    list): the force's reference, or when and by whom a record made in Vigil was made."""
+    from vigil.core.records import human_reference as reference
+
+    return reference(obj, made) if obj is not None else ""
