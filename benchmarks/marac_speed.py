@@ -176,11 +176,11 @@ def main() -> None:
     def agenda():
         return queries.agenda(meeting, today=today)
 
-    med, p95, out = timed(agenda, args.runs)
+    med, p95, cpu, out = timed(agenda, args.runs)
     with CaptureQueriesContext(connection) as q:
         agenda()
     print(f"agenda research ({len(out.cases)} cases)   median={med:7.1f} p95={p95:7.1f} "
-          f"queries={len(q.captured_queries)}")
+          f"cpu={cpu:7.1f} queries={len(q.captured_queries)}")
     for label, url in (("agenda page", f"/marac/meetings/{meeting.pk}/"),
                        ("agenda PDF", f"/marac/meetings/{meeting.pk}/agenda.pdf"),
                        ("coordinator's view", "/marac/?lpa=BHM")):
@@ -189,12 +189,12 @@ def main() -> None:
             assert response.status_code == 200, response.status_code
             return response
 
-        med, p95, _ = timed(get, args.runs)
+        med, p95, cpu, _ = timed(get, args.runs)
         with CaptureQueriesContext(connection) as q:
             get()
         target = {"agenda PDF": " (target < 1000)",
                   "coordinator's view": " (target < 300)"}.get(label, "")
-        print(f"{label:<29} median={med:7.1f} p95={p95:7.1f} "
+        print(f"{label:<29} median={med:7.1f} p95={p95:7.1f} cpu={cpu:7.1f} "
               f"queries={len(q.captured_queries)}{target}")
     print(load())
 

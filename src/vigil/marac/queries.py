@@ -178,25 +178,27 @@ def coordinator(lpa: Area, *, today: date, weeks: int = 8, page: str | int | Non
 def repeat_counts(lpa_id: int, today: date, policy) -> tuple[int, int]:
     """Referrals to the LPA in the 12 months to `today`, and how many are repeats by the
     rules' own answer (an earlier referral of the same person, anywhere in the force,
-    within the repeat window), not by an imported flag."""
+    within the repeat window), not by an imported flag. An unlinked victim record is
+    only itself, as in the snapshot's person keys (the marac_repeat_rate KPI)."""
     from vigil.marac.rules import repeat_of
 
     year_ago = today - timedelta(days=365)
     window = policy.marac_repeat_window_days
+    cols = ("victim_id", "victim__person_id", "referred_on")
     mine = list(MaracReferral.objects.filter(lpa_id=lpa_id, referred_on__gt=year_ago,
                                              referred_on__lte=today)
-                .exclude(status="proposed").values_list("id", "victim__person_id",
-                                                        "referred_on"))
+                .exclude(status="proposed").values_list(*cols))
     pids = {p for _, p, _ in mine if p is not None}
+    unlinked = {v for v, p, _ in mine if p is None}
     earlier = defaultdict(list)
-    for pid, on in (MaracReferral.objects.filter(victim__person_id__in=pids,
-                                                 referred_on__gt=year_ago - timedelta(
-                                                     days=window), referred_on__lte=today)
-                    .exclude(status="proposed")
-                    .values_list("victim__person_id", "referred_on")):
-        earlier[pid].append(on)
-    repeats = sum(1 for _, pid, on in mine
-                  if pid is not None and repeat_of(earlier[pid], on, window) is not None)
+    for v, pid, on in (MaracReferral.objects
+                       .filter(Q(victim__person_id__in=pids) | Q(victim_id__in=unlinked),
+                               referred_on__gt=year_ago - timedelta(days=window),
+                               referred_on__lte=today)
+                       .exclude(status="proposed").values_list(*cols)):
+        earlier[pid if pid is not None else ("r", v)].append(on)
+    repeats = sum(1 for v, pid, on in mine
+                  if repeat_of(earlier[pid if pid is not None else ("r", v)], on, window))
     return len(mine), repeats
 
 
