@@ -3,7 +3,7 @@ and the DA desk's triage list and contact record. Bad input is refused with the 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from django.urls import reverse
@@ -23,6 +23,12 @@ POLICY = Policy()
 CALL = at(2026, 10, 24, 20)  # the Saturday evening before the clocks go back
 
 
+def real(hours=0, minutes=0):
+    """CALL plus real elapsed time, as a London time (across the clocks going back)."""
+    return (CALL.astimezone(UTC) + timedelta(hours=hours, minutes=minutes)).astimezone(
+        CALL.tzinfo)
+
+
 def log(grade="scheduled", arrived=None, closed=None):
     return {"grade": grade, "reported_at": CALL, "arrived_at": arrived, "closed_at": closed}
 
@@ -30,11 +36,13 @@ def log(grade="scheduled", arrived=None, closed=None):
 @pytest.mark.parametrize("inc, as_of, risk, reasons", [
     # Appointment logs: 24 real hours is on time, a minute more is delayed (the clocks
     # going back in between gives no extra hour).
-    (log(arrived=CALL + timedelta(hours=24)), CALL + timedelta(days=3), False, []),
-    (log(arrived=CALL + timedelta(hours=24, minutes=1)), CALL + timedelta(days=3), False,
-     ["delayed_appointment"]),
-    (log(), CALL + timedelta(hours=24, minutes=1), False, ["delayed_appointment"]),
-    (log(), CALL + timedelta(hours=23), False, []),
+    (log(arrived=real(24)), real(72), False, []),
+    (log(arrived=real(24, 1)), real(72), False, ["delayed_appointment"]),
+    # 20:00 on the Sunday by the wall clock is 25 real hours after 20:00 on the Saturday.
+    (log(arrived=CALL + timedelta(days=1)), real(72), False, ["delayed_appointment"]),
+    (log(), real(24, 1), False, ["delayed_appointment"]),
+    (log(), real(24), False, []),
+    (log(), CALL + timedelta(hours=23, minutes=30), False, ["delayed_appointment"]),
     (log("priority", arrived=CALL + timedelta(days=3)), CALL + timedelta(days=4), False, []),
     # "Advice given": closed without deployment.
     (log("resolution", closed=CALL + timedelta(hours=1)), CALL + timedelta(days=1), False,
@@ -93,6 +101,25 @@ def test_a_review_with_a_regrade_is_acted_on(areas, specialist):
     with pytest.raises(RecordInvalid, match="already been reviewed"):
         services.record_log_review(inc, actor=specialist, reviewed_at=CALL, feedback="none",
                                    findings=set())
+
+
+@pytest.mark.parametrize("reviewed, grade, hours", [
+    (at(2026, 10, 24, 20), "scheduled", 48),   # spans the clocks going back
+    (at(2026, 10, 25, 0, 30), "priority", 4),  # the hour that happens twice
+    (at(2026, 3, 28, 20), "scheduled", 48),    # spans the clocks going forward
+    (at(2026, 3, 29, 0, 30), "priority", 4),   # runs through the missing hour
+    (at(2026, 6, 10, 20), "scheduled", 48),    # no change
+])
+def test_the_follow_up_is_due_in_real_elapsed_hours(areas, specialist, reviewed, grade,
+                                                    hours):
+    other = "immediate"
+    inc = make_incident(areas["BHM"], reviewed - timedelta(hours=1), victim=make_person("V"),
+                        grade=other)
+    services.record_log_review(inc, actor=specialist, reviewed_at=reviewed,
+                               feedback="direct", findings={"regraded"}, regraded_to=grade)
+    task = Task.objects.get(kind="log_followup")
+    # Compared in UTC: real time, whatever the wall clock did.
+    assert (task.due_at.astimezone(UTC) - reviewed.astimezone(UTC)) == timedelta(hours=hours)
 
 
 @pytest.mark.parametrize("findings, extra, problem", [

@@ -244,3 +244,76 @@ def test_phrasings_found_on_the_free_style_set(text, mark, expected):
 ])
 def test_phrasings_found_on_the_storm_and_final_sets(text, mark, expected):
     assert marked(text, mark) is expected
+
+
+# General reading rules added for styles the screener had not met (docs/log-screening.md,
+# "Generalising"): each row a boundary of one rule, with its near miss.
+@pytest.mark.parametrize(("text", "mark", "expected"), [
+    # Entry times split a run-on storm log: "NO WPNS SEEN" does not negate the next entry.
+    ("1259 NO WPNS SEEN PER RP 2041 ASKED RE CHILDREN - NIL", CHILDREN_ASKED, True),
+    ("[12:59] no support given [20:41] signposted to womens aid", SUPPORT, True),
+    ("no support given, signposted to womens aid", SUPPORT, False),  # one entry: negated
+    # Storm shorthand and text-speak.
+    ("Q'D RE PREG - NEG", RISK, True),
+    ("ADV VIC TO RNG BK 999 IF HE RETURNS", REASSURANCE, True),
+    ("vic sed he wudnt let her leave, askd has he ever strangld her she said yes", RISK, True),
+    ("asked her y she keeps lettin him back", BLAMING, True),  # dropped g restored
+    ("told her shes done the rite thing callin", REASSURANCE, True),
+    # Unknown words read as the nearest English word; real and control-room words kept.
+    ("nieghbour says vic was reasured by the call taker", REASSURANCE, True),
+    ("she was talking to him about the kids", RISK, False),  # "talking" is not "stalking"
+    # A question never reached is not asked.
+    ("I didn't get to the risk questions as she ended the call.", RISK, False),
+    ("I couldn't get onto kids as she hung up.", CHILDREN_ASKED, False),
+    ("I didn't have a chance to offer any support services.", SUPPORT, False),
+    ("I got to the risk questions - she is not pregnant.", RISK, True),
+    # The answer to a children question, after a comma or in the next clause.
+    ("I've asked about children, there are two, aged 4 and 7.", CHILDREN, True),
+    ("Asked about children; there are none.", CHILDREN, False),
+    ("Asked about children; there are none.", CHILDREN_ASKED, True),
+    ("asked about childen 1 boy age 6", CHILDREN, True),
+    ("Asked if any children live there - caller says no.", CHILDREN, False),
+    ("ASKED IF ANY CHILDREN IN THE PROPERTY - UNSURE", CHILDREN_ASKED, False),
+    # Safety advice and staying on the call; a victim locked in is not advice.
+    ("IP ADV TO STAY IN LOCKED BATHROOM UNTIL POLICE ATTEND", REASSURANCE, True),
+    ("she is locked in the bedroom", REASSURANCE, False),
+    ("Handler stayed on the call until officers arrived.", REASSURANCE, True),
+    ("I told her she's not to blame for any of this.", REASSURANCE, True),
+    ("She ended the call before any reassurance could be given.", REASSURANCE, False),
+    # Support refused was support offered; refuge as a place to hide is not.
+    ("Refused all support.", SUPPORT, True),
+    ("she took refuge in the bathroom", SUPPORT, False),
+    # Who speaks: a passive "was told" belongs to its agent; officers reported are not
+    # the handler.
+    ("VIC WAS TOLD SHE WAS WASTING POLICE TIME BY THE CALL TAKER.", BLAMING, True),
+    ("She was told she was wasting police time.", BLAMING, False),
+    ("Victim says officers told her it was six of one.", BLAMING, False),
+    # A factor's own words do not ask about it.
+    ("Suspect keeps checking her phone. Handler did not explore this.", RISK, False),
+    ("Handler checked whether he controls her money - yes.", RISK, True),
+])
+def test_general_reading_rules(text, mark, expected):
+    assert marked(text, mark) is expected
+
+
+def test_a_hundred_kilobyte_word_is_screened_without_correcting_it():
+    # One unbroken 100 KB token (a pasted hash, a key held down): spelling correction
+    # costs the square of a word's length, so words this long are left as typed.
+    result = screen("asked if pregnant - yes " + "x" * 100_000 + " kids x2 present")
+    assert result.marks[RISK] and result.marks[CHILDREN]
+
+
+@pytest.mark.parametrize(("text", "mark", "words", "expected"), [
+    # A negation stops at "and" or a comma; within its scope it still holds.
+    ("CH told IP it is not her fault and help is on the way.", REASSURANCE,
+     "help is on the way", True),
+    ("Told IP help is not on the way yet.", REASSURANCE, None, False),
+    ("no injuries, 2 kids in the house", CHILDREN, None, True),
+    ("no kids in the house", CHILDREN, None, False),
+])
+def test_negation_scope_ends_at_a_conjunction(text, mark, words, expected):
+    result = screen(text)
+    assert result.marks[mark] is expected
+    if words:
+        hits = [h for h in result.hits_for(mark) if h.text == words]
+        assert len(hits) == 1 and hits[0].counts  # shown once, as counted

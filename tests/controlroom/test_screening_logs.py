@@ -42,3 +42,44 @@ def test_truth_is_consistent_and_the_set_is_varied():
 def test_unknown_style_is_named():
     with pytest.raises(ValueError, match="unknown style 'haiku'"):
         sl.corpus(1, "haiku")
+
+
+# --- the held-out styles (vigil.synth.screening_heldout) ---------------------------------
+
+from vigil.synth import screening_heldout as ho  # noqa: E402
+
+
+@pytest.mark.parametrize("style", sorted(ho.STYLES))
+def test_held_out_lines_set_their_mark_and_traps_do_not(style):
+    bank = ho.STYLES[style]
+    for mark in ho.MARKS:
+        for text, sets, _traps in bank.get(mark, []):
+            assert mark in sets, (style, mark, text)
+        for text, sets, traps in bank.get(mark + "_no", []):
+            assert mark not in sets and mark in traps, (style, mark, text)
+
+
+@pytest.mark.parametrize("style", sorted(ho.STYLES))
+def test_held_out_corpus_is_seeded_consistent_and_varied(style):
+    logs = ho.corpus(400, style, seed=5)
+    assert [x.text for x in logs] == [x.text for x in ho.corpus(400, style, seed=5)]
+    for log in logs:
+        assert not log.truth["children_mentioned"] or log.truth["children_asked"]
+    for mark in ho.MARKS:
+        share = sum(x.truth[mark] for x in logs) / len(logs)
+        assert 0.05 < share < 0.95, (style, mark)
+
+
+@pytest.mark.parametrize("logs", [ho.fresh(), ho.fresh2()], ids=["fresh", "fresh2"])
+def test_hand_labelled_sets_are_whole(logs):
+    assert len(logs) == 40 and len({x.text for x in logs}) == 40
+    for log in logs:
+        assert not log.truth["children_mentioned"] or log.truth["children_asked"]
+    # Every mark has positives and negatives to measure.
+    for mark in ho.MARKS:
+        assert 0 < sum(x.truth[mark] for x in logs) < 40, mark
+
+
+def test_unknown_held_out_style_is_named():
+    with pytest.raises(ValueError, match="unknown style 'haiku'"):
+        ho.corpus(1, "haiku")

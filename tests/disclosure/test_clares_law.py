@@ -328,3 +328,22 @@ def test_an_application_made_in_vigil_then_exported_is_one_record(tmp_path, area
     adopted = DvdsApplication.objects.get()
     assert adopted.pk == app.pk and adopted.source_ref == "DVDS:D77"
     assert (adopted.decision, adopted.lawful) == ("disclose", True)  # Vigil's, kept
+
+
+def test_an_application_made_in_vigil_reads_as_when_and_by_whom_never_its_internal_id(
+        client, areas, make_user):
+    from django.utils import timezone
+
+    officer = make_user(role="clares_law", area=areas["BHM"])
+    officer.first_name, officer.last_name = "Priya", "Shah"
+    officer.save()
+    app = _apply(areas, actor=officer)
+    client.force_login(officer)
+    made = f"made in Vigil on {timezone.localtime():%-d %b %Y} by Priya Shah"
+    pages = [reverse("disclosure:applications"),
+             reverse("disclosure:application", args=[app.pk]),
+             reverse("people:detail", args=[app.person_at_risk.person_id])]
+    for url in pages:
+        body = client.get(url).content.decode()
+        assert made in body, url
+        assert app.source_id not in body, url  # Vigil's own id means nothing to a reader

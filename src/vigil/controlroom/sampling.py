@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import random
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.db import transaction
 
@@ -36,8 +36,10 @@ def reasons_for(inc: dict, as_of: datetime, policy: Policy, risk_found: bool) ->
     delay = timedelta(hours=policy.log_review_delay_hours)
     if inc["grade"] == Incident.Grade.SCHEDULED:
         attended = inc["arrived_at"]
-        if (attended is not None and attended - inc["reported_at"] > delay) or (
-                attended is None and as_of - inc["reported_at"] > delay):
+        # In UTC: two London times a clock change apart differ by wall-clock hours.
+        called = inc["reported_at"].astimezone(UTC)
+        if (attended is not None and attended.astimezone(UTC) - called > delay) or (
+                attended is None and as_of.astimezone(UTC) - called > delay):
             out.append("delayed_appointment")
     unattended_close = inc["arrived_at"] is None and inc["closed_at"] is not None
     if unattended_close and inc["grade"] in policy.log_review_trawl_grades:

@@ -6,10 +6,12 @@ patterns run over a normalised copy of the text, one word per token joined by si
 spaces; every normalised word keeps the offsets of the original token it came from, so
 a match is always reported with the words the log really used.
 
-Misspellings are corrected only towards the screener's own keywords and only when the
-typed word is not itself a common English word (or is far rarer than the keyword), so
-"talking" never becomes "stalking" and "refuse" never becomes "refuge". Word frequencies
-come from pyspellchecker's English list, shipped inside that package (no download).
+Misspellings are corrected towards the screener's own keywords only when the typed word
+is not itself a common English word (or is far rarer than the keyword), so "talking"
+never becomes "stalking" and "refuse" never becomes "refuge"; a word no English list
+knows is read as the commonest English word one edit from it, and "sayin" as "saying".
+Word frequencies come from pyspellchecker's English list, shipped inside that package
+(no download). Entry times ("2314", "[23:14]") break a run-on log into its entries.
 """
 
 from __future__ import annotations
@@ -22,6 +24,10 @@ from dataclasses import dataclass
 # Letters (with an inner apostrophe) or digits, or any single other visible character.
 _TOKEN_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+|[^\w\s]", re.UNICODE)
 BOUNDARY = "|"  # a sentence break in the normalised text (end of line, full stop, !, ?)
+# A log entry's time ("2314", "23:14", "[23:14]") starts a new entry even when the
+# entries run on in one line, as storm logs pasted into one field do.
+_TIME_RE = re.compile(r"(?<![\w:/.])\[?(?:(?:[01]\d|2[0-3]):?|\d:)[0-5]\d(?::[0-5]\d)?\]?"
+                      r"(?![\w:/.])")
 
 # One token -> the words the patterns see. Police and control-room shorthand.
 ABBREVIATIONS: dict[str, str] = {
@@ -48,6 +54,21 @@ ABBREVIATIONS: dict[str, str] = {
     "no1": "no one", "noone": "no one", "nobody": "no one",
     "nil": "nil", "n/a": "n/a", "nk": "not known", "dk": "not known", "unk": "not known",
     "womensaid": "womens aid", "helpline": "helpline",
+    # Storm-log shorthand: questions, statements, parties and DASH answers.
+    "q'd": "asked", "qd": "asked", "q'ed": "asked", "sts": "states", "stts": "states",
+    "xp": "ex partner", "expartner": "ex partner", "husb": "husband", "hsbnd": "husband",
+    "wpn": "weapon", "wpns": "weapons", "esc": "escalation", "strang": "strangulation",
+    "sep": "separation", "rng": "ring", "bk": "back", "til": "until", "till": "until",
+    "arr": "arrival", "arrvl": "arrival", "tel": "telephone", "ph": "phone",
+    "addr": "address", "hse": "house", "veh": "vehicle", "inj": "injury",
+    "txt": "text", "txts": "texts", "msg": "message", "msgs": "messages",
+    # Text-speak and phonetic spellings typed at speed.
+    "wiv": "with", "wid": "with", "cos": "because", "coz": "because", "cuz": "because",
+    "sed": "said", "sez": "says", "wud": "would", "cud": "could", "shud": "should",
+    "wudnt": "would not", "cudnt": "could not", "shudnt": "should not", "dint": "did not",
+    "thru": "through", "tho": "though", "b4": "before", "tonite": "tonight",
+    "rite": "right", "alot": "a lot", "gunna": "going to", "gonna": "going to",
+    "wanna": "want to", "y'day": "yesterday", "yday": "yesterday", "2day": "today",
 }
 _NOT_FORMS = {"dont", "didnt", "doesnt", "wasnt", "werent", "hasnt", "havent", "hadnt",
               "cant", "wont", "couldnt", "wouldnt", "shouldnt", "isnt", "arent", "aint"}
@@ -56,7 +77,8 @@ _NOT_BASES = {"can": "can", "won": "will", "ai": "is", "sha": "shall"}
 _JOINS = {("c", "/", "o"): "complains of", ("y", "/", "o"): "years old",
           ("i", "/", "p"): "victim", ("n", "/", "a"): "n/a", ("y", "/", "n"): "y/n",
           ("b", "/", "f"): "boyfriend", ("g", "/", "f"): "girlfriend",
-          ("s", "/", "o"): "someone", ("w", "/"): "with"}
+          ("s", "/", "o"): "someone", ("w", "/"): "with", ("p", "/", "ship"): "partner",
+          ("ex", "/", "p"): "ex partner"}
 
 
 @dataclass(frozen=True)
@@ -85,12 +107,13 @@ def tokenise(text: str) -> Text:
     words: list[str] = []
     spans: list[tuple[int, int]] = []
     raw = [(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+    times = {m.start() for m in _TIME_RE.finditer(text)}
     last_end = 0
     k = 0
     n = len(raw)
     while k < n:
         tok, s, e = raw[k]
-        if "\n" in text[last_end:s] and words and words[-1] != BOUNDARY:
+        if ("\n" in text[last_end:s] or s in times) and words and words[-1] != BOUNDARY:
             words.append(BOUNDARY)
             spans.append((last_end, last_end))
         low = tok.lower().replace("’", "'")
@@ -129,6 +152,11 @@ def tokenise(text: str) -> Text:
     return Text(text, words, spans, " ".join(words), starts)
 
 
+# Longer "words" (a pasted hash, a key held down) are not spelling mistakes: correcting
+# costs the square of the length, and a 100 KB log may be one such word.
+MAX_CORRECTED = 30
+
+
 @functools.lru_cache(maxsize=65536)
 def _normalise(low: str) -> tuple[str, ...]:
     if low in ABBREVIATIONS:
@@ -147,8 +175,10 @@ def _normalise(low: str) -> tuple[str, ...]:
             return (head, {"ll": "will", "d": "would", "re": "are", "ve": "have",
                            "m": "am"}[tail])
         return (low.replace("'", ""),)
-    if low.isalpha() and len(low) >= 5:
+    if low.isalpha() and 5 <= len(low) <= MAX_CORRECTED:
         return (correct(low),)
+    if low.isalpha() and len(low) == 4 and low.endswith("in"):
+        return (_g_dropped(low),)
     return (low,)
 
 
@@ -232,13 +262,70 @@ def _long_keywords() -> tuple[str, ...]:
 
 @functools.cache
 def _frequencies():
-    from spellchecker import SpellChecker
+    return _spelling().word_frequency
 
-    return SpellChecker(language="en", distance=1).word_frequency
+
+def _g_dropped(word: str) -> str:
+    """"sayin", "bleedin", "lettin": the spoken "-in'" for "-ing", when the typed word
+    is not itself a word and the "-ing" form is."""
+    if not word.endswith("in") or word in KEYWORDS:
+        return word
+    freq = _frequencies()
+    full = word + "g"
+    if freq[word] * 50 < freq[full] or (full in KEYWORDS and not freq[word]):
+        return full
+    return word
 
 
 @functools.lru_cache(maxsize=65536)
 def correct(word: str) -> str:
+    """`word`, or the word it misspells.
+
+    First towards the screener's keywords (one insertion, deletion, substitution or
+    swap); then a word no English list knows is read as the commonest English word
+    one edit from it ("nieghbour", "folowing"), and a dropped g is put back ("sayin").
+    """
+    if word in _DOMAIN_WORDS:
+        return word
+    freq = _frequencies()
+    best = _keyword_for(word)
+    if best != word:
+        return best
+    dropped = _g_dropped(word)
+    if dropped != word:
+        return dropped
+    if freq[word] or word in KEYWORDS or any(
+            word.endswith(x) and freq[word[:-len(x)]] for x in _INFLECTIONS):
+        return word  # a word, or an inflection of one the list lacks ("taker")
+    return _english_for(word)
+
+
+# Control-room words the English list lacks, which must not be "corrected".
+_DOMAIN_WORDS = frozenset({"taker", "takers", "despatcher", "dispatcher", "signposting",
+                           "safeguarding", "callback", "resourced", "grading", "regrade",
+                           "regraded", "storm", "niche", "athena", "idvas", "isvas"})
+_INFLECTIONS = ("s", "es", "d", "ed", "r", "er", "ers", "ing", "ly", "y")
+
+
+@functools.cache
+def _spelling():
+    from spellchecker import SpellChecker
+
+    return SpellChecker(language="en", distance=1)
+
+
+def _english_for(word: str) -> str:
+    """The commonest English word one edit from an unknown word, or the word itself."""
+    spell = _spelling()
+    candidates = spell.known(spell.edit_distance_1(word))
+    if not candidates:
+        return word
+    freq = _frequencies()
+    # The longest shared start first, as for keywords: a typo is seldom in the first letter.
+    return max(sorted(candidates), key=lambda k: (_common_start(word, k), freq[k]))
+
+
+def _keyword_for(word: str) -> str:
     """`word`, or the keyword it misspells (one insertion, deletion, substitution or swap)."""
     if word in KEYWORDS or word in _STOP or any(
             word.startswith(k) and word[len(k):] in _SUFFIXES for k in _long_keywords()):

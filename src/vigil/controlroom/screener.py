@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from vigil.controlroom.screen_text import BOUNDARY, Text, register_keywords, tokenise
 
-VERSION = "rules-1.0"
+VERSION = "rules-1.1"
 
 RISK, CHILDREN, CHILDREN_ASKED, SUPPORT, REASSURANCE, BLAMING = (
     "risk_factors_asked", "children_mentioned", "children_asked", "support_offered",
@@ -178,8 +178,10 @@ SUPPORT_WORDS = rx(r"womens aid|women ?s aid|refuges?|idvas?|isvas?|idva service
                    r"safe ?house|leaflets?|bright sky|victim care|witness care|"
                    r"(independent )?domestic (violence|abuse) advis\w*|"
                    r"(shelter|crisis) (services?|accommodation|line)|emergency accommodation")
-SUPPORT_ACTS = rx(r"signpost\w*|(offered|offer|made|accepted|declined|refused|wants) (a |the "
-                  r"|an )?(referral|idva referral)|referral (offered|made|accepted|declined)|"
+SUPPORT_ACTS = rx(r"signpost\w*|(refused|declined|accepted|turned down|did not want) "
+                  r"(all |any |the )?(support|help offered)|"
+                  r"(offered|offer|made|accepted|declined|refused|wants) (a |the |an )?"
+                  r"(referral|idva referral)|referral (offered|made|accepted|declined)|"
                   r"(referred|referral|refer|referring) (her |victim |the victim "
                   r"|caller )?(to|into|for) (support|an? idva|idva|womens aid|refuge|"
                   r"specialist|victim)|(offered|given|provided|passed|gave|provide|offer) "
@@ -191,10 +193,15 @@ _SUPPORT_NOT = rx(r"(took|taking|takes|sought|seeking|take) refuge|refuge (in|in
                   r"(support workers?|advocates?|idva|key worker)")
 
 REASSURANCE_WORDS = rx(r"reassur\w*|(stay\w*|stayed|kept|keep\w*|remain\w*|held|hold\w*) "
-                       r"(\w+ ){0,3}on (the )?(line|phone)|(kept|keep|keeping) (\w+ ){0,2}calm|"
+                       r"(\w+ ){0,3}on (the )?(line|phone|call)|"
+                       r"(kept|keep|keeping) (\w+ ){0,2}calm|"
                        r"(locked|lockable|safe) (room|door|place)|(kept|keep|held|hold\w*) "
                        r"(the )?(line|call) open|"
-                       r"(done|did|doing) the right thing|not (her|your|their|victims) fault|"
+                       r"(done|did|doing) (the )?right thing|"
+                       r"(stay|wait|hide|remain|go|lock (herself|yourself|themselves)) (\w+ ){0,2}"
+                       r"in (a |the |her |your |their )?(locked |lockable |safe )?(bedroom|"
+                       r"bathroom|room|kitchen|car)|"
+                       r"not (her|your|their|victims) fault|not to blame|"
                        r"you are safe|safety advice|safe(ty)? plan\w*|"
                        r"lock(ed|ing)? (\w+ ){0,2}(doors?|herself in|themselves in)|"
                        r"lockable|safe room|stay (safe|inside|indoors|in a room|in the room)|"
@@ -247,6 +254,7 @@ BLAME_WORDS = rx(
     r"victim ?blam\w*|if (she|you) (just|had just|hadnt|had not|didnt|did not|had left|"
     r"would just|would only) ")
 _REPORTING_PARTY = (r"(suspect|off|he|his|him|partner|ex|ex partner|boyfriend|husband|son|father|"
+                    r"officers?|police|they|"
                     r"brother|mother in law|family|his family|his mother|neighbour|caller|"
                     r"victim|she|her|they|informant|friend)")
 _REPORTED = rx(_REPORTING_PARTY + r" (\w+ )?(said|says|saying|states|stated|told|tells|"
@@ -254,6 +262,8 @@ _REPORTED = rx(_REPORTING_PARTY + r" (\w+ )?(said|says|saying|states|stated|told
                r"scream\w*|yell\w*|call(s|ed|ing) her|alleg\w*|thinks|believes|feels|felt|"
                r"text\w*|messag\w*|keeps saying|kept saying|is saying|has said|was saying|"
                r"maintains|insists)")
+_PASSIVE_TOLD = rx(r"(was|were|been|being|is|get|got) (\w+ )?(told|advised|informed|asked)")
+_BY_HANDLER = rx(r"by (the |a )?(call )?(handler|taker|operator|call taker|ch|control room)")
 _HANDLER_VOICE = rx(r"handler|call handler|operator|i said|i asked|i told|told (caller|"
                     r"victim|her)|log notes|advised (caller|victim|her)|asked (caller|"
                     r"victim|her)|call taker|ct|ch")
@@ -419,8 +429,37 @@ def _find(doc: _Doc, pattern: re.Pattern):
         yield doc.t.word_range(m.start(), m.end())
 
 
+# A negation's scope ends at a conjunction or comma (NegEx's terminators): in "not her
+# fault and help is on the way" the "not" does not reach "help".
+_SCOPE_ENDS = frozenset({"and", "then", ",", "so", "because", "while", "when", "who",
+                         "which", "whilst"})
+
+
 def _negated_before(words: list[str], within: int = 3) -> bool:
-    return any(w in _NEGATORS or w in ("nil", "zero", "0", "none") for w in words[-within:])
+    ends = [k for k, w in enumerate(words) if w in _SCOPE_ENDS]
+    if ends:
+        words = words[ends[-1] + 1:]
+    return any(w in _NEGATORS or w in ("nil", "zero", "0", "none") for w in words[-within:]
+               ) or _prevented(words)
+
+
+def _prevented(words: list[str]) -> bool:
+    """"before any reassurance could be given", "prior to any advice": it did not happen."""
+    tail = words[-3:]
+    return any(w in ("before", "prior") for w in tail) and any(
+        w in ("any", "anything") for w in tail)
+
+
+# "did not get to / onto / round to", "no chance to", "no time to": the question was
+# never reached, which is "not asked" whatever follows.
+_NOT_REACHED = rx(r"(get|got|getting) (on ?to|round to|to|as far as)|chance|time to|"
+                  r"opportunity|manage\w* to")
+
+
+def _fresh_ask(words: list[str]) -> bool:
+    """A question starting after a break (",", "then", "and") ends a negation's scope."""
+    return any(w in (",", "then", "and", "-") and k + 1 < len(words) and
+               _ASK.match(" ".join(words[k + 1:])) for k, w in enumerate(words))
 
 
 def _ask_negated(doc: _Doc, i: int, j: int) -> bool:
@@ -430,10 +469,13 @@ def _ask_negated(doc: _Doc, i: int, j: int) -> bool:
                  " ".join(pre)):
         return True
     neg = [k for k, w in enumerate(pre) if w in _NEGATORS]
+    if neg and _fresh_ask(pre[neg[-1]:]):
+        neg = []  # "he would not let her leave, asked has he ever ...": a new question
     if neg:
         tail = " ".join(pre[neg[-1]:])
-        if _ASK.search(tail) or re.search(r"(?<![^ ])(questions?|enquir\w*|mention\w*|"
-                                          r"discussion|dash|risk questions)(?![^ ])", tail):
+        if _ASK.search(tail) or _NOT_REACHED.search(tail) or re.search(
+                r"(?<![^ ])(questions?|enquir\w*|mention\w*|discussion|dash|risk questions)"
+                r"(?![^ ])", tail):
             return True
         if pre[0] in ("but", "except") and all(
                 w in _NEGATORS or w in ("but", "except", "about", "if", "whether", "on",
@@ -486,7 +528,9 @@ def _risk_hit(doc: _Doc, i: int, j: int, factor: str) -> Hit:
     if _deferred(doc.span(a, b)):
         return hit(False, "deferred to officers")
     sa, sb = doc.sentence(i)
-    questioned = bool(doc.asks(a, b)) or "?" in doc.t.words[sa:sb] or doc.header_cue(i)
+    # A cue inside the factor's own words ("checking her phone") does not ask about it.
+    asked = [k for k in doc.asks(a, b) if not i <= k < j]
+    questioned = bool(asked) or "?" in doc.t.words[sa:sb] or doc.header_cue(i)
     if questioned:
         return hit(True, "asked")
     if factor not in _NEEDS_QUESTION and _answer_form(doc, i, j):
@@ -503,7 +547,8 @@ def _generic_risk_hit(doc: _Doc, i: int, j: int) -> Hit:
         return Hit(RISK, text, s, e, counts, reason, "risk questions")
 
     pre = doc.pre(i, 4)
-    if _negated_before(pre) or _NOT_ASKED_AFTER.search(" ".join(doc.post(j, 8))) or \
+    if _negated_before(pre) or _ask_negated(doc, i, j) or \
+            _NOT_ASKED_AFTER.search(" ".join(doc.post(j, 8))) or \
             re.search(r"(?<![^ ])(unable|failed|could not|couldnt|not able|refused|declined "
                       r"to (do|complete))(?![^ ])", clause):
         return hit(False, "not asked")
@@ -534,6 +579,11 @@ def _age_ok(phrase: str) -> bool:
 _CHILD_POSITIVE = frozenset({"yes", "y", "present", "upstairs", "asleep", "x", "one", "two",
                              "three", "four", "five", "both", "confirmed", "living", "live",
                              "lives", "resident", "aged", "ye", "yeah"})
+# An answer that does not know: "asked if any children - unsure".
+_UNSURE = re.compile(r"^(?:\S+ ){0,6}?(?:-|:|says|said|,) (?:unsure|not sure|unclear|unknown|"
+                     r"not known|does not know|do not know|cannot say)(?![^ ])")
+_CHILD_COUNT = frozenset({"yes", "y", "ye", "yeah", "one", "two", "three", "four", "five",
+                          "six", "both"})
 _CHILD_NEGATIVE = frozenset({"no", "none", "nil", "n", "0", "zero", "negative", "nobody",
                              "neg", "n/a", "nope"})
 _CHILD_STATE = frozenset({"present", "at", "in", "the", "address", "house", "household",
@@ -571,14 +621,19 @@ def _children(doc: _Doc) -> list[Hit]:
             hits.append(hit(CHILDREN_ASKED, False, "not asked"))
             continue
         if any(w in ("unknown", "unsure", "unclear") for w in pre) or \
-                (" ".join(post[:3]).startswith(("unknown", "not known"))):
+                (" ".join(post[:3]).startswith(("unknown", "not known"))) or \
+                _UNSURE.search(" ".join(doc.post(j, 10, clause=False))):
             hits.append(hit(CHILDREN, False, "not known"))
             hits.append(hit(CHILDREN_ASKED, False, "not known"))
             continue
         negated = _negated_before(pre, 3) or " ".join(pre[-2:]) in (
             "has no", "have no", "not have", "got no") or pre[-1:] == ["childless"]
-        question = any(w in _QUESTION_FRAME for w in pre[-3:]) or "?" in post[:2]
-        answer = _child_answer(doc.post(j, 10), question)
+        # A child with an age ("boy age 6") is a child, whatever frames it.
+        question = not any(c.isdigit() for c in phrase) and (
+            any(w in _QUESTION_FRAME for w in pre[-3:]) or "?" in post[:2])
+        # The answer to a question may be in the next clause ("asked about children;
+        # there are three"), so it is looked for in the sentence.
+        answer = _child_answer(doc.post(j, 10, clause=not question), question)
         if not negated and answer is False:
             negated = True
         if negated:
@@ -613,13 +668,16 @@ def _child_answer(post: list[str], question: bool) -> bool | None:
                 return False
             if nxt in _CHILD_POSITIVE or nxt.isdigit():
                 return True
-    for w in post:
-        if w in _SEPARATORS or w in _SAYS:
+    if question and post and (post[0].isdigit() or post[0] in _CHILD_COUNT):
+        return True  # "asked about kids 2", "any children? yes"
+    for k, w in enumerate(post):
+        if w in _SEPARATORS or w in _SAYS or (question and w in (",", ";", "there")):
             answer_zone = True
             continue
         if not answer_zone:
             continue
-        if w in _CHILD_NEGATIVE:
+        if w in _CHILD_NEGATIVE or (w == "not" and k and post[k - 1] in (
+                "are", "is", "were", "was", "has", "have", "does", "do")):
             return False
         if w in _CHILD_POSITIVE or w.isdigit():
             return True
@@ -639,7 +697,7 @@ def _support(doc: _Doc) -> list[Hit]:
             s, e, text = doc.t.source(i, j)
             a, b = doc.clause(i)
             clause = doc.span(a, b)
-            pre = doc.pre(i, 6)
+            pre = doc.pre(i, 8)
             post = " ".join(doc.post(j, 8))
 
             hit = functools.partial(_hit_at, SUPPORT, text=text, start=s, end=e)
@@ -648,7 +706,7 @@ def _support(doc: _Doc) -> list[Hit]:
                 hits.append(hit(False, "not offered"))
                 continue
             offer_negated = re.search(
-                r"(?<![^ ])(no|not|never|without|unable to|failed to|nor)( \S+){0,4} (offer\w*|"
+                r"(?<![^ ])(no|not|never|without|unable to|failed to|nor)( \S+){0,5} (offer\w*|"
                 r"advice|advised|signpost\w*|refer\w*|given|gave|give|provided|provide|passed|pass|discuss\w*|"
                 r"ask\w*|mention\w*|details|info\w*|numbers?)(?![^ ])", " ".join(pre) + " ")
             if offer_negated or _NOT_ASKED_AFTER.search(post) or (
@@ -718,6 +776,14 @@ def _blaming(doc: _Doc) -> list[Hit]:
         handler = [m.end() for m in _HANDLER_VOICE.finditer(before)
                    if not any(rs <= m.start() < re_ for rs, re_ in reported_spans)]
         quoted = "'" in before or '"' in before
+        sent = doc.span(sa, doc.sentence(i)[1])
+        if _PASSIVE_TOLD.search(before):
+            # "she was told (by the call taker) ...": the agent, if named, is the speaker.
+            if _BY_HANDLER.search(sent):
+                hits.append(hit(True, "blaming language"))
+            else:
+                hits.append(hit(False, "reported speech (not the handler's words)"))
+            continue
         if reported and (not handler or max(reported) > max(handler)):
             hits.append(hit(False, "reported speech (not the handler's words)"))
             continue
@@ -755,7 +821,11 @@ def screen(text: str | None) -> Screening:
     marks = {m: False for m in MARKS}
     kept: list[Hit] = []
     per_mark: dict[str, int] = {}
+    seen: set[tuple[str, int, int]] = set()
     for h in sorted(hits, key=lambda h: (not h.counts, h.start)):
+        if (h.mark, h.start, h.end) in seen:
+            continue  # two patterns found the same words: show them once
+        seen.add((h.mark, h.start, h.end))
         if h.counts:
             marks[h.mark] = True
         if per_mark.get(h.mark, 0) < MAX_HITS_PER_MARK:

@@ -3,12 +3,13 @@ a sampled log, and the DA desk's contact record (Rapid Video Response)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import transaction
 
 from vigil.controlroom.models import DeskContact, LogReview, SampledLog
 from vigil.core import audit, records, roles
+from vigil.core import calendar as cal
 from vigil.core.policy import current
 from vigil.incidents.models import Incident
 
@@ -100,7 +101,9 @@ def _follow_up(review: LogReview, incident: Incident, actor) -> None:
                 + (f" ({review.reopen_reason[:120]})" if review.reopen_reason else ""))[:300],
         rule="log_review_followup", policy_version=policy.version,
         evidence=[log_ref, f"controlroom.logreview:{review.pk}"],
-        starts_at=review.reviewed_at, due_at=review.reviewed_at + timedelta(hours=hours))
+        # Real elapsed hours: a London-aware time plus a timedelta would count wall-clock
+        # hours, one too many or too few across a clock change.
+        starts_at=review.reviewed_at, due_at=cal.add_elapsed_hours(review.reviewed_at, hours))
     audit.record(actor, audit.CREATE, task, context="log-review:followup",
                  detail={"grade": grade, "due_hours": hours})
 

@@ -67,8 +67,8 @@ def application_new(request):
         except NotAllowed as exc:
             form.add_error("lpa", str(exc).capitalize())
         else:
-            messages.success(request, f"Application {app.source_system} {app.source_id} "
-                                      "recorded. The initial checks are due within 24 hours.")
+            messages.success(request, "Application recorded. The initial checks are due "
+                                      "within 24 hours.")
             return redirect("disclosure:application", app.pk)
     return render(request, "disclosure/application_form.html", {"form": form})
 

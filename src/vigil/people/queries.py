@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from vigil.core import record_links as records
+from vigil.core import records as made
 from vigil.core import roles
 from vigil.disclosure.models import DvdsApplication
 from vigil.encompass.models import EncompassNotification
@@ -168,6 +169,8 @@ class Entry:
     source_id: str = ""
     # The source holds a date, not a time: shown without 00:00.
     date_only: bool = False
+    # The force's reference, or when and by whom a record made in Vigil was made.
+    reference: str = ""
 
 
 # The timeline's kinds, as its filter names them, in the order offered.
@@ -209,6 +212,8 @@ class _Builder:
         self.can_open_incidents = roles.can(user, roles.VIEW_INCIDENT)
         self.can_open_records = roles.can(user, records.CAPABILITY)
         self.entries: list[Entry] = []
+        # Entries for records made in Vigil, by model: their references read in one go.
+        self.made: dict[type, list[tuple[int, Entry]]] = {}
         # The records the summary at the top of the page reads (no second query).
         self.seen: dict[str, list] = {}
 
@@ -231,12 +236,23 @@ class _Builder:
         when = _dt(at)
         if when is None:
             return
-        self.entries.append(Entry(
+        entry = Entry(
             at=when, kind=kind, source_system=record.source_system, title=title,
             lines=[line for line in lines if line], url=url,
             outside_area=lpa_id is not None and self.outside(lpa_id),
             source_id=record.source_id, date_only=not isinstance(at, datetime),
-        ))
+        )
+        if record.source_system == made.VIGIL:
+            self.made.setdefault(type(record), []).append((record.pk, entry))
+        else:
+            entry.reference = made.human_reference(record)
+        self.entries.append(entry)
+
+    def name_records_made_in_vigil(self):
+        for model, items in self.made.items():
+            refs = made.made_in_vigil(model, [pk for pk, _ in items])
+            for pk, entry in items:
+                entry.reference = refs.get(pk, "made in Vigil")
 
     # Each loader runs one query (two for orders, whose conditions are prefetched).
 
@@ -448,6 +464,7 @@ def person_view(user, person_id: int) -> PersonView | None:
     if builder.sr_ids:
         for name in LOADERS:
             getattr(builder, name)()
+        builder.name_records_made_in_vigil()
     timeline = sorted(builder.entries, key=lambda e: (e.at, e.kind, e.source_id), reverse=True)
     counts: dict[str, int] = {}
     for entry in timeline:

@@ -6,6 +6,7 @@ vigil.core.record_links.record_links and pass the results in."""
 from django import template
 from django.utils.html import format_html
 
+from vigil.core import records
 from vigil.core.record_links import RecordLink
 from vigil.core.record_links import record_link as resolve
 
@@ -35,9 +36,7 @@ def get_item(mapping, key):
 
 
 @register.filter
-def human_reference(obj, made=None):
-    """`obj|human_reference` (or `obj|human_reference:made` with made_in_vigil's map for a
-    list): the force's reference, or when and by whom a record made in Vigil was made."""
-    from vigil.core.records import human_reference as reference
-
-    return reference(obj, made) if obj is not None else ""
+def human_ref(obj):
+    """`obj|human_ref`: the force's own reference for a record (system and number), or
+    for a record made in Vigil when and by whom: never Vigil's internal id."""
+    return records.human_reference(obj) if obj is not None else ""
