@@ -21,18 +21,13 @@ Report the machine's load (`uptime`) with the figures: the machine is shared.
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import statistics
-import sys
-import tempfile
 import time
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "src")]
+from bench_django import client_for, load, start_django, timed
+
 LONDON = ZoneInfo("Europe/London")
 WEIGHTS = {"BHM": 0.40, "COV": 0.12, "DUD": 0.10, "SAN": 0.11, "SOL": 0.06, "WAL": 0.10,
            "WOL": 0.11}
@@ -151,17 +146,6 @@ def build(areas, scale: float, years: int, today: date, rng: random.Random) -> d
             "incidents": len(incidents), "agenda_meeting": nxt}
 
 
-def _time(fn, runs: int) -> tuple[float, float, object]:
-    out = fn()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        out = fn()
-        times.append((time.perf_counter() - start) * 1000)
-    times.sort()
-    return statistics.median(times), times[int(0.95 * (len(times) - 1))], out
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0)
@@ -170,27 +154,10 @@ def main() -> None:
     parser.add_argument("--pg-url", default="")
     args = parser.parse_args()
 
-    tmp = tempfile.mkdtemp(prefix="vigil-bench-")
-    os.environ["VIGIL_DATA_DIR"] = tmp
-    os.environ["DJANGO_SETTINGS_MODULE"] = "vigil.settings"
-    if args.pg_url:
-        os.environ["VIGIL_DATABASE_URL"] = args.pg_url
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    start_django(args.pg_url)
     from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
-
-    setup_test_environment()
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.ALLOWED_HOSTS = ["testserver"]
-    call_command("migrate", verbosity=0)
-    if args.pg_url:
-        call_command("flush", interactive=False, verbosity=0)
 
     from tests import factories
     from vigil.marac import queries
@@ -204,18 +171,16 @@ def main() -> None:
           f"referrals={built['referrals']} meetings={built['meetings']} "
           f"actions={built['actions']} incidents={built['incidents']} "
           f"built in {time.perf_counter() - t0:.0f} s; runs={args.runs} (median / p95 ms)")
-    user = factories.make_user(role="marac_coordinator", area=areas["BHM"])
-    client = Client()
-    client.force_login(user)
+    client = client_for(factories.make_user(role="marac_coordinator", area=areas["BHM"]))
 
     def agenda():
         return queries.agenda(meeting, today=today)
 
-    med, p95, out = _time(agenda, args.runs)
+    med, p95, cpu, out = timed(agenda, args.runs)
     with CaptureQueriesContext(connection) as q:
         agenda()
     print(f"agenda research ({len(out.cases)} cases)   median={med:7.1f} p95={p95:7.1f} "
-          f"queries={len(q.captured_queries)}")
+          f"cpu={cpu:7.1f} queries={len(q.captured_queries)}")
     for label, url in (("agenda page", f"/marac/meetings/{meeting.pk}/"),
                        ("agenda PDF", f"/marac/meetings/{meeting.pk}/agenda.pdf"),
                        ("coordinator's view", "/marac/?lpa=BHM")):
@@ -224,14 +189,14 @@ def main() -> None:
             assert response.status_code == 200, response.status_code
             return response
 
-        med, p95, _ = _time(get, args.runs)
+        med, p95, cpu, _ = timed(get, args.runs)
         with CaptureQueriesContext(connection) as q:
             get()
         target = {"agenda PDF": " (target < 1000)",
                   "coordinator's view": " (target < 300)"}.get(label, "")
-        print(f"{label:<29} median={med:7.1f} p95={p95:7.1f} "
+        print(f"{label:<29} median={med:7.1f} p95={p95:7.1f} cpu={cpu:7.1f} "
               f"queries={len(q.captured_queries)}{target}")
-    print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
+    print(load())
 
 
 if __name__ == "__main__":

@@ -15,16 +15,11 @@ page of one incident and the page of one order through Django's test client
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import sys
-import tempfile
 import time
 from datetime import date
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "src")]
+from bench_django import client_for, load, start_django
 
 
 def main() -> None:
@@ -34,34 +29,15 @@ def main() -> None:
     parser.add_argument("--pg-url", default="")
     args = parser.parse_args()
 
-    tmp = tempfile.mkdtemp(prefix="vigil-bench-")
-    os.environ["VIGIL_DATA_DIR"] = tmp
-    os.environ["DJANGO_SETTINGS_MODULE"] = "vigil.settings"
-    if args.pg_url:
-        os.environ["VIGIL_DATABASE_URL"] = args.pg_url
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    start_django(args.pg_url)
     from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
-
-    setup_test_environment()
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.ALLOWED_HOSTS = ["testserver"]
-    call_command("migrate", verbosity=0)
-    if args.pg_url:
-        call_command("flush", interactive=False, verbosity=0)
+    from django.test.utils import CaptureQueriesContext
 
     from tests import factories
     from tests.web import builders
 
     areas = factories.make_areas()
-    user = factories.make_user(role="da_desk", area=areas["BHM"])
-    client = Client()
-    client.force_login(user)
+    client = client_for(factories.make_user(role="da_desk", area=areas["BHM"]))
     engine = connection.vendor
     print(f"engine={engine} runs={args.runs} (median / p95 ms, queries)")
     for n in [int(x) for x in args.histories.split(",")]:
@@ -94,6 +70,7 @@ def main() -> None:
             print(f"history={n:>3} {label:<8} median={statistics.median(times):7.1f} "
                   f"p95={times[int(0.95 * (len(times) - 1))]:7.1f} "
                   f"queries={len(queries.captured_queries)} timeline_entries={entries}")
+    print(load())
 
 
 if __name__ == "__main__":

@@ -104,9 +104,10 @@ def hand_built() -> Tables:
     t.add("marac_meetings", lpa_id=COV, held_on=d("2025-02-24"), capacity=8)
     r1 = t.add("marac_referrals", lpa_id=BHM, referred_on=d("2025-01-06"),
                heard_on=d("2025-01-20"), status="heard", visible_high_risk=True,
-               repeat_referral=False, meeting_id=m1)
+               repeat_referral=False, meeting_id=m1, victim_key="vM")
     r2 = t.add("marac_referrals", lpa_id=BHM, referred_on=d("2025-01-25"),
-               heard_on=d("2025-03-03"), status="heard", repeat_referral=True, meeting_id=m2)
+               heard_on=d("2025-03-03"), status="heard", repeat_referral=True, meeting_id=m2,
+               victim_key="vM")  # referred again 19 days after r1: a repeat
     # Actions (issue 11): a1 overdue at January's end, done in February; a2 carried
     # before it was overdue at February's end; a3 never done, due in March.
     t.add("marac_actions", referral_id=r1, agency="Housing", due_on=d("2025-01-31"),

@@ -57,10 +57,27 @@ def test_the_coordination_records_import(tmp_path):
     assert inward.from_lpa is None and inward.origin == "Staffordshire MARAC"
 
 
+def test_a_withdrawal_imports_with_its_date(tmp_path):
+    rows = _rows()
+    rows["marac_referrals"][0].update({"status": "withdrawn", "meeting": "", "heard_on": "",
+                                       "outcome": "", "closed_on": "",
+                                       "withdrawn_on": "2025-04-09"})
+    del rows["marac_actions"]
+    import_dir(write_export(tmp_path, rows), progress=False)
+    ref = MaracReferral.objects.get()
+    assert (ref.status, str(ref.withdrawn_on)) == ("withdrawn", "2025-04-09")
+
+
 @pytest.mark.parametrize(("file", "change", "column", "reason"), [
     ("marac_transfers", {"to_lpa": "BHM"}, "to_lpa",
      "a transfer to the LPA the case is already in"),
     ("marac_actions", {"agency": ""}, "agency", "required value is missing"),
+    # Issue 15 item 8: a withdrawal date belongs to a withdrawn referral, after it was made.
+    ("marac_referrals", {"withdrawn_on": "2025-04-20"}, "withdrawn_on",
+     "only a withdrawn referral has withdrawn_on"),
+    ("marac_referrals", {"status": "withdrawn", "meeting": "", "heard_on": "",
+                         "outcome": "", "closed_on": "", "withdrawn_on": "2025-04-01"},
+     "withdrawn_on", "before referred_on"),
 ])
 def test_bad_rows_are_refused_naming_what_and_where(tmp_path, file, change, column, reason):
     rows = _rows()

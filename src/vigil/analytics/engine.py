@@ -41,6 +41,7 @@ def policy_params(policy, as_of: date) -> dict:
     return {
         "as_of_end": datetime.combine(as_of + timedelta(days=1), datetime.min.time()),
         "hearing_limit_days": policy.marac_hearing_limit_days,
+        "repeat_window_days": policy.marac_repeat_window_days,
         "cases_per_meeting": policy.marac_cases_per_meeting,
         "dvds_decision_days": policy.dvds_decision_days,
         "dvds_initial_checks_hours": policy.dvds_initial_checks_hours,

@@ -7,12 +7,23 @@ from datetime import date, timedelta
 
 import pyarrow as pa
 
+# Counted as the marac_backlog KPI: proposed referrals are not cases yet; a withdrawn
+# case waited until its withdrawal date, a transferred one until it was transferred out.
 WEEKLY_SQL = """
+WITH cases AS (
+    SELECT r.lpa_id, r.referred_on, r.heard_on,
+           CASE r.status WHEN 'withdrawn' THEN r.withdrawn_on
+                         WHEN 'transferred' THEN t.out_on END AS ended_on, r.status
+    FROM marac_referrals r
+    LEFT JOIN (SELECT referral_id, MIN(transferred_on) AS out_on FROM marac_transfers
+               WHERE from_lpa_id IS NOT NULL GROUP BY referral_id) t ON t.referral_id = r.id
+    WHERE r.status <> 'proposed'
+)
 SELECT w.week_end, l.code, l.name,
-       (SELECT COUNT(*) FROM marac_referrals r
+       (SELECT COUNT(*) FROM cases r
          WHERE r.lpa_id = l.id AND r.referred_on <= w.week_end
            AND (r.heard_on IS NULL OR r.heard_on > w.week_end)
-           AND r.status IN ('awaiting', 'heard')) AS awaiting,
+           AND (r.status IN ('awaiting', 'heard') OR r.ended_on > w.week_end)) AS awaiting,
        (SELECT AVG(DATE_DIFF('day', r.referred_on, r.heard_on)) FROM marac_referrals r
          WHERE r.lpa_id = l.id AND r.heard_on > w.week_end - INTERVAL 7 DAY
            AND r.heard_on <= w.week_end) AS days_to_hearing

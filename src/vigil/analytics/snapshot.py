@@ -114,8 +114,12 @@ TABLES: tuple[TableSpec, ...] = (
               ("id", "lpa_id", "referring_agency", "referred_on", "visible_high_risk",
                "professional_judgement", "potential_escalation", "repeat_referral",
                "idva_referred_on", "status", "meeting_id", "heard_on", "sharing_basis",
-               "closed_on"),
+               "closed_on", "withdrawn_on"),
               persons={"victim": "victim_key"}, partition_by="referred_on"),
+    # Issue 15 item 8: a transfer out ends a case's wait on its day (no text exported).
+    TableSpec("marac_transfers", "marac.MaracTransfer",
+              ("id", "referral_id", "from_lpa_id", "to_lpa_id", "transferred_on"),
+              partition_by="transferred_on"),
     # Issue 11: actions agreed at MARAC (who owns them and the text are not exported).
     TableSpec("marac_actions", "marac.MaracAction",
               ("id", "referral_id", "agency", "due_on", "completed_on", "carried_on"),

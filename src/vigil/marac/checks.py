@@ -15,6 +15,10 @@ def check_referral(values, refs=None, plans=()) -> list[Problem]:
                     f"a referral must meet at least one criterion: {', '.join(CRITERIA)}"))
     if values.get("status") == "heard" and values.get("heard_on") is None:
         out.append(("heard_on", "", "a heard referral needs heard_on"))
+    if values.get("withdrawn_on") is not None and values.get("status") != "withdrawn":
+        out.append(("withdrawn_on", str(values["withdrawn_on"]),
+                    f"only a withdrawn referral has withdrawn_on (status is "
+                    f"{values.get('status') or 'empty'})"))
     return out
 
 

@@ -74,6 +74,10 @@ class MaracReferral(SourceKeyed):
     outcome = models.TextField(blank=True, help_text="What the meeting decided")
     # Closed when every action is done or explicitly carried (services.close_case).
     closed_on = models.DateField(null=True, blank=True)
+    # The day a withdrawn referral stopped awaiting its hearing: the backlog counts it
+    # in every month before (issue 15 item 8). Empty in older exports.
+    withdrawn_on = models.DateField(null=True, blank=True,
+                                    help_text="The day the referral was withdrawn")
 
     @property
     def days_to_hearing(self) -> int | None:
@@ -92,6 +96,9 @@ class MaracReferral(SourceKeyed):
             source_key_constraint("maracreferral"),
             date_order("maracreferral", "referred_on", "heard_on"),
             date_order("maracreferral", "heard_on", "closed_on"),
+            date_order("maracreferral", "referred_on", "withdrawn_on"),
+            models.CheckConstraint(condition=Q(withdrawn_on__isnull=True) | Q(status="withdrawn"),
+                                   name="maracreferral_withdrawn_on_only_if_withdrawn"),
             models.CheckConstraint(
                 condition=Q(visible_high_risk=True) | Q(professional_judgement=True)
                 | Q(potential_escalation=True) | Q(repeat_referral=True),

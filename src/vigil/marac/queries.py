@@ -13,12 +13,13 @@ from datetime import date, timedelta
 
 from django.apps import apps
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 
 from vigil.core import roles
 from vigil.core.models import Area
 from vigil.core.policy import current as current_policy
 from vigil.core.record_links import record_tasks, scoped
+from vigil.core.records import VIGIL, human_reference, made_in_vigil
 from vigil.incidents.models import IncidentParty
 from vigil.marac.models import MaracAction, MaracMeeting, MaracReferral, MaracTransfer
 
@@ -62,6 +63,7 @@ class ReferralView:
     can_work: bool = False
     movements: list[MaracTransfer] = field(default_factory=list)
     all_settled: bool = True
+    reference: str = ""  # the force's reference, or when and by whom made in Vigil
 
 
 def referral_view(user, pk: int) -> ReferralView | None:
@@ -80,7 +82,8 @@ def referral_view(user, pk: int) -> ReferralView | None:
         transfers=[t for t in moves if t.referral_id == ref.pk],
         tasks=record_tasks(user, ref),
         can_work=roles.can(user, roles.complete_task("marac")),
-        movements=moves, all_settled=all(a.settled for a in actions))
+        movements=moves, all_settled=all(a.settled for a in actions),
+        reference=human_reference(ref))
 
 
 # --- the coordinator's view ----------------------------------------------------------
@@ -90,6 +93,7 @@ class Waiting:
     referral: MaracReferral
     days: int
     over_limit: bool
+    reference: str = ""
 
 
 @dataclass
@@ -145,8 +149,10 @@ def coordinator(lpa: Area, *, today: date, weeks: int = 8, page: str | int | Non
     waiting_qs = (awaiting(lpa.pk).select_related("victim", "meeting")
                   .order_by("referred_on", "id"))
     waiting_page = Paginator(waiting_qs, per_page).get_page(page)
-    waiting = [Waiting(r, (today - r.referred_on).days, (today - r.referred_on).days > limit)
-               for r in waiting_page]
+    made = made_in_vigil(MaracReferral, [r.pk for r in waiting_page
+                                         if r.source_system == VIGIL])
+    waiting = [Waiting(r, (today - r.referred_on).days, (today - r.referred_on).days > limit,
+                       human_reference(r, made)) for r in waiting_page]
     upcoming = list(MaracMeeting.objects.filter(lpa=lpa, held_on__gte=today)
                     .order_by("held_on")[:6])
     listed = loads(m.pk for m in upcoming)
@@ -172,25 +178,27 @@ def coordinator(lpa: Area, *, today: date, weeks: int = 8, page: str | int | Non
 def repeat_counts(lpa_id: int, today: date, policy) -> tuple[int, int]:
     """Referrals to the LPA in the 12 months to `today`, and how many are repeats by the
     rules' own answer (an earlier referral of the same person, anywhere in the force,
-    within the repeat window), not by an imported flag."""
+    within the repeat window), not by an imported flag. An unlinked victim record is
+    only itself, as in the snapshot's person keys (the marac_repeat_rate KPI)."""
     from vigil.marac.rules import repeat_of
 
     year_ago = today - timedelta(days=365)
     window = policy.marac_repeat_window_days
+    cols = ("victim_id", "victim__person_id", "referred_on")
     mine = list(MaracReferral.objects.filter(lpa_id=lpa_id, referred_on__gt=year_ago,
                                              referred_on__lte=today)
-                .exclude(status="proposed").values_list("id", "victim__person_id",
-                                                        "referred_on"))
+                .exclude(status="proposed").values_list(*cols))
     pids = {p for _, p, _ in mine if p is not None}
+    unlinked = {v for v, p, _ in mine if p is None}
     earlier = defaultdict(list)
-    for pid, on in (MaracReferral.objects.filter(victim__person_id__in=pids,
-                                                 referred_on__gt=year_ago - timedelta(
-                                                     days=window), referred_on__lte=today)
-                    .exclude(status="proposed")
-                    .values_list("victim__person_id", "referred_on")):
-        earlier[pid].append(on)
-    repeats = sum(1 for _, pid, on in mine
-                  if pid is not None and repeat_of(earlier[pid], on, window) is not None)
+    for v, pid, on in (MaracReferral.objects
+                       .filter(Q(victim__person_id__in=pids) | Q(victim_id__in=unlinked),
+                               referred_on__gt=year_ago - timedelta(days=window),
+                               referred_on__lte=today)
+                       .exclude(status="proposed").values_list(*cols)):
+        earlier[pid if pid is not None else ("r", v)].append(on)
+    repeats = sum(1 for v, pid, on in mine
+                  if repeat_of(earlier[pid if pid is not None else ("r", v)], on, window))
     return len(mine), repeats
 
 
@@ -211,23 +219,32 @@ def seed_table(lpas: list[Area], ends: list[date]) -> SeedTable:
 
 
 def _weekly_rows(lpa_ids: list[int], ends: list[date]) -> dict[int, list]:
+    """(referred, heard, stopped waiting) per LPA for the weeks shown. A withdrawn case
+    waited until its withdrawal date and a transferred one until it was transferred out
+    (as the marac_backlog KPI); proposed referrals are not cases yet."""
     if not ends:
         return {}
     first = ends[0] - timedelta(days=6)
+    out_on = dict(MaracTransfer.objects.filter(referral__lpa_id__in=lpa_ids,
+                                               referral__status="transferred",
+                                               from_lpa__isnull=False)
+                  .values("referral").annotate(on=Min("transferred_on"))
+                  .values_list("referral", "on"))
     out = defaultdict(list)
-    for lpa_id, r, h in (MaracReferral.objects.filter(lpa_id__in=lpa_ids,
-                                                      status__in=("awaiting", "heard"),
-                                                      referred_on__lte=ends[-1])
-                         .filter(Q(heard_on__isnull=True) | Q(heard_on__gte=first))
-                         .values_list("lpa_id", "referred_on", "heard_on")):
-        out[lpa_id].append((r, h))
+    for pk, lpa_id, status, r, h, w in (
+            MaracReferral.objects.filter(lpa_id__in=lpa_ids, referred_on__lte=ends[-1])
+            .exclude(status="proposed").exclude(status="withdrawn", withdrawn_on__lt=first)
+            .filter(Q(heard_on__isnull=True) | Q(heard_on__gte=first))
+            .values_list("pk", "lpa_id", "status", "referred_on", "heard_on", "withdrawn_on")):
+        ended = {"withdrawn": w, "transferred": out_on.get(pk)}.get(status, date.max)
+        if ended is not None:  # a withdrawal with no date: never counted, as the KPI
+            out[lpa_id].append((r, h, ended))
     return out
 
 
 def weekly(lpa_id: int, ends: list[date]) -> list[Week]:
     """Seed 003's table, live: cases awaiting at each week's end, and the days from
-    referral to hearing of the cases heard that week (proposed, withdrawn and
-    transferred cases excluded, as the KPI does)."""
+    referral to hearing of the cases heard that week (as the KPIs count them)."""
     return _weeks(_weekly_rows([lpa_id], ends).get(lpa_id, []), ends)
 
 
@@ -235,8 +252,8 @@ def _weeks(rows: list, ends: list[date]) -> list[Week]:
     out = []
     for end in ends:
         start = end - timedelta(days=6)
-        waiting = sum(1 for r, h in rows if r <= end and (h is None or h > end))
-        heard = [(h - r).days for r, h in rows if h is not None and start <= h <= end]
+        waiting = sum(1 for r, h, e in rows if r <= end and (h is None or h > end) and e > end)
+        heard = [(h - r).days for r, h, _ in rows if h is not None and start <= h <= end]
         out.append(Week(end, waiting, len(heard), sum(heard)))
     return out
 
@@ -275,6 +292,7 @@ class Research:
     previous: list = field(default_factory=list)      # earlier referrals
     children: list = field(default_factory=list)      # (name, date of birth)
     open_actions: list = field(default_factory=list)  # from earlier MARACs, not settled
+    reference: str = ""  # the force's reference, or when and by whom made in Vigil
 
 
 @dataclass
@@ -350,6 +368,7 @@ def agenda(meeting: MaracMeeting, *, today: date) -> Agenda:
               .select_related("referral__victim").order_by("due_on")):
         open_actions[a.referral.victim.person_id].append(a)
     year_ago = today - timedelta(days=365)
+    made = made_in_vigil(MaracReferral, [c.pk for c in cases if c.source_system == VIGIL])
     out = []
     for c in cases:
         pid = c.victim.person_id
@@ -367,7 +386,8 @@ def agenda(meeting: MaracMeeting, *, today: date) -> Agenda:
             if "previous_marac" in sections else [],
             children=sorted(children.get(pid, {}).values(), key=lambda x: x[0])
             if "children" in sections else [],
-            open_actions=open_actions.get(pid, []) if "actions" in sections else []))
+            open_actions=open_actions.get(pid, []) if "actions" in sections else [],
+            reference=human_reference(c, made)))
     overdue = list(overdue_actions([meeting.lpa_id], today)[:50])
     return Agenda(meeting=meeting, cases=out, overdue=overdue, policy=policy)
 

@@ -48,8 +48,11 @@ def _invalid(field: str, value, reason: str) -> records.RecordInvalid:
 def previous_referral(victim: SourceRecord, on: date, policy=None) -> MaracReferral | None:
     """The referral that makes one on `on` a repeat (the rules' own answer), or None."""
     policy = policy or current_policy()
-    earlier = list(MaracReferral.objects
-                   .filter(victim__person_id=victim.person_id, referred_on__lt=on)
+    # An unlinked record is only itself (filtering on a null person would match every
+    # unlinked victim's referrals).
+    same = ({"victim__person_id": victim.person_id} if victim.person_id is not None
+            else {"victim_id": victim.pk})
+    earlier = list(MaracReferral.objects.filter(**same, referred_on__lt=on)
                    .exclude(status=MaracReferral.Status.PROPOSED)
                    .order_by("referred_on", "id").values_list("id", "referred_on"))
     found = repeat_of(earlier, on, policy.marac_repeat_window_days)

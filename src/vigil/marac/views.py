@@ -97,7 +97,9 @@ def _lpa_choice(request):
 def coordinator(request):
     lpas, lpa = _lpa_choice(request)
     view = queries.coordinator(lpa, today=_today(), page=request.GET.get("page"))
-    table = queries.seed_table(lpas, [w.week_end for w in view.weeks])
+    # Seed 003's all-LPA table, for a user who sees more than one LPA (the page shows it
+    # only then; one LPA's weeks are already in the view).
+    table = queries.seed_table(lpas, [w.week_end for w in view.weeks]) if len(lpas) > 1 else None
     audit.record(request.user, audit.VIEW, "marac.coordinator", lpa.code,
                  context=_ctx(request), detail={"waiting": view.waiting_total})
     page = view.waiting_page

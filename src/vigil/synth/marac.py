@@ -158,7 +158,10 @@ class Marac:
                  if d.chance(0.96) else None,
                  status=status, meeting=f"{MARAC}:{meeting}" if meeting else None,
                  heard_on=heard, sharing_basis=self.sharing(x),
-                 outcome=x.pick(OUTCOMES) if heard else "", closed_on=closed)
+                 outcome=x.pick(OUTCOMES) if heard else "", closed_on=closed,
+                 # No draw (the streams stay as they were): withdrawn within a fortnight.
+                 withdrawn_on=min(f.end, referred + timedelta(days=10))
+                 if status == "withdrawn" else None)
         if transfer and status == "transferred":
             on = min(f.end, referred + timedelta(days=d.integer(1, 20)))
             others = [c for c in f.geo.lpa_codes if c != rel.lpa]

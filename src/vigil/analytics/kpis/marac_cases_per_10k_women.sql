@@ -1,6 +1,6 @@
 -- id: marac_cases_per_10k_women
 -- title: MARAC cases per 10,000 women
--- definition: MARAC referrals per 10,000 adult women, annualised: referrals in the period over (adult women / 10,000) x (days in the period / 365). SafeLives expects 40.
+-- definition: MARAC referrals per 10,000 adult women, annualised: referrals in the period (proposed ones not counted) over (adult women / 10,000) x (days in the period / 365). SafeLives expects 40.
 -- unit: rate
 -- better: neutral
 -- aggregate: sum
@@ -15,6 +15,7 @@ FROM (
     FROM marac_referrals r
     JOIN months m ON CAST(DATE_TRUNC('month', r.referred_on) AS DATE) = m.month
                  AND r.referred_on < CAST(m.cutoff AS DATE)
+    WHERE r.status <> 'proposed'
     UNION ALL
     SELECT m.month, l.id AS lpa_id, 0 AS num,
            (l.adult_women / 10000.0) * (m.days / 365.0) AS den
