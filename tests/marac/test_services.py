@@ -304,3 +304,48 @@ def test_the_invitation_is_icalendar_with_no_names(areas, coordinator):
 
 def test_meeting_model_default_capacity():
     assert MaracMeeting._meta.get_field("capacity").default == 16
+
+
+# --- withdrawal ----------------------------------------------------------------------
+
+def test_a_withdrawn_case_frees_its_place_and_cancels_the_hearing_clock(areas, coordinator):
+    from django.utils import timezone
+
+    from vigil.safeguarding.models import Task
+
+    today = timezone.localdate()  # the hearing clock runs for a referral of this week
+    meeting = _meeting(areas, coordinator, today + timedelta(days=14), capacity=1)
+    ref = _refer(make_person(forename="W"), areas, coordinator, on=today - timedelta(days=3))
+    services.schedule(ref, meeting, actor=coordinator)
+    assert services.load(meeting) == 1
+    hearing = Task.objects.get(kind="marac_hearing", subject=f"marac.maracreferral:{ref.pk}")
+    assert hearing.status == "open"
+    services.withdraw(ref, actor=coordinator, on=today,
+                      reason="Risk reassessed as medium by the DA desk")
+    ref.refresh_from_db()
+    assert (ref.status, ref.withdrawn_on, ref.meeting) == ("withdrawn", today, None)
+    assert ref.withdrawal_reason == "Risk reassessed as medium by the DA desk"
+    assert services.load(meeting) == 0  # another case can take the place
+    hearing.refresh_from_db()
+    assert hearing.status == "cancelled"
+    assert AuditEvent.objects.filter(object_type="marac.maracreferral",
+                                     object_id=str(ref.pk), action="update").exists()
+
+
+@pytest.mark.parametrize("on, reason, words", [
+    (D0 - timedelta(days=1), "Duplicate", "before the referral"),
+    (D0, "   ", "say why the case is withdrawn"),
+])
+def test_a_withdrawal_needs_a_reason_and_a_date_from_the_referral(areas, coordinator, on,
+                                                                  reason, words):
+    ref = _refer(make_person(forename="X"), areas, coordinator)
+    with pytest.raises(RecordInvalid, match=words):
+        services.withdraw(ref, actor=coordinator, on=on, reason=reason)
+    ref.refresh_from_db()
+    assert ref.status == "awaiting" and ref.withdrawn_on is None
+
+
+def test_a_heard_case_cannot_be_withdrawn(areas, coordinator):
+    ref = _heard(areas, coordinator)
+    with pytest.raises(RecordInvalid, match="only a case not yet heard"):
+        services.withdraw(ref, actor=coordinator, on=ref.heard_on, reason="Moved away")

@@ -207,3 +207,19 @@ def test_the_seed_table_has_every_lpa_and_totals_for_both_measures(client, areas
     client.force_login(lead)
     html = client.get("/marac/").content.decode()
     assert 'id="seed-total-awaiting"' in html and 'id="seed-total-days"' in html
+
+
+def test_the_coordinator_withdraws_a_case_saying_why(client, coord, areas, today):
+    ref = _ref(areas, coord, today)
+    page = client.get(f"/marac/referrals/{ref.pk}/").content.decode()
+    assert f"/marac/referrals/{ref.pk}/withdraw/" in page
+    r = client.post(f"/marac/referrals/{ref.pk}/withdraw/", {"withdrawal_reason": ""})
+    assert "Say why the case is withdrawn" in r.content.decode()
+    ref.refresh_from_db()
+    assert ref.status == "awaiting"
+    r = client.post(f"/marac/referrals/{ref.pk}/withdraw/",
+                    {"withdrawal_reason": "Duplicate of the referral heard last week"})
+    assert r.status_code == 302
+    page = client.get(f"/marac/referrals/{ref.pk}/").content.decode()
+    assert "Duplicate of the referral heard last week" in page
+    assert f"/marac/referrals/{ref.pk}/withdraw/" not in page  # no second withdrawal

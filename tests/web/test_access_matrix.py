@@ -197,6 +197,8 @@ MATRIX: dict[str, Row] = {
                        kwargs=lambda w: {"pk": w.recs["marac"].pk}, out_of_area=404),
     "marac:transfer": Row(MARAC_QUEUE_WORKERS, kwargs=lambda w: {"pk": w.recs["marac"].pk},
                           out_of_area=404),
+    "marac:withdraw": Row(MARAC_QUEUE_WORKERS, kwargs=lambda w: {"pk": w.recs["marac"].pk},
+                          out_of_area=404),
     "marac:action": Row(MARAC_QUEUE_WORKERS, method="POST", kwargs=lambda w: {"pk": 999999},
                         ok=frozenset({404})),
     "marac:transfer-in": Row(MARAC_QUEUE_WORKERS),

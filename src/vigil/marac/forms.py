@@ -341,3 +341,11 @@ class TransferInForm(FindVictimMixin):
         if {"forename", "surname", "date_of_birth"} <= set(data):
             self.victim = self.find_victim(data)
         return data
+
+
+class WithdrawForm(forms.Form):
+    withdrawal_reason = forms.CharField(
+        label="Why is the case withdrawn?", widget=forms.Textarea, max_length=2000,
+        help_text="For example: the risk was reassessed as medium by the DA desk, or the "
+                  "referral duplicates one already heard.",
+        error_messages={"required": "Say why the case is withdrawn"})

@@ -78,6 +78,8 @@ class MaracReferral(SourceKeyed):
     # in every month before (issue 15 item 8). Empty in older exports.
     withdrawn_on = models.DateField(null=True, blank=True,
                                     help_text="The day the referral was withdrawn")
+    # Why, when the coordinator withdrew it in Vigil (services.withdraw).
+    withdrawal_reason = models.TextField(blank=True)
 
     @property
     def days_to_hearing(self) -> int | None:

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 
 from vigil.core import records, roles
 from vigil.core.models import Area
@@ -312,6 +313,28 @@ def close_case(referral: MaracReferral, *, actor, on: date, context: str = "") -
                        f"{len(open_)} action(s) neither done nor carried: "
                        + "; ".join(f"{a.agency}: {a.description[:40]}" for a in open_))
     referral.closed_on = on
+    return records.save(referral, actor=actor, person_ids={referral.victim.person_id},
+                        context=context)
+
+
+def withdraw(referral: MaracReferral, *, actor, on: date, reason: str,
+             context: str = "") -> MaracReferral:
+    """Withdraw a case before its hearing (the victim has moved away from MARAC's reach,
+    the risk has been reassessed, a duplicate): its place at the meeting is freed, the
+    hearing clock is cancelled by the rules, and the backlog counts it until `on`."""
+    _work(actor, [referral.lpa_id])
+    if referral.status not in (MaracReferral.Status.PROPOSED, MaracReferral.Status.AWAITING):
+        raise _invalid("status", referral.get_status_display(),
+                       "only a case not yet heard can be withdrawn")
+    if on < referral.referred_on:
+        raise _invalid("withdrawn_on", on, "before the referral")
+    if on > timezone.localdate():
+        raise _invalid("withdrawn_on", on, "in the future")
+    if not reason.strip():
+        raise _invalid("withdrawal_reason", "", "say why the case is withdrawn")
+    referral.status = MaracReferral.Status.WITHDRAWN
+    referral.withdrawn_on, referral.withdrawal_reason = on, reason.strip()
+    referral.meeting = None
     return records.save(referral, actor=actor, person_ids={referral.victim.person_id},
                         context=context)
 

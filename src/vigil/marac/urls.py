@@ -13,6 +13,7 @@ urlpatterns = [
     path("referrals/<int:pk>/hearing/", views.hearing, name="hearing"),
     path("referrals/<int:pk>/close/", views.close, name="close"),
     path("referrals/<int:pk>/transfer/", views.transfer, name="transfer"),
+    path("referrals/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("actions/<int:pk>/", views.action, name="action"),
     path("transfers/new/", views.transfer_in, name="transfer-in"),
     path("transfers/<int:pk>/receive/", views.receive, name="receive"),

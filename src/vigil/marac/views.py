@@ -260,6 +260,27 @@ def transfer(request, pk: int):
 
 @never_cache
 @roles.requires(WORK)
+def withdraw(request, pk: int):
+    ref = _referral(request, pk)
+    form = forms.WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw(ref, actor=request.user, on=_today(),
+                              reason=form.cleaned_data["withdrawal_reason"],
+                              context=_ctx(request, ref))
+        except (RecordInvalid, NotAllowed) as exc:
+            _problems(form, exc)
+        else:
+            messages.success(request, "Case withdrawn. Its place at the meeting is free.")
+            return redirect("marac:referral", pk=ref.pk)
+    return render(request, "marac/form.html", {
+        "form": form, "title": f"Withdraw the case of {ref.victim.forename} "
+                               f"{ref.victim.surname}", "caption": "MARAC referral",
+        "submit": "Withdraw the case", "back": reverse("marac:referral", args=[ref.pk])})
+
+
+@never_cache
+@roles.requires(WORK)
 def transfer_in(request):
     lpas = queries.visible_lpas(request.user)
     form = forms.TransferInForm(lpas, request.POST or None)
