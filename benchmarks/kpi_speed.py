@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import sys
 import time
@@ -97,6 +98,7 @@ TABLES = {
                           "applied_at": ts("applied_at"), "served_at": ts("served_at"),
                           "hearing_at": ts("hearing_at"), "starts_on": dt("starts_on"),
                           "ends_on": dt("ends_on"), "status": tx("status"),
+                          "made_on": dt("made_on"),
                           "notified_at": ts("notified_at"), "subject_key": pk("subject")}, {}),
     "order_checks": ("order_checks", {"order_id": "REF:order:orders",
                                       "checked_at": ts("checked_at"),
@@ -117,7 +119,8 @@ TABLES = {
         "potential_escalation": bo("potential_escalation"),
         "repeat_referral": bo("repeat_referral"), "idva_referred_on": dt("idva_referred_on"),
         "status": tx("status"), "meeting_id": "REF:meeting:marac_meetings",
-        "heard_on": dt("heard_on"), "victim_key": pk("victim")}, {}),
+        "heard_on": dt("heard_on"), "withdrawn_on": dt("withdrawn_on"),
+        "victim_key": pk("victim")}, {}),
     "risk_assessments": ("risk_assessments", {
         "instrument": tx("instrument"), "incident_id": "REF:incident:incidents",
         "crime_id": "REF:crime:crimes", "assessed_at": ts("assessed_at"),
@@ -189,6 +192,12 @@ def build_snapshot(generated: Path, work: Path) -> dict:
         con.execute(f"COPY {name} TO '{root / name / 'part=all' / 'data.parquet'}' "
                     "(FORMAT parquet)")
     for table, (source, columns, _) in TABLES.items():
+        # A column newer than the generated files (e.g. orders.made_on): empty, as a
+        # cell left empty in an older export.
+        have = {c[0] for c in con.execute(f"DESCRIBE raw_{source}").fetchall()}
+        for col in sorted({m for e in columns.values() for m in re.findall(r"t\.(\w+)", e)}
+                          - have):
+            con.execute(f"ALTER TABLE raw_{source} ADD COLUMN {col} VARCHAR DEFAULT ''")
         selects, joins = ["t.id AS id"], []
         for n, (out, expr) in enumerate(columns.items()):
             if expr.startswith("REF:"):
