@@ -130,3 +130,34 @@ def test_an_upgrade_that_adds_a_column_rewrites_the_table_once(tmp_path, areas):
     assert again["crimes"].full and again["crimes"].partitions_written == 2
     after = {r.name: r for r in take_snapshot(tmp_path)}
     assert not after["crimes"].full and after["crimes"].partitions_written == 0
+
+
+def test_a_snapshot_from_before_an_upgrade_still_reads(tmp_path, areas):
+    """The dashboard read a snapshot an older Vigil wrote (no marac_transfers table, no
+    orders.made_on) and failed with a 500 until the next `vigil snapshot`. Now the
+    missing table and column read as empty."""
+    import shutil
+    from datetime import date
+
+    import pyarrow.parquet as pq
+
+    from vigil.analytics import catalogue, engine
+    from vigil.analytics.pack import run_pack
+    from vigil.analytics.snapshot import snapshot_dir
+    from vigil.core.policy import current
+
+    factories.make_crime(areas["BHM"], at(2025, 1, 10))
+    take_snapshot(tmp_path)
+    root = snapshot_dir(tmp_path).resolve()
+    shutil.rmtree(root / "marac_transfers")
+    for path in (root / "orders").glob("part=*/data.parquet"):
+        table = pq.read_table(path)
+        pq.write_table(table.drop_columns(["made_on"]), path)
+
+    window = engine.Window(date(2025, 1, 1), date(2025, 1, 31))
+    con = engine.connect(tmp_path, window, current())
+    assert "made_on" in [c[0] for c in con.execute("DESCRIBE orders").fetchall()]
+    assert con.execute("SELECT COUNT(*) FROM marac_transfers").fetchone() == (0,)
+    pack = run_pack(con, window, kpis=[catalogue.get("dvpo_granted"),
+                                       catalogue.get("marac_backlog")])
+    assert pack.period("dvpo_granted", window.first_month, window.first_month)["num"] == 0

@@ -9,6 +9,7 @@ Keeping policy in tables rather than string-formatting it into SQL keeps the SQL
 
 from __future__ import annotations
 
+import glob
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -16,7 +17,13 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from vigil.analytics.snapshot import TABLES, require_snapshot, snapshot_lock, table_glob
+from vigil.analytics.snapshot import (
+    TABLES,
+    expected_schema,
+    require_snapshot,
+    snapshot_lock,
+    table_glob,
+)
 
 
 @dataclass(frozen=True)
@@ -108,9 +115,19 @@ def connect(data_dir: Path, window: Window, policy, *, threads: int | None = Non
         con.execute(f"SET threads = {int(threads)}")
     with snapshot_lock(data_dir, exclusive=False):
         for spec in TABLES:
-            glob = table_glob(data_dir, spec.name).replace("'", "''")
-            con.execute(f"CREATE TABLE {spec.name} AS SELECT * FROM read_parquet('{glob}', "
-                        "union_by_name = true)")
+            # A snapshot taken before an upgrade lacks the tables and columns the new
+            # version adds: they read as empty (not known) until the next snapshot,
+            # rather than failing every page that reads them.
+            con.register("expected_arrow", expected_schema(spec).empty_table())
+            pattern = table_glob(data_dir, spec.name)
+            if glob.glob(pattern):
+                quoted = pattern.replace("'", "''")
+                con.execute(f"CREATE TABLE {spec.name} AS SELECT * FROM read_parquet("
+                            f"'{quoted}', union_by_name = true) "
+                            "UNION ALL BY NAME SELECT * FROM expected_arrow")
+            else:
+                con.execute(f"CREATE TABLE {spec.name} AS SELECT * FROM expected_arrow")
+            con.unregister("expected_arrow")
     calendar_tables(con, window, policy)
     return con
 

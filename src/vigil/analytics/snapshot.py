@@ -280,6 +280,13 @@ def _arrow(names: list[str], cols: list[list], schema: pa.Schema | None) -> pa.T
 DERIVED_TYPES = {"int": pa.int64(), "timestamp": pa.timestamp("us"), "string": pa.string()}
 
 
+def expected_schema(spec: TableSpec) -> pa.Schema:
+    """The columns this version of Vigil exports for `spec`, typed."""
+    from django.apps import apps
+
+    return _schema_for(spec, None if spec.build else apps.get_model(spec.model))
+
+
 def _schema_for(spec: TableSpec, model) -> pa.Schema:
     """Arrow types from the Django fields, so empty partitions still have typed columns."""
     from django.db import models as m
