@@ -315,14 +315,20 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; "
           f"import of {full}")
     rules = args.with_rules
-    print(_line(f"SQLite, scale {args.scale}", measure(full, None, args.reimport, rules)))
+    print(_line(f"SQLite, scale {args.scale}", measure(full, None, args.reimport, rules)),
+          flush=True)
     print(_line(f"SQLite, scale {args.scale / 4}", measure(quarter, None, with_rules=rules)))
     if args.pg_url:
-        print(_line(f"PostgreSQL, scale {args.scale}", measure(full, args.pg_url,
-                                                               args.reimport, args.with_rules)))
+        pg = measure(full, args.pg_url, args.reimport, args.with_rules)
+        print(_line(f"PostgreSQL, scale {args.scale}", pg))
         print(_line(f"PostgreSQL, scale {args.scale / 4}", measure(quarter, args.pg_url,
                                                                  with_rules=args.with_rules)))
-        print(_line("PostgreSQL COPY (yardstick)", copy_run(full, args.pg_url)))
+        copy = copy_run(full, args.pg_url)
+        print(_line("PostgreSQL COPY (yardstick)", copy))
+        share = (pg["rows"] / pg["seconds"]) / (copy["rows"] / copy["seconds"])
+        print(f"PostgreSQL import at {share:.1%} of COPY's rows/s on the same rows "
+              f"[target >= 25 %]")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
