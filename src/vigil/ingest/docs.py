@@ -99,8 +99,9 @@ an impossible date) is refused with that row named and nothing written;
 `import_speed.py --bad-row 6000000` (309 MB, SQLite, 1 Dec 01:26, load 6.8 at the
 start and 2.1 at the end): refused after 390 s, 0 records written, the reject
 "persons.csv line 6,000,001 date_of_birth '1990-02-30': impossible date", peak RSS
-672 MiB (+571 MiB during the import: DuckDB's working memory, capped by
-`VIGIL_IMPORT_MEMORY`, not the file).
+672 MiB (+571 MiB during the import, against +125 MiB for the 766,029-row year:
+most likely DuckDB's working memory filling towards its 512 MB cap,
+`VIGIL_IMPORT_MEMORY`, on a file this size; not yet checked at 12 million rows).
 
 ## Conventions
 
