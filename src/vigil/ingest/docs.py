@@ -74,11 +74,14 @@ shared by five developers (the load average is the machine's, start to end):
 |---|---|---|---|---|---|
 | 00:23, 10.5-12.2 | 20,651 r/s, 37 s | 11,021 r/s, 70 s | 446,306 r/s | 2.5 % | 226/227 MB |
 | 00:51, 16.7-22.2 | 8,402 r/s, 91 s | 6,987 r/s, 110 s | 375,309 r/s | 1.9 % | 225/233 MB |
+| 01:34, 1.8-8.1 | 53,230 r/s, 14 s | 26,803 r/s, 29 s | 649,906 r/s | 4.1 % | 230/226 MB |
 
-The second run is after the orders fix below; at a quarter of the rows peak RSS
-was 171 / 180 MiB and 168 / 177 MiB.
-Importer CPU (load-independent): SQLite 49,000 rows per CPU-second, PostgreSQL
-88,000 before and 104,000 after the orders fix; PostgreSQL's own work is the rest.
+The second and third runs are after the orders fix below; the third, on a quiet
+machine, is the one to quote. At a quarter of the rows peak RSS was 171 / 180,
+168 / 177 and 177 / 179 MiB.
+Importer CPU (load-independent): SQLite 49,000-57,000 rows per CPU-second,
+PostgreSQL 88,000 before and 104,000-116,000 after the orders fix; PostgreSQL's own
+work is the rest (21 of the 29 s of the quiet run).
 Peak memory grows little with the file: four times the rows add under 60 MiB
 (DuckDB works on disk within `VIGIL_IMPORT_MEMORY`).
 **The target of 25 % of COPY on PostgreSQL is not met.** A profile (cProfile and
