@@ -2,12 +2,12 @@
 
 Part 1, the KPI pack (snapshot excluded): the import files of a generated force
 (`vigil generate --years 10 --scale 1.0 DIR`) are loaded with `vigil import` and
-`vigil snapshot` (--via-import), or turned straight into a snapshot-shaped Parquet folder
-with DuckDB (the older stand-in), then every KPI in the catalogue runs over ten years.
+`vigil snapshot` (the default), or with --stand-in turned straight into a snapshot-shaped
+Parquet folder with DuckDB (the older stand-in, from before the set-wise import), then
+every KPI in the catalogue runs over ten years.
 Peak memory is the process's maximum resident set size.
 
-    .venv/bin/python benchmarks/kpi_speed.py pack --generated /tmp/big/gen --work /tmp/big/f \
-        --via-import
+    .venv/bin/python benchmarks/kpi_speed.py pack --generated /tmp/big/gen --work /tmp/big/f
 
 Part 2, the incremental snapshot: on a data dir with an imported force, take a snapshot,
 add one day's new records (a copy of the busiest recent day's incidents, crimes, outcomes
@@ -385,9 +385,9 @@ def main() -> int:
     p.add_argument("--generated", help="folder from `vigil generate` (builds the snapshot)")
     p.add_argument("--work", required=True, help="data dir holding (or to hold) the snapshot")
     p.add_argument("--as-of", default="2026-01-31")
-    p.add_argument("--via-import", action="store_true",
-                   help="build the store with `vigil import` and `vigil snapshot` (SQLite, or "
-                        "VIGIL_DATABASE_URL) instead of the DuckDB stand-in")
+    p.add_argument("--stand-in", dest="via_import", action="store_false",
+                   help="build the snapshot from the CSV with DuckDB instead of `vigil import` "
+                        "and `vigil snapshot` (SQLite, or VIGIL_DATABASE_URL)")
     p = sub.add_parser("incremental")
     p.add_argument("--data-dir", required=True, help="data dir with an imported force")
     args = parser.parse_args()

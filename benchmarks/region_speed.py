@@ -1,29 +1,28 @@
 """A region on DuckDB and on Spark: the KPI pack and linkage at 1, 3 and 7 forces.
 
-The region is built from one synthetic force, so the figures measure the engines, not
-the generator:
-- KPI pack: one force is generated, imported and snapshotted; the region's snapshot
-  is that snapshot repeated once per force with every id offset, every pseudonymised
-  person key and area code made the force's own (N independent forces of the same
-  shape). Every KPI then runs over it on DuckDB (`engine.connect`) and on Spark local
-  mode (`spark_engine.connect`), and the two packs are checked equal.
-- Linkage: the noisy person set of `vigil.people.linkage.testdata` per force, with a
-  share of each force's people also recorded by the next force (people who move
-  between forces), linked as one index by `pipeline.link` on DuckDB and on Splink's
-  Spark backend with the shipped model; pairs and persons are checked equal, and
-  precision and recall are given against the known truth.
+The region is `vigil generate --forces N` (forces 1..N of one generated region: each
+force has its own seed, and a share of each force's people turn up in the next
+force's records with that force's noise):
+- KPI pack: each force's folder is loaded with `vigil import` into a Vigil of its own
+  and snapshotted (`vigil snapshot`); the region's snapshot is the forces' snapshots
+  together, every id offset and every pseudonymised person key and area code made the
+  force's own. Every KPI then runs over it on DuckDB (`engine.connect`) and on Spark
+  local mode (`spark_engine.connect`), and the two packs are checked equal.
+- Linkage: every force's person records as one index (ids unique across the region),
+  linked by `pipeline.link` on DuckDB and on Splink's Spark backend with the shipped
+  model; persons are checked equal, and precision and recall are given against the
+  generator's truth, with how many cross-force people were joined.
 
-    .venv/bin/python benchmarks/region_speed.py --scale 0.01 --people 2000 --forces 1 3 7
+    .venv/bin/python benchmarks/region_speed.py --scale 0.003 --forces 1 3 7
 
-Spark local mode uses the cores given by --threads (default 2). Report the machine's
-load beside the figures (`uptime`).
+Spark local mode uses the cores given by --threads (default 2). The machine's load is
+printed at the start and the end.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import random
 import shutil
 import sys
 import tempfile
@@ -44,35 +43,53 @@ def _setup(data_dir: Path) -> None:
     call_command("migrate", verbosity=0)
 
 
-def one_force_snapshot(work: Path, scale: float, years: int, end: date) -> Path:
-    from vigil.analytics.snapshot import take_snapshot
-    from vigil.ingest.importer import import_dir
+def force_snapshots(work: Path, scale: float, years: int, end: date, forces: int) -> list[Path]:
+    """Generate the region, then per force `vigil import` and `vigil snapshot` into a data
+    dir of its own; returns the data dirs (force1..forceN)."""
+    import subprocess
+
     from vigil.synth.generate import Options, generate
 
-    generate(Options(out_dir=work / "gen", years=years, scale=scale, seed=2026, end=end))
-    import_dir(work / "gen", actor="benchmark", progress=False)
-    take_snapshot(work)
-    return work
+    t0 = time.monotonic()
+    generate(Options(out_dir=work / "gen", years=years, scale=scale, seed=2026, end=end,
+                     forces=forces))
+    print(f"generated {forces} forces in {time.monotonic() - t0:.1f} s", flush=True)
+    vigil = str(Path(sys.executable).with_name("vigil"))
+    env = {k: v for k, v in os.environ.items() if k != "VIGIL_DATABASE_URL"}
+    dirs = []
+    for k in range(1, forces + 1):
+        data = work / f"data{k}"
+        t0 = time.monotonic()
+        for step in (["migrate"], ["import", str(work / "gen" / f"force{k}"), "--no-progress"],
+                     ["snapshot"]):
+            subprocess.run([vigil, "--data-dir", str(data), *step], check=True, env=env,
+                           stdout=subprocess.DEVNULL)
+        print(f"force{k}: imported and snapshotted in {time.monotonic() - t0:.1f} s",
+              flush=True)
+        dirs.append(data)
+    return dirs
 
 
-def region_snapshot(source: Path, target: Path, forces: int) -> None:
-    """The snapshot repeated per force, ids offset and keys made the force's own."""
+def region_snapshot(sources: list[Path], target: Path) -> None:
+    """The forces' snapshots together, ids offset and keys made each force's own."""
+    import glob
+
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     from vigil.analytics.snapshot import MANIFEST, TABLES, snapshot_dir, table_glob
 
-    src, dst = snapshot_dir(source), snapshot_dir(target)
+    dst = snapshot_dir(target)
     shutil.rmtree(dst, ignore_errors=True)
     dst.mkdir(parents=True)
-    shutil.copy(src / MANIFEST, dst / MANIFEST)
+    shutil.copy(snapshot_dir(sources[0]) / MANIFEST, dst / MANIFEST)
     for spec in TABLES:
-        files = sorted(Path(p) for p in __import__("glob").glob(table_glob(source, spec.name)))
-        for f in files:
-            table = pq.read_table(f)
-            copies = []
-            for k in range(forces):
+        copies: dict[Path, list] = {}
+        for k, source in enumerate(sources):
+            src = snapshot_dir(source)
+            for f in sorted(Path(p) for p in glob.glob(table_glob(source, spec.name))):
+                table = pq.read_table(f)
                 cols = {}
                 for name in table.column_names:
                     col = table[name]
@@ -83,10 +100,11 @@ def region_snapshot(source: Path, target: Path, forces: int) -> None:
                             or name.endswith("_ref") or name == "ref"):
                         col = pc.binary_join_element_wise(col, pa.scalar(f"~F{k}"), "")
                     cols[name] = col
-                copies.append(pa.table(cols))
-            out = dst / f.relative_to(src)
+                copies.setdefault(f.relative_to(src), []).append(pa.table(cols))
+        for rel, tables in copies.items():
+            out = dst / rel
             out.parent.mkdir(parents=True, exist_ok=True)
-            pq.write_table(pa.concat_tables(copies), out)
+            pq.write_table(pa.concat_tables(tables, promote_options="default"), out)
 
 
 def time_pack(data_dir: Path, threads: int, spark) -> dict:
@@ -112,40 +130,24 @@ def time_pack(data_dir: Path, threads: int, spark) -> dict:
     return {"duckdb_s": out["duckdb"][0], "spark_s": out["spark"][0], "rows": len(a_)}
 
 
-def region_people(people: int, forces: int, move_share: float, seed: int):
-    """Per force the noisy test set; a share of each force's people recorded again by
-    the next force (fresh noise), with the truth."""
-    from vigil.people.linkage import testdata
+def region_people(region: Path, forces: int):
+    """Person records of force1..forceN as one index, with the generator's truth."""
+    from vigil.synth.region import cross_force_people, person_records
 
-    rng = random.Random(seed)
-    records, truth = [], {}
-    next_id = 1
-    for k in range(forces):
-        recs, tr = testdata.generate(people, "high", seed=seed + k)
-        for r in recs:
-            rid = next_id
-            next_id += 1
-            records.append({**r, "id": rid})
-            truth[rid] = f"F{k}-{tr[r['id']]}"
-        if k + 1 < forces:
-            movers = rng.sample(recs, int(len(recs) * move_share))
-            for r in movers:
-                rid = next_id
-                next_id += 1
-                moved = {**r, "id": rid, "postcode": "", "address": "",
-                         "phone": r["phone"] if rng.random() < 0.5 else ""}
-                records.append(moved)
-                truth[rid] = f"F{k}-{tr[r['id']]}"
-    return records, truth
+    keep = {f"force{k}" for k in range(1, forces + 1)}
+    records = [r for r in person_records(region) if r["force"] in keep]
+    ids = iter(range(1, len(records) + 1))
+    records = [{**r, "id": next(ids)} for r in records]
+    return records, {r["id"]: r["truth"] for r in records}, cross_force_people(records)
 
 
-def time_link(people: int, forces: int, spark) -> dict:
+def time_link(region: Path, forces: int, spark) -> dict:
     from vigil.core.policy import current
     from vigil.people.linkage import frame, model, pipeline
     from vigil.people.linkage import spark as linkage_spark
 
-    records, truth = region_people(people, forces, 0.05, seed=7)
-    df = frame.build([{k: r.get(k) for k in frame.SOURCE_FIELDS} for r in records])
+    records, truth, shared = region_people(region, forces)
+    df = frame.build(records)
     trained = model.load_file(model.DEFAULT_MODEL)
     pol = current()
     kw = dict(link_probability=pol.link_match_probability,
@@ -160,8 +162,13 @@ def time_link(people: int, forces: int, spark) -> dict:
     same = duck.clusters == on_spark.clusters or _groups(duck.clusters) == _groups(
         on_spark.clusters)
     p, r = _pairwise(duck.clusters, truth)
+    force_of = {x["id"]: x["force"] for x in records}
+    joined = sum(
+        any(len({force_of[i] for i in g}) > 1 for g in _groups(
+            {i: duck.clusters[i] for i in truth if truth[i] == t}))
+        for t in shared)
     return {"records": len(df), "duckdb_s": duck_s, "spark_s": spark_s, "same": same,
-            "precision": p, "recall": r}
+            "precision": p, "recall": r, "shared": len(shared), "joined": joined}
 
 
 def _groups(clusters):
@@ -189,30 +196,32 @@ def _pairwise(clusters, truth):
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--scale", type=float, default=0.01, help="scale of each force (0.01)")
+    ap.add_argument("--scale", type=float, default=0.003, help="scale of each force (0.003)")
     ap.add_argument("--years", type=int, default=1)
-    ap.add_argument("--people", type=int, default=2000, help="people per force for linkage")
     ap.add_argument("--forces", type=int, nargs="+", default=[1, 3, 7])
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args(argv)
 
     work = Path(tempfile.mkdtemp(prefix="vigil-region-"))
     try:
-        _setup(work / "one")
+        _setup(work / "django")
         from vigil.core.spark import session
 
         print(f"load average at start: {os.getloadavg()}", flush=True)
-        one_force_snapshot(work / "one", args.scale, args.years, date(2025, 12, 31))
+        data = force_snapshots(work, args.scale, args.years, date(2025, 12, 31),
+                               max(args.forces))
         spark = session(args.threads)
         print("forces | KPI pack rows | DuckDB s | Spark s || linkage records | DuckDB s | "
-              "Spark s | same persons | P | R")
+              "Spark s | same persons | P | R | cross-force people joined")
         for n in args.forces:
-            region_snapshot(work / "one", work / f"region{n}", n)
+            region_snapshot(data[:n], work / f"region{n}")
             kp = time_pack(work / f"region{n}", args.threads, spark)
-            lk = time_link(args.people, n, spark)
+            lk = time_link(work / "gen", n, spark)
             print(f"{n} | {kp['rows']:,} | {kp['duckdb_s']:.1f} | {kp['spark_s']:.1f} || "
                   f"{lk['records']:,} | {lk['duckdb_s']:.1f} | {lk['spark_s']:.1f} | "
-                  f"{lk['same']} | {lk['precision']:.4f} | {lk['recall']:.4f}", flush=True)
+                  f"{lk['same']} | {lk['precision']:.4f} | {lk['recall']:.4f} | "
+                  f"{lk['joined']}/{lk['shared']}  (load {os.getloadavg()[0]:.1f})",
+                  flush=True)
         print(f"load average at end: {os.getloadavg()}")
         spark.stop()
     finally:

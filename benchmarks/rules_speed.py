@@ -1,7 +1,7 @@
 """Speed of the safeguarding rules at full scale: batch over 10 years, incremental per incident.
 
   .venv/bin/python benchmarks/rules_speed.py [--data-dir /tmp/vigil-rules-bench]
-        [--base-scale 0.1] [--lanes 10] [--years 10] [--samples 50]
+        [--base-scale 0.1] [--lanes 10] [--years 10] [--samples 50] [--pg-url URL]
 
 Builds the store once (kept in --data-dir for re-runs):
 1. `vigil generate --years 1 --scale BASE` and `vigil import`: one realistic year.
@@ -17,7 +17,10 @@ Then prints:
   (target < 50 ms), over --samples new incidents on persons with long histories;
 - the peak memory of the process (target < 4 GB).
 
-The embedded SQLite store; each new incident is rolled back after timing.
+The embedded SQLite store, and with --pg-url the same store built on PostgreSQL too
+(that database's public schema is DROPPED and rebuilt on the first run; it is kept for
+re-runs like the SQLite file): each database runs in a process of its own, one after
+the other, and prints its figures. Each new incident is rolled back after timing.
 """
 
 from __future__ import annotations
@@ -48,9 +51,8 @@ LANE_MODELS = PERSON_MODELS + ("people.Vulnerability",)
 
 
 def build(data_dir: Path, base_scale: float, lanes: int, years: int) -> None:
-    base = data_dir / "base"
+    base = data_dir.parent / "base" if _pg() else data_dir / "base"
     env = dict(os.environ, VIGIL_DATA_DIR=str(data_dir))
-    env.pop("VIGIL_DATABASE_URL", None)
     if not (base / "incidents.csv").exists():
         subprocess.run([VIGIL, "generate", str(base), "--years", "1", "--scale",
                         str(base_scale), "--quiet"], check=True, env=env)
@@ -61,9 +63,26 @@ def build(data_dir: Path, base_scale: float, lanes: int, years: int) -> None:
     replicate(lanes, years)
 
 
+def _pg() -> bool:
+    return os.environ.get("VIGIL_DATABASE_URL", "").startswith("postgres")
+
+
+def _built(data_dir: Path) -> bool:
+    if not _pg():
+        return (data_dir / "vigil.sqlite3").exists()
+    import psycopg
+
+    url = os.environ["VIGIL_DATABASE_URL"].replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(url, autocommit=True) as con:
+        if con.execute("SELECT to_regclass('incidents_incident')").fetchone()[0]:
+            return True
+        con.execute("DROP SCHEMA public CASCADE")
+        con.execute("CREATE SCHEMA public")
+    return False
+
+
 def _setup(data_dir: Path) -> None:
     os.environ["VIGIL_DATA_DIR"] = str(data_dir)
-    os.environ.pop("VIGIL_DATABASE_URL", None)
     import django
 
     django.setup()
@@ -73,6 +92,7 @@ def _columns(model, lane: int, copy: int, shift_years: int) -> tuple[str, str]:
     """(column list, SELECT expressions) copying one model's rows into a new copy."""
     from django.db import models
 
+    pg = _pg()
     label = model._meta.label
     names, exprs = [], []
     for f in model._meta.concrete_fields:
@@ -90,9 +110,11 @@ def _columns(model, lane: int, copy: int, shift_years: int) -> tuple[str, str]:
             else:
                 exprs.append(col)
         elif isinstance(f, models.DateTimeField) and shift_years:
-            exprs.append(f"datetime({col}, '-{shift_years} years')")
+            exprs.append(f"{col} - interval '{shift_years} years'" if pg
+                         else f"datetime({col}, '-{shift_years} years')")
         elif isinstance(f, models.DateField) and shift_years:
-            exprs.append(f"date({col}, '-{shift_years} years')")
+            exprs.append(f"CAST({col} - interval '{shift_years} years' AS date)" if pg
+                         else f"date({col}, '-{shift_years} years')")
         elif col == "source_id":
             exprs.append(f"{col} || '-{lane}-{copy}'")
         else:
@@ -110,7 +132,9 @@ def replicate(lanes: int, years: int) -> None:
             return
     t0 = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cur:
-        cur.execute("PRAGMA foreign_keys = OFF")
+        # Copies refer to copies made in the same statement order: no checks while copying.
+        cur.execute("SET LOCAL session_replication_role = replica" if _pg()
+                    else "PRAGMA foreign_keys = OFF")
         for lane in range(lanes):
             for label in LANE_MODELS:
                 if lane == 0:
@@ -129,6 +153,11 @@ def replicate(lanes: int, years: int) -> None:
                     cur.execute(f"INSERT INTO {model._meta.db_table} ({cols}) SELECT {exprs} "
                                 f"FROM {model._meta.db_table} WHERE id < {ID_STEP}")
     with connection.cursor() as cur:
+        if _pg():  # rows were written with explicit ids: move the id sequences past them
+            for label in LANE_MODELS + EVENT_MODELS:
+                table = apps.get_model(label)._meta.db_table
+                cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                            f"(SELECT MAX(id) FROM {table}))")
         cur.execute("ANALYZE")
     print(f"replicated to {lanes} lanes x {years} years in {time.perf_counter() - t0:.0f} s",
           flush=True)
@@ -231,14 +260,30 @@ def main() -> int:
     parser.add_argument("--lanes", type=int, default=10)
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--samples", type=int, default=50)
+    parser.add_argument("--pg-url", help="also build and time the store on this scratch "
+                                         "PostgreSQL database (its schema is dropped)")
+    parser.add_argument("--only", choices=("sqlite", "postgresql"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.only is None:
+        # One process per database: Django is set up once per process.
+        rest = sys.argv[1:]
+        for db in ("sqlite", "postgresql") if args.pg_url else ("sqlite",):
+            print(f"--- {db}", flush=True)
+            subprocess.run([sys.executable, __file__, *rest, "--only", db], check=True)
+        return 0
+    if args.only == "postgresql":
+        os.environ["VIGIL_DATABASE_URL"] = args.pg_url
+        args.data_dir = args.data_dir / "pg"
+    else:
+        os.environ.pop("VIGIL_DATABASE_URL", None)
     args.data_dir.mkdir(parents=True, exist_ok=True)
-    if not (args.data_dir / "vigil.sqlite3").exists():
+    if not _built(args.data_dir):
         build(args.data_dir, args.base_scale, args.lanes, args.years)
     else:
         _setup(args.data_dir)
         replicate(args.lanes, args.years)
-    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}", flush=True)
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
+          f"{args.only}; load average {os.getloadavg()[0]:.1f}", flush=True)
     bench(args.samples)
     return 0
 

@@ -170,6 +170,41 @@ def test_self_references_to_earlier_rows_of_the_same_file(tmp_path, monkeypatch,
     assert ProtectiveOrder.objects.get(source_id="O2").follows.source_id == "O1"
 
 
+@pytest.mark.parametrize("batch_size", [2000, 7, 1])
+def test_notices_each_followed_by_its_order_are_written_in_few_batches(
+        tmp_path, monkeypatch, batch_size):
+    """A row referring to a row of the open batch waits for the next batch, rather than
+    the batch being written early: 2 x N rows of pairs make about 2 x N / size batches."""
+    monkeypatch.setattr(importer, "BATCH_SIZE", batch_size)
+    rows = base_rows()
+    dvpn, dvpo = rows["orders"]
+    pairs = 30
+    rows["orders"] = []
+    for i in range(pairs):
+        rows["orders"] += [{**dvpn, "source_id": f"N{i}"},
+                           {**dvpo, "source_id": f"D{i}", "follows": f"CONNECT:N{i}"}]
+    # A chain three deep at the end: a notice, its order, an order following that order.
+    rows["orders"] += [{**dvpn, "source_id": "O1"}, {**dvpo, "source_id": "O2"},
+                       {**dvpo, "source_id": "O3", "follows": "CONNECT:O2"}]
+    del rows["order_conditions"], rows["order_protected_persons"]
+    flushes = []
+    real = importer.FileImporter.flush
+
+    def counting(self, batch):
+        if batch and self.spec.name == "orders":
+            flushes.append(len(batch))
+        return real(self, batch)
+
+    monkeypatch.setattr(importer.FileImporter, "flush", counting)
+    import_dir(write_export(tmp_path, rows), progress=False)
+    for i in range(pairs):
+        assert ProtectiveOrder.objects.get(source_id=f"D{i}").follows.source_id == f"N{i}"
+    assert ProtectiveOrder.objects.get(source_id="O3").follows.follows.source_id == "O1"
+    total = 2 * pairs + 3
+    assert sum(flushes) == total
+    assert len(flushes) <= -(-total // batch_size) + 3
+
+
 def test_a_self_reference_to_a_later_row_is_dangling(tmp_path):
     rows = base_rows()
     rows["orders"].reverse()

@@ -360,26 +360,44 @@ class FileImporter:
             next(rows, None)  # the header, checked already
             batch: list[Row] = []
             pending: set[tuple[str, ...]] = set()
+            # Rows referring to a row of the open batch wait for the next batch (written
+            # after the one they refer to), so that a file of notices each followed by its
+            # order is written in a few batches, not one batch per pair.
+            later: list[Row] = []
+            later_keys: set[tuple[str, ...]] = set()
+
+            def add(row: Row) -> None:
+                if self.self_refs and any(
+                        (k := self._self_key(row, p)) in pending or k in later_keys
+                        for p in self.self_refs):
+                    later.append(row)
+                    later_keys.add(row.key)
+                    return
+                batch.append(row)
+                pending.add(row.key)
+
+            def flush_open(final: bool) -> None:
+                nonlocal batch, pending, later, later_keys
+                while batch and (final or len(batch) >= BATCH_SIZE
+                                 or len(later) >= BATCH_SIZE):
+                    self.flush(batch)
+                    waiting = later
+                    batch, pending, later, later_keys = [], set(), [], set()
+                    for row in waiting:
+                        add(row)
+
             for raw in rows:
                 row = self.parse(raw)
                 if row is None:
                     continue
-                if row.key in pending:
+                if row.key in pending or row.key in later_keys:
                     # The second copy is reported by the duplicate pass; keep the first.
                     self.keys.suspect(row.key)
                     continue
                 self.keys.add(row.key)
-                if self.self_refs and any(self._self_key(row, p) in pending
-                                          for p in self.self_refs):
-                    # A row referring to one earlier in this batch: write that one first.
-                    self.flush(batch)
-                    batch, pending = [], set()
-                batch.append(row)
-                pending.add(row.key)
-                if len(batch) >= BATCH_SIZE:
-                    self.flush(batch)
-                    batch, pending = [], set()
-            self.flush(batch)
+                add(row)
+                flush_open(final=False)
+            flush_open(final=True)
         self.report_duplicates()
         self.keys = None
 

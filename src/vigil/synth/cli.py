@@ -21,6 +21,9 @@ def register(sub) -> None:
                    help=f"last day of the history, YYYY-MM-DD ({DEFAULT_END})")
     p.add_argument("--noise", choices=("low", "high"), default="low",
                    help="how much the source systems disagree about a person (low)")
+    p.add_argument("--forces", type=int, default=1,
+                   help="a region of N forces, each in its own folder OUT_DIR/forceK, with "
+                        "people who appear in more than one force's records (1)")
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     p.set_defaults(func=cmd_generate)
 
@@ -37,12 +40,20 @@ def cmd_generate(args) -> int:
         raise CommandError(f"{out} exists and is not a folder")
     try:
         opts = Options(out_dir=out, years=args.years, scale=args.scale, seed=args.seed,
-                       end=end, noise=args.noise,
+                       end=end, noise=args.noise, forces=args.forces,
                        progress=not args.quiet and sys.stderr.isatty())
     except ValueError as exc:
         raise CommandError(str(exc)) from None
     result = generate(opts)
-    if not args.quiet:
+    if not args.quiet and result.forces:
+        print(f"Wrote a synthetic region of {len(result.forces)} forces {result.start} to "
+              f"{result.end} into {out} in {result.seconds:.1f} s:")
+        for name, counts, arrived in result.forces:
+            print(f"  {name}/  {sum(counts.values()):>10,} rows, {counts.get('persons', 0):,}"
+                  f" person records; {arrived:,} people also recorded by the force before")
+        print(f"  ground truth: {out}/force*/ground_truth/person_truth.csv (true ids are "
+              "the same across forces)")
+    elif not args.quiet:
         print(f"Wrote a synthetic force {result.start} to {result.end} into {out} "
               f"in {result.seconds:.1f} s:")
         for name, n in result.counts.items():

@@ -31,6 +31,9 @@ STREET_TYPES = ("Road", "Street", "Avenue", "Close", "Lane", "Drive", "Grove", "
 POSTCODE_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"  # the inward code never uses C I K M O V
 
 CONTROL, CONNECT, MARAC = "CONTROL", "CONNECT", "MARAC"
+# In a region: the chance that a new adult victim or perpetrator is someone from the
+# previous force (while any are waiting to arrive).
+INCOMER_SHARE = 0.1
 
 
 @dataclass(frozen=True)
@@ -92,13 +95,22 @@ class Person:
 class People:
     """Creates true people and hands out (noisy) source records of them."""
 
-    def __init__(self, draw: Draw, sink: Sink, noise: str, postcodes):
+    def __init__(self, draw: Draw, sink: Sink, noise: str, postcodes, pid_base: int = 0,
+                 incomers: list[Person] = (), incomers_from: int = 0):
         self.d = draw
         self.sink = sink
         self.noise = NOISE[noise]
         self.postcodes = postcodes  # lpa code -> callable(draw) -> postcode
         self.people: list[Person] = []
         self._next_id = {CONTROL: 0, CONNECT: 0, MARAC: 0}
+        # In a region, true ids are unique across forces (force k counts from pid_base),
+        # and people who lived in the previous force wait here to turn up in this one.
+        self.pid_base = pid_base
+        self.incomers = {"F": [], "M": []}
+        for p in incomers:
+            self.incomers.setdefault(p.sex, []).append(p)
+        self.incomers_from = incomers_from
+        self.arrived: list[Person] = []
 
     # --- true people
     def address(self, lpa: str, town: str) -> tuple[str, str]:
@@ -115,6 +127,12 @@ class People:
             address: tuple[str, str] | None = None, t: int = 0,
             life_events: bool = True) -> Person:
         d = self.d
+        waiting = self.incomers.get(sex)
+        if (waiting and life_events and surname is None and address is None
+                and t >= self.incomers_from and d.chance(INCOMER_SHARE)):
+            before = waiting.pop()
+            if before.age_on(day_of(t)) >= 16:
+                return self._arrive(before, lpa, town, t)
         names = FEMALE_NAMES if sex == "F" else MALE_NAMES
         forename = d.pick(names)
         middle = d.pick(names) if d.chance(0.4) else ""
@@ -124,16 +142,34 @@ class People:
         if d.chance(0.5):
             email = (f"{forename}.{surname}{d.integer(1, 99)}@{d.pick(EMAIL_DOMAINS)}"
                      .lower().replace(" ", "").replace("'", ""))
-        p = Person(len(self.people) + 1, sex, forename, middle, surname, born, lpa, addr,
-                   postcode, self.phone(), email)
+        p = Person(self.pid_base + len(self.people) + 1, sex, forename, middle, surname, born,
+                   lpa, addr, postcode, self.phone(), email)
         if life_events:
-            if d.chance(0.3):  # victims often move away from the abuser
-                p.moved = (t + int(d.uniform(10, 400) * DAY), *self.address(lpa, town))
-            if sex == "F" and d.chance(0.06):
-                p.married = (t + int(d.uniform(30, 900) * DAY), d.pick(SURNAMES))
-            if d.chance(0.2):
-                p.new_phone = (t + int(d.uniform(30, 900) * DAY), self.phone())
+            self._life_events(p, lpa, town, t)
         self.people.append(p)
+        return p
+
+    def _life_events(self, p: Person, lpa: str, town: str, t: int) -> None:
+        d = self.d
+        if d.chance(0.3):  # victims often move away from the abuser
+            p.moved = (t + int(d.uniform(10, 400) * DAY), *self.address(lpa, town))
+        if p.sex == "F" and d.chance(0.06):
+            p.married = (t + int(d.uniform(30, 900) * DAY), d.pick(SURNAMES))
+        if d.chance(0.2):
+            p.new_phone = (t + int(d.uniform(30, 900) * DAY), self.phone())
+
+    def _arrive(self, before: Person, lpa: str, town: str, t: int) -> Person:
+        """The same true person (same pid) living in this force's area now: a new address,
+        often the same phone, and no record yet in this force's systems."""
+        d = self.d
+        surname = before.married[1] if before.married and before.married[0] <= t else (
+            before.surname)
+        phone = before.phone if d.chance(0.6) else self.phone()
+        p = Person(before.pid, before.sex, before.forename, before.middle, surname, before.dob,
+                   lpa, *self.address(lpa, town), phone, before.email)
+        self._life_events(p, lpa, town, t)
+        self.people.append(p)
+        self.arrived.append(p)
         return p
 
     # --- source records
