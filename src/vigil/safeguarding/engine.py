@@ -32,6 +32,10 @@ from vigil.safeguarding.models import Flag, Task
 CHUNK = 2000
 
 
+# Rows a run changes before it refreshes the tables' planner statistics.
+ANALYZE_AFTER = 1000
+
+
 @dataclass
 class RunStats:
     persons: int = 0
@@ -84,6 +88,13 @@ def run(*, as_of: datetime, person_ids=None, policy: Policy | None = None,
     finally:
         if collecting:
             gc.enable()
+    if stats.changed >= ANALYZE_AFTER and not connection.in_atomic_block:
+        # A run that writes thousands of tasks leaves the planner's statistics stale:
+        # each team queue page then sorted every open task (15 ms, not 0.3 ms, measured
+        # on PostgreSQL at full scale).
+        with connection.cursor() as cur:
+            for model in (Task, Flag):
+                cur.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     stats.load_s, stats.evaluate_s = t1 - t0, t2 - t1
     stats.write_s = clock.perf_counter() - t2
     return stats
