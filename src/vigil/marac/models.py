@@ -37,7 +37,7 @@ class SharingBasis(models.TextChoices):
 
 
 class MaracReferral(SourceKeyed):
-    vigil_fields = ("idva_referred_on",)  # ADR 0006
+    vigil_fields = ("idva_referred_on", "withdrawal_reason")  # ADR 0006
     fact_key = ("victim__person", "referred_on")  # ADR 0006
 
     class Status(models.TextChoices):
