@@ -79,6 +79,8 @@ def test_gunicorn_serves_the_wsgi_app_with_threads():
     argv = gunicorn_argv("127.0.0.1:8105", 3, 4)
     assert argv[1:4] == ["-m", "gunicorn", "vigil.wsgi:application"]
     assert argv[argv.index("--workers") + 1] == "3"
+    # Idle connections outlive the proxy's, so the proxy never reuses a closed one.
+    assert int(argv[argv.index("--keep-alive") + 1]) > 60
 
 
 def test_pages_carry_the_security_headers(client, settings, make_user):

@@ -71,11 +71,18 @@ def serve(addr: str) -> None:
     call_command("runserver", addr, use_reloader=False, use_threading=True)
 
 
+# Longer than the proxy keeps an idle upstream connection (nginx: 60 s): a server that
+# closes first races the proxy's next request on it, which then fails with a reset
+# (seen in benchmarks/load.py with gunicorn's default of 2 s).
+KEEP_ALIVE_SECONDS = 75
+
+
 def gunicorn_argv(addr: str, workers: int, threads: int) -> list[str]:
     workers = workers or 2 * (os.cpu_count() or 1) + 1
     return [sys.executable, "-m", "gunicorn", "vigil.wsgi:application",
             "--bind", addr, "--workers", str(workers), "--threads", str(threads),
             "--worker-class", "gthread", "--timeout", "60", "--graceful-timeout", "30",
+            "--keep-alive", str(KEEP_ALIVE_SECONDS),
             "--max-requests", "2000", "--max-requests-jitter", "200",
             "--access-logfile", "-", "--forwarded-allow-ips", "127.0.0.1,::1"]
 
