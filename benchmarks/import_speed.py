@@ -197,7 +197,8 @@ def _libpq(url: str) -> str:
     return url.replace("postgres://", "postgresql://", 1)
 
 
-def child_run(folder: Path, db_url: str | None, reimport: bool, with_rules: bool) -> dict:
+def _fresh_vigil(db_url: str | None) -> Path:
+    """A new data dir and an empty, migrated database (this child process's own)."""
     data_dir = Path(tempfile.mkdtemp(prefix="vigil-bench-"))
     os.environ["VIGIL_DATA_DIR"] = str(data_dir)
     os.environ.pop("VIGIL_DATABASE_URL", None)
@@ -209,9 +210,15 @@ def child_run(folder: Path, db_url: str | None, reimport: bool, with_rules: bool
 
     django.setup()
     from vigil.core.commands import migrate
-    from vigil.ingest.importer import import_dir
 
     migrate()
+    return data_dir
+
+
+def child_run(folder: Path, db_url: str | None, reimport: bool, with_rules: bool) -> dict:
+    _fresh_vigil(db_url)
+    from vigil.ingest.importer import import_dir
+
     if not with_rules:
         # Time the import alone; the rules' own benchmark times what receivers do.
         from vigil.ingest.signals import records_imported
@@ -260,21 +267,10 @@ def bad_row_file(folder: Path, rows: int) -> Path:
 
 def child_bad_run(folder: Path, db_url: str | None) -> dict:
     """Import a file with one bad row at its end: the row named, nothing written."""
-    data_dir = Path(tempfile.mkdtemp(prefix="vigil-bench-"))
-    os.environ["VIGIL_DATA_DIR"] = str(data_dir)
-    os.environ.pop("VIGIL_DATABASE_URL", None)
-    if db_url:
-        os.environ["VIGIL_DATABASE_URL"] = db_url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "vigil.settings"
-    _reset_database(db_url, data_dir)
-    import django
-
-    django.setup()
-    from vigil.core.commands import migrate
+    data_dir = _fresh_vigil(db_url)
     from vigil.ingest.importer import ImportRejected, import_dir
     from vigil.people.models import SourceRecord
 
-    migrate()
     before = resource.getrusage(resource.RUSAGE_SELF)
     t0 = time.perf_counter()
     try:
