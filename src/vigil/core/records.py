@@ -48,6 +48,11 @@ def made_in_vigil(model: type[models.Model], pks) -> dict[int, str]:
     return out
 
 
+def made_in_vigil_among(model: type[models.Model], objs) -> dict[int, str]:
+    """made_in_vigil for those of `objs` (records of `model`) made in Vigil."""
+    return made_in_vigil(model, [o.pk for o in objs if o.source_system == VIGIL])
+
+
 def human_reference(obj: models.Model, made: dict[int, str] | None = None) -> str:
     """The force's own reference (system and number), or for a record made in Vigil
     when and by whom (`made`: from made_in_vigil, to read many in one query)."""

@@ -19,7 +19,7 @@ from vigil.core import roles
 from vigil.core.models import Area
 from vigil.core.policy import current as current_policy
 from vigil.core.record_links import record_tasks, scoped
-from vigil.core.records import VIGIL, human_reference, made_in_vigil
+from vigil.core.records import human_reference, made_in_vigil_among
 from vigil.incidents.models import IncidentParty
 from vigil.marac.models import MaracAction, MaracMeeting, MaracReferral, MaracTransfer
 
@@ -149,8 +149,7 @@ def coordinator(lpa: Area, *, today: date, weeks: int = 8, page: str | int | Non
     waiting_qs = (awaiting(lpa.pk).select_related("victim", "meeting")
                   .order_by("referred_on", "id"))
     waiting_page = Paginator(waiting_qs, per_page).get_page(page)
-    made = made_in_vigil(MaracReferral, [r.pk for r in waiting_page
-                                         if r.source_system == VIGIL])
+    made = made_in_vigil_among(MaracReferral, waiting_page)
     waiting = [Waiting(r, (today - r.referred_on).days, (today - r.referred_on).days > limit,
                        human_reference(r, made)) for r in waiting_page]
     upcoming = list(MaracMeeting.objects.filter(lpa=lpa, held_on__gte=today)
@@ -368,7 +367,7 @@ def agenda(meeting: MaracMeeting, *, today: date) -> Agenda:
               .select_related("referral__victim").order_by("due_on")):
         open_actions[a.referral.victim.person_id].append(a)
     year_ago = today - timedelta(days=365)
-    made = made_in_vigil(MaracReferral, [c.pk for c in cases if c.source_system == VIGIL])
+    made = made_in_vigil_among(MaracReferral, cases)
     out = []
     for c in cases:
         pid = c.victim.person_id

@@ -12,7 +12,7 @@ from django.utils import timezone
 from vigil.core import roles
 from vigil.core.models import Area
 from vigil.core.record_links import record_link, record_tasks, scoped
-from vigil.core.records import VIGIL, human_reference, made_in_vigil
+from vigil.core.records import human_reference, made_in_vigil_among
 from vigil.incidents.models import Arrest, Bail, Wanted
 from vigil.orders.models import (
     OrderBreach,
@@ -302,7 +302,7 @@ def _local(at: datetime | None) -> str:
 
 def _made(orders) -> dict[int, str]:
     """Orders made in Vigil: when and by whom, in one query (records.human_reference)."""
-    return made_in_vigil(ProtectiveOrder, [o.pk for o in orders if o.source_system == VIGIL])
+    return made_in_vigil_among(ProtectiveOrder, orders)
 
 
 def _breaches_for_arrest(user, lpa: Area) -> tuple[list[str], list[MeetingRow]]:

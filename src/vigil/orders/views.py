@@ -22,7 +22,11 @@ from vigil.core.checks import RecordInvalid
 from vigil.core.exports import xlsx_workbook
 from vigil.core.models import Area
 from vigil.core.record_links import record_page
-from vigil.core.records import VIGIL, NotAllowed, human_reference, made_in_vigil
+from vigil.core.records import (
+    NotAllowed,
+    human_reference,
+    made_in_vigil_among,
+)
 from vigil.incidents.models import Crime
 from vigil.orders import forms, queries, services
 from vigil.orders.models import NOTICE_TYPES, PrioritisationDipCheck, ProtectiveOrder
@@ -273,7 +277,7 @@ def _row(o, names, made) -> list:
 def _rows(orders) -> list[list]:
     """Rows of the search's table and download: names and references in two queries."""
     names = queries.protected_names(orders)
-    made = made_in_vigil(ProtectiveOrder, [o.pk for o in orders if o.source_system == VIGIL])
+    made = made_in_vigil_among(ProtectiveOrder, orders)
     return [_row(o, names, made) for o in orders]
 
 
