@@ -88,3 +88,43 @@ def test_bad_rows_are_refused_naming_what_and_where(tmp_path, file, change, colu
     assert rejects and rejects[0].line == 2 and rejects[0].column == column
     assert reason in rejects[0].reason
     assert not MaracReferral.objects.exists()  # all or nothing
+
+
+@pytest.mark.parametrize("per_row", [True, False], ids=["per-row", "set-wise"])
+def test_an_actions_file_alone_reruns_the_victims_rules(tmp_path, monkeypatch, per_row):
+    """A night's export of only MARAC actions (with the required persons file, unchanged)
+    moves the victim's task in the MARAC queue at once: a row referring to a referral
+    concerns the referral's victim."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from vigil.safeguarding.models import Task
+
+    if per_row:
+        monkeypatch.setenv("VIGIL_IMPORT_PER_ROW", "1")
+    else:
+        monkeypatch.delenv("VIGIL_IMPORT_PER_ROW", raising=False)
+    today = timezone.localdate()
+    rows = _rows()
+    del rows["marac_transfers"]
+    actions = rows.pop("marac_actions")
+    rows["marac_meetings"][0]["held_on"] = str(today - timedelta(days=5))
+    rows["marac_referrals"][0].update({"referred_on": str(today - timedelta(days=20)),
+                                       "heard_on": str(today - timedelta(days=5)),
+                                       "closed_on": ""})
+    import_dir(write_export(tmp_path / "cases", rows), progress=False)
+    assert not Task.objects.filter(kind="marac_action").exists()
+
+    actions[0].update({"due_on": str(today - timedelta(days=1)), "carried_on": ""})
+    # The persons file is required in every export; unchanged, it touches nobody.
+    import_dir(write_export(tmp_path / "new", {"persons": rows["persons"],
+                                               "marac_actions": actions}), progress=False)
+    task = Task.objects.get(kind="marac_action")
+    assert task.status == "open" and task.due_at < timezone.now()  # overdue
+
+    actions[0]["completed_on"] = str(today)
+    import_dir(write_export(tmp_path / "done", {"persons": rows["persons"],
+                                                "marac_actions": actions}), progress=False)
+    task.refresh_from_db()
+    assert task.status == "met" and task.outcome == f"done on {today:%d %b %Y}"

@@ -153,12 +153,35 @@ def test_the_coordinators_journey(live_server, transactional_db, tmp_path, setti
         expect(page.locator(".govuk-notification-banner, .govuk-error-summary, [role=alert]")
                .first).to_contain_text("cannot be closed")
         page.screenshot(path=shots / "marac-6-referral.png", full_page=True)
+
+        # The other action is a task in the MARAC queue: carry it to the next meeting.
+        page.goto(f"{live_server.url}/queues/marac/")
+        page.get_by_label("Task type").select_option(
+            label="MARAC action due: chase the owning agency")
+        page.get_by_role("button", name="Filter").click()
+        rows = page.locator("tbody tr", has_text="MARAC action for")
+        expect(rows).to_have_count(1)  # the done Housing action has left the queue
+        expect(rows.first).to_contain_text("Police")
+        rows.first.get_by_role("link", name="MARAC action due: chase the owning agency",
+                                exact=True).click()
+        expect(page.get_by_role("heading", name="Record the MARAC action")).to_be_visible()
+        page.get_by_label("Not done: carry it to the next meeting").check()
+        page.get_by_role("button", name="Save and complete").click()
+        expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+            "MARAC action recorded")
+        expect(page.locator("#task-status")).to_contain_text("Met")
+        page.screenshot(path=shots / "marac-7-action-carried.png", full_page=True)
         browser.close()
     assert problems == []
 
     referral = MaracReferral.objects.get(victim=victim)
-    assert [(a.agency, a.owner, a.completed_on) for a in referral.actions.order_by("agency")
-            ] == [("Housing", "Sam Patel", today), ("Police", "", None)]
+    assert [(a.agency, a.owner, a.completed_on, a.carried_on)
+            for a in referral.actions.order_by("agency")
+            ] == [("Housing", "Sam Patel", today, None), ("Police", "", None, today)]
+    # Done on the referral page or carried from the queue, both action tasks are met.
+    assert sorted(Task.objects.filter(kind="marac_action").values_list("status", "outcome")
+                  ) == [("met", f"carried to the next meeting on {today:%d %b %Y}"),
+                        ("met", f"done on {today:%d %b %Y}")]
     assert (referral.status, referral.heard_on, referral.meeting) == ("heard", today, meeting)
     assert referral.idva_referred_on == today and referral.closed_on is None
     assert Task.objects.get(kind="marac_hearing", subject=f"marac.maracreferral:{referral.pk}"

@@ -222,6 +222,45 @@ def test_overdue_actions_reach_the_queue_and_the_next_agenda(areas, coordinator)
     assert ref.pk not in [w.referral.pk for w in view.waiting]
 
 
+def test_each_action_is_a_task_in_the_marac_queue_that_recording_it_done_meets(areas,
+                                                                              coordinator):
+    """The hearing's actions reach the MARAC queue at once (the rules answer the service's
+    signal); the coordinator records one done and carries the other from the task page."""
+    from django.utils import timezone
+
+    from vigil.safeguarding import services as task_services
+    from vigil.safeguarding.models import Task
+    from vigil.safeguarding.task_forms import form_class
+
+    today = timezone.localdate()
+    ref = _refer(make_person(), areas, coordinator, on=today - timedelta(days=12))
+    services.schedule(ref, _meeting(areas, coordinator, today - timedelta(days=2)),
+                      actor=coordinator)
+    services.record_hearing(ref, actor=coordinator, today=today, actions=[
+        services.ActionDraft("Housing", "Sanctuary assessment", "", today + timedelta(days=7)),
+        services.ActionDraft("Police", "Flag the address", "", today - timedelta(days=1))])
+    tasks = {t.subject: t for t in Task.objects.filter(kind="marac_action")}
+    housing, police = ref.actions.order_by("agency")
+    assert set(tasks) == {f"marac.maracaction:{housing.pk}", f"marac.maracaction:{police.pk}"}
+    assert all(t.team == "marac" and t.status == "open" for t in tasks.values())
+    assert tasks[f"marac.maracaction:{police.pk}"].due_at < timezone.now()  # overdue
+
+    for action, choice in ((police, "done"), (housing, "carried")):
+        task = tasks[f"marac.maracaction:{action.pk}"]
+        form = form_class(task.kind)(task, data={"settled": choice})
+        assert form.is_valid(), form.errors
+        task, made = task_services.record_and_complete(
+            task.pk, actor=coordinator, form=form, version=task.version, at=timezone.now())
+        assert task.status == "met" and made.pk == action.pk
+    police.refresh_from_db()
+    housing.refresh_from_db()
+    assert police.completed_on == today and housing.carried_on == today
+    # Settled, the action cannot be recorded again from a stale page.
+    again = form_class("marac_action")(tasks[f"marac.maracaction:{police.pk}"],
+                                       data={"settled": "done"})
+    assert not again.is_valid() and "already done or carried" in str(again.errors)
+
+
 # --- transfers -------------------------------------------------------------------------
 
 def test_transfer_out_to_another_lpa_and_in_there(areas, coordinator, make_user):

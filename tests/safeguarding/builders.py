@@ -34,6 +34,15 @@ def referral(victim, lpa, referred_on, heard_on=None, idva_on=None, status="awai
         idva_referred_on=idva_on)
 
 
+def action(referral, due_on, agency="Housing", completed_on=None, carried_on=None):
+    from vigil.marac.models import MaracAction
+
+    return MaracAction.objects.create(
+        source_system="MARAC", source_id=f"MA{next(_seq)}", referral=referral, agency=agency,
+        description="Sanctuary scheme assessment", due_on=due_on, completed_on=completed_on,
+        carried_on=carried_on)
+
+
 def order(subject, lpa, order_type, served_at=None, status="live", **kw):
     from vigil.orders.models import ProtectiveOrder
 

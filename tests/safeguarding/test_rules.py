@@ -177,6 +177,47 @@ def test_marac_hearing_within_28_days_met_when_heard(areas):
     assert done.status == Task.Status.MET and done.completed_at == cal.local(date(2026, 1, 20))
 
 
+HEARD = date(2026, 1, 20)
+
+
+@pytest.mark.parametrize(("due", "done", "carried", "as_of", "status", "closed", "because"), [
+    # Open from the hearing, due at the end of its due day: overdue only after it.
+    (date(2026, 2, 3), None, None, b.at(2026, 2, 3, 23, 59), "open", None, ""),
+    (date(2026, 2, 3), None, None, b.at(2026, 2, 4, 0, 1), "open", None, ""),
+    # Done on the due day, or late: met when done (the task says how late).
+    (date(2026, 2, 3), date(2026, 2, 3), None, b.at(2026, 3, 1), "met", date(2026, 2, 3),
+     "done on 03 Feb 2026"),
+    (date(2026, 2, 3), date(2026, 2, 10), None, b.at(2026, 3, 1), "met", date(2026, 2, 10),
+     "done on 10 Feb 2026"),
+    # Explicitly carried to the next meeting: the coordinator's chase is over.
+    (date(2026, 2, 3), None, date(2026, 2, 17), b.at(2026, 3, 1), "met", date(2026, 2, 17),
+     "carried to the next meeting on 17 Feb 2026"),
+    # Done after the run's as-of: still open then (replayable with --as-of).
+    (date(2026, 2, 3), date(2026, 2, 10), None, b.at(2026, 2, 9), "open", None, ""),
+])
+def test_a_marac_action_is_a_task_in_the_marac_queue_until_done_or_carried(
+        areas, due, done, carried, as_of, status, closed, because):
+    victim = b.make_person("Acted")
+    ref = b.referral(victim, areas["BHM"], date(2026, 1, 5), heard_on=HEARD, status="heard")
+    action = b.action(ref, due, completed_on=done, carried_on=carried)
+    run(as_of)
+    t = task("marac_action", person=victim.person)
+    assert (t.team, t.lpa_id, t.subject) == ("marac", areas["BHM"].pk,
+                                            f"marac.maracaction:{action.pk}")
+    assert t.starts_at == cal.local(HEARD) and t.due_at == cal.end_of_day(due)
+    assert t.status == status and t.outcome == because
+    assert t.completed_at == (cal.local(closed) if closed else None)
+    assert "Housing" in t.reason and f"{due:%d %b %Y}" in t.reason
+
+
+def test_an_action_with_no_due_date_has_no_task(areas):
+    victim = b.make_person("Undated")
+    ref = b.referral(victim, areas["BHM"], date(2026, 1, 5), heard_on=HEARD, status="heard")
+    b.action(ref, None)
+    run(b.at(2026, 3, 1))
+    assert not Task.objects.filter(kind="marac_action").exists()
+
+
 # --- timed tasks -------------------------------------------------------------------------
 
 def test_ra_review_24h_cancelled_for_standard_non_crime_met_when_allocated(areas):

@@ -536,6 +536,16 @@ class BulkFile:
                             f"WHERE {written} AND r.person_id IS NOT NULL")
                 for person_id, in cur.fetchall():
                     result.person_ids.add(person_id)
+            for p, lookup in self.imp.person_via:
+                # e.g. an action's referral -> its victim's record -> the person
+                via = p.target._meta.get_field(lookup.split("__")[0])
+                cur.execute(f"SELECT DISTINCT r.person_id FROM {self.stage} AS s "
+                            f"JOIN {p.target._meta.db_table} AS t "
+                            f"ON t.id = s.{self.qn(p.name + '__pk')} "
+                            f"JOIN people_sourcerecord AS r ON r.id = t.{self.qn(via.column)} "
+                            f"WHERE {written} AND r.person_id IS NOT NULL")
+                for person_id, in cur.fetchall():
+                    result.person_ids.add(person_id)
             for name in self.imp.datetime_names:
                 if name not in self.imp.by_name or self.imp.by_name[name].index is None:
                     continue

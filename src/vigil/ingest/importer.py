@@ -53,7 +53,11 @@ REF_EXTRAS = {
     "orders.ProtectiveOrder": ("order_type", "served_at", "starts_on", "applied_at"),
     "core.Area": ("kind",),
     "incidents.OutcomeCode": ("parent_id",),
+    "marac.MaracReferral": ("victim__person_id",),
 }
+# A row referring to one of these records concerns that record's person, whose rules
+# re-run after the import (a MARAC action: the victim's task in the MARAC queue).
+PERSON_VIA = {"marac.MaracReferral": "victim__person_id"}
 
 
 @dataclass
@@ -275,6 +279,8 @@ class FileImporter:
         self.self_refs = [p for p in self.plans if p.target is self.model]
         self.person_refs = [p for p in self.plans
                             if p.target is not None and p.col.target == PERSON_MODEL]
+        self.person_via = [(p, PERSON_VIA[p.col.target]) for p in self.plans
+                           if p.target is not None and p.col.target in PERSON_VIA]
         self.datetime_names = [p.name for p in self.plans if p.col.type == "datetime"]
         self.key_attnames = [self.by_name[k].field.attname for k in spec.key]
         self.has_version = any(f.name == "version" for f in self.model._meta.concrete_fields)
@@ -643,6 +649,11 @@ class FileImporter:
                 info = row.refs.get(plan.name)
                 if info and info.get("person_id") is not None:
                     result.person_ids.add(info["person_id"])
+            for plan, lookup in self.person_via:
+                info = row.refs.get(plan.name)
+                person_id = info and info.get(lookup)
+                if person_id is not None:
+                    result.person_ids.add(person_id)
             for name in self.datetime_names:
                 value = row.values.get(name)
                 if value is not None and (result.as_of is None or value > result.as_of):

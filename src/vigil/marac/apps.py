@@ -18,3 +18,4 @@ class MaracConfig(AppConfig):
         register_task_form("marac.referral", forms.ReferralForm)
         register_task_form("marac.idva_referral", forms.IdvaReferralForm)
         register_task_form("marac.hearing", forms.HearingForm)
+        register_task_form("marac.action", forms.ActionTaskForm)

@@ -121,6 +121,36 @@ class HearingForm(TaskRecordForm):
                                        heard_on=at.astimezone(LONDON).date(), context=context)
 
 
+class ActionTaskForm(TaskRecordForm):
+    """The coordinator chases an action agreed at MARAC: done, or carried to the next
+    meeting (either lets the case close)."""
+
+    record_label = "MARAC action"
+    settled = forms.ChoiceField(
+        label="What has happened to the action?", widget=forms.RadioSelect,
+        choices=[("done", "Done: the owning agency has completed it"),
+                 ("carried", "Not done: carry it to the next meeting")],
+        error_messages={"required": "Select whether the action is done or carried to the "
+                                    "next meeting"})
+
+    def clean(self):
+        data = super().clean()
+        action = self.subject("marac.maracaction")
+        if action is None:
+            raise forms.ValidationError("The action this task is about no longer exists")
+        if action.settled:
+            raise forms.ValidationError("The action is already done or carried")
+        return data
+
+    def save(self, *, actor, at, context):
+        from vigil.core.calendar import LONDON
+
+        action, on = self.subject("marac.maracaction"), at.astimezone(LONDON).date()
+        if self.cleaned_data["settled"] == "done":
+            return services.complete_action(action, actor=actor, on=on, context=context)
+        return services.carry_action(action, actor=actor, on=on, context=context)
+
+
 # --- the coordinator's forms (not task forms) ---------------------------------------
 
 def _agencies():

@@ -1,8 +1,9 @@
-"""MARAC rules: eligibility (flag and proposed referral), IDVA referral, hearing clock."""
+"""MARAC rules: eligibility (flag and proposed referral), IDVA referral, hearing clock,
+and the actions agreed at the hearing."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from vigil.safeguarding.api import (
     CANCELLED,
@@ -20,6 +21,7 @@ from vigil.safeguarding.api import (
 )
 
 REFERRAL_REF = "marac.maracreferral"
+ACTION_REF = "marac.maracaction"
 
 
 def repeat_of(previous: list, on, window_days: int):
@@ -152,4 +154,28 @@ def marac_hearings(ctx: Context) -> None:
             evidence=(r_ref,), status=state, closed_at=closed, closed_because=because))
 
 
-RULES = (marac_eligibility, marac_hearings)
+def marac_actions(ctx: Context) -> None:
+    """Each action agreed at MARAC with a due date is the coordinator's to chase: a task
+    in the MARAC queue from the hearing, due at the end of its due day (so an action not
+    done by then shows as overdue), met when it is done or explicitly carried to the
+    next meeting."""
+    for rid, pid, lpa, _referred_on, _status, heard_on, _ in ctx.h.referrals.get(ctx.pid, ()):
+        for aid, due_on, done_on, carried_on, agency, what in ctx.h.marac_actions.get(rid, ()):
+            agreed = heard_on if heard_on is not None and heard_on <= due_on else due_on
+            settled = min(d for d in (done_on, carried_on, date.max) if d is not None)
+            state, closed, because = OPEN, None, ""
+            if settled != date.max and ctx.met(start_of(settled)):
+                state, closed = MET, start_of(settled)
+                because = (f"done on {done_on:%d %b %Y}" if settled == done_on else
+                           f"carried to the next meeting on {carried_on:%d %b %Y}")
+            a_ref = ref(ACTION_REF, aid)
+            ctx.task(TaskSpec(
+                key=f"marac_action:{a_ref}", person_id=pid, kind="marac_action", team="marac",
+                rule="marac_action", subject=a_ref,
+                reason=f"MARAC action for {agency}, due {due_on:%d %b %Y}: {what}"[:300],
+                starts_at=start_of(agreed), due_at=cal.end_of_day(due_on), lpa_id=lpa,
+                evidence=(a_ref, ref(REFERRAL_REF, rid)), status=state, closed_at=closed,
+                closed_because=because))
+
+
+RULES = (marac_eligibility, marac_hearings, marac_actions)

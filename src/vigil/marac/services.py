@@ -265,9 +265,15 @@ def record_hearing(referral: MaracReferral, *, actor, heard_on: date | None = No
                                 detail={"heard_on": heard_on.isoformat(),
                                         "actions": len(made)})
         for action in made:
-            records.save(action, actor=actor, person_ids=(), context=context,
+            records.save(action, actor=actor, person_ids=_victim(referral), context=context,
                          problems=check_action(_values(action)))
     return referral
+
+
+def _victim(referral: MaracReferral) -> set[int]:
+    """The person whose rules an action's change re-runs (its task in the MARAC queue)."""
+    person = referral.victim.person_id if referral.victim_id else None
+    return {person} if person is not None else set()
 
 
 def add_action(referral: MaracReferral, draft: ActionDraft, *, actor,
@@ -276,7 +282,7 @@ def add_action(referral: MaracReferral, draft: ActionDraft, *, actor,
     if referral.closed_on:
         raise _invalid("referral", referral.source_ref, "the case is closed")
     action = _action(referral, draft)
-    return records.save(action, actor=actor, person_ids=(), context=context,
+    return records.save(action, actor=actor, person_ids=_victim(referral), context=context,
                         problems=check_action(_values(action)))
 
 
@@ -288,7 +294,8 @@ def complete_action(action: MaracAction, *, actor, on: date, context: str = "") 
     if heard and on < heard:
         raise _invalid("completed_on", on, "done before the hearing that agreed it")
     action.completed_on = on
-    return records.save(action, actor=actor, person_ids=(), context=context)
+    return records.save(action, actor=actor, person_ids=_victim(action.referral),
+                        context=context)
 
 
 def carry_action(action: MaracAction, *, actor, on: date, context: str = "") -> MaracAction:
@@ -297,7 +304,8 @@ def carry_action(action: MaracAction, *, actor, on: date, context: str = "") -> 
     if action.settled:
         raise _invalid("carried_on", on, "the action is already done or carried")
     action.carried_on = on
-    return records.save(action, actor=actor, person_ids=(), context=context)
+    return records.save(action, actor=actor, person_ids=_victim(action.referral),
+                        context=context)
 
 
 def close_case(referral: MaracReferral, *, actor, on: date, context: str = "") -> MaracReferral:

@@ -79,6 +79,7 @@ class History:
     incident_assessments: dict = field(default_factory=lambda: defaultdict(list))
     vulnerabilities: dict = field(default_factory=lambda: defaultdict(list))
     referrals: dict = field(default_factory=lambda: defaultdict(list))
+    marac_actions: dict = field(default_factory=lambda: defaultdict(list))  # referral -> rows
     orders: dict = field(default_factory=lambda: defaultdict(list))     # subject -> rows
     order_checks: dict = field(default_factory=lambda: defaultdict(list))
     order_breaches: dict = field(default_factory=lambda: defaultdict(list))  # order -> rows
@@ -280,6 +281,20 @@ def _load_person_tables(h: History, person_ids: set[int] | None, cut: str | None
     ):
         h.referrals[row[1]].append((row[0], row[1], row[2], _d(row[3]), row[4], _d(row[5]),
                                     _d(row[6])))
+    # Actions agreed at MARAC with a due date, for the referrals loaded above.
+    if scoped:
+        referral_ids = _ids(r[0] for rows in h.referrals.values() for r in rows)
+        action_where = f" AND a.referral_id IN ({referral_ids})"
+    else:
+        action_where = f" AND r.referred_on >= {day}" if cut else ""
+    for row in _rows(
+        f"SELECT a.id, a.referral_id, {_t('a.due_on')}, {_t('a.completed_on')},"
+        f" {_t('a.carried_on')}, a.agency, substr(a.description, 1, 120)"
+        " FROM marac_maracaction a JOIN marac_maracreferral r ON r.id = a.referral_id"
+        " WHERE a.due_on IS NOT NULL" + action_where
+    ):
+        h.marac_actions[row[1]].append((row[0], _d(row[2]), _d(row[3]), _d(row[4]), row[5],
+                                        row[6]))
 
     live = (f"(o.served_at >= {cut} OR o.ends_on >= {day} OR o.starts_on >= {day}"
             " OR o.status = 'live')") if cut else ""

@@ -17,6 +17,7 @@ LABELS: dict[str, str] = {
     "marac_referral": "Proposed MARAC referral",
     "idva_referral": "IDVA referral",
     "marac_hearing": "MARAC hearing within 28 days",
+    "marac_action": "MARAC action due: chase the owning agency",
     "encompass": "Operation Encompass notification to school",
     "csc_screening": "Children's social care screening",
     "csc_referral": "Children's social care referral",

@@ -21,6 +21,7 @@ TASK_RECORDS: dict[str, str] = {
     "marac_referral": "marac.referral",
     "idva_referral": "marac.idva_referral",
     "marac_hearing": "marac.hearing",
+    "marac_action": "marac.action",
     "ra_review": "risk.allocation",
     "dash_breach": "risk.supervision",
     "encompass": "encompass.notification",

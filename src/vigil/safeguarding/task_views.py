@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from vigil.core import audit, records, roles
 from vigil.core.records import NotAllowed, RecordInvalid
+from vigil.core.wording import sentence_start
 from vigil.safeguarding import ownership, queries, services
 from vigil.safeguarding.models import Task
 from vigil.safeguarding.task_forms import PlainOutcomeForm, form_class, resolve
@@ -31,6 +32,7 @@ def _task_for(request, pk: int) -> Task:
 # Where a model's own name is not the one the force uses.
 LABELS = {"disclosure.dvdsapplication": "Clare's Law application",
           "disclosure.dvdsstep": "Clare's Law step", "marac.maracreferral": "MARAC referral",
+          "marac.maracaction": "MARAC action",
           "risk.riskassessment": "Risk assessment (DASH)"}
 
 
@@ -81,7 +83,7 @@ def task_detail(request, pk: int):
                     messages.success(request, message)
                     return redirect(url)
                 what = getattr(form, "record_label", "outcome")
-                messages.success(request, f"{what.capitalize()} recorded. The task is "
+                messages.success(request, f"{sentence_start(what)} recorded. The task is "
                                           f"{task.get_status_display().split(' (')[0].lower()}.")
                 return redirect(task.get_absolute_url())
     elif can_complete:

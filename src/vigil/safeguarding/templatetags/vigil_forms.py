@@ -2,6 +2,8 @@
 
 from django import forms, template
 
+from vigil.core import wording
+
 register = template.Library()
 
 
@@ -27,3 +29,10 @@ def error_anchor(bound_field) -> str:
     if isinstance(bound_field.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
         return f"{bound_field.auto_id}_0"
     return bound_field.auto_id
+
+
+@register.filter
+def mid_sentence(label: str) -> str:
+    """A record's label inside a sentence: 'Order check' -> 'order check', 'MARAC action'
+    as it is."""
+    return wording.mid_sentence(str(label))

@@ -1,0 +1,18 @@
+"""Labels placed inside or at the start of a sentence, keeping the force's acronyms."""
+
+from __future__ import annotations
+
+
+def _acronym(word: str) -> bool:
+    return len(word) > 1 and word[:2].isupper()
+
+
+def mid_sentence(label: str) -> str:
+    """'Order check' -> 'order check'; 'MARAC hearing' and 'IDVA referral' unchanged."""
+    first = label.split(" ", 1)[0]
+    return label if not label or _acronym(first) else label[0].lower() + label[1:]
+
+
+def sentence_start(label: str) -> str:
+    """'outcome' -> 'Outcome'; the rest of the label as written (never 'Marac')."""
+    return label[:1].upper() + label[1:]

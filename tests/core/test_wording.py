@@ -1,0 +1,20 @@
+"""A record's label inside a sentence keeps the force's acronyms."""
+
+import pytest
+
+from vigil.core.wording import mid_sentence, sentence_start
+
+
+@pytest.mark.parametrize(("label", "inside", "starting"), [
+    ("Order check", "order check", "Order check"),
+    ("MARAC hearing", "MARAC hearing", "MARAC hearing"),
+    ("IDVA referral", "IDVA referral", "IDVA referral"),
+    ("Children's social care screening", "children's social care screening",
+     "Children's social care screening"),
+    ("outcome", "outcome", "Outcome"),
+    ("A", "a", "A"),
+    ("", "", ""),
+])
+def test_labels_in_a_sentence(label, inside, starting):
+    assert mid_sentence(label) == inside
+    assert sentence_start(label) == starting
