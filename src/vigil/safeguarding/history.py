@@ -26,9 +26,12 @@ def _dt(value) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, str):
-        # SQLite hands back naive UTC text; naming the offset in the text parses it in
-        # one C call (a batch parses millions).
-        return datetime.fromisoformat(value + "+00:00").astimezone(LONDON)
+        # SQLite hands back naive UTC text, PostgreSQL text with its offset ("+00" in
+        # Django's UTC session); naming the offset in the text parses it in one C call
+        # (a batch parses millions).
+        if value[-3] not in "+-" and value[-6] not in "+-":
+            value += "+00:00"
+        return datetime.fromisoformat(value).astimezone(LONDON)
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(LONDON)
@@ -114,10 +117,12 @@ def _rows(sql: str, params=()):
 def _t(column: str) -> str:
     """A date or date-time column as the driver returns it fastest.
 
-    On SQLite, Django's converters parse every value with a regular expression;
-    reading the stored ISO text and parsing it in C is several times faster.
+    On SQLite, Django's converters parse every value with a regular expression; on
+    PostgreSQL, Django's time-zone-aware loader is psycopg's pure-Python one (half the
+    time of a whole-force load: 2.6 million values). Reading ISO text and parsing it in
+    C is several times faster on both.
     """
-    return f"({column} || '')" if connection.vendor == "sqlite" else column
+    return f"({column} || '')" if connection.vendor == "sqlite" else f"({column})::text"
 
 
 def _since(value: datetime | None) -> str:
