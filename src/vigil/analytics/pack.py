@@ -106,7 +106,11 @@ class Pack:
             return {**{k: m[k] for k in ("num", "den", "value")}, "months": len(months)}
         num = sum(m["num"] for m in months)
         den = sum(m["den"] for m in months) if kpi.is_ratio else None
-        return {"num": num, "den": den, "value": kpi.value(num, den), "months": len(months)}
+        # A period wholly before the store's first records has no figure, not zero: a
+        # force with one year of data must not read "+23,469 on last year".
+        held = self.data_start is None or months[-1]["month"] >= self.data_start
+        return {"num": num, "den": den, "value": kpi.value(num, den) if held else None,
+                "months": len(months)}
 
     def by_lpa(self, kpi_id: str, first: date, last: date) -> list[dict]:
         out = []

@@ -171,26 +171,32 @@ def positive_outcome_facts(pack: Pack, as_of: date, lpa_id: int | None = None) -
               if m["value"] is not None]
     best = max(months, key=lambda m: m["value"], default=None)  # the first of equals
     ytd = pack.ytd_comparison("positive_outcomes", as_of, years_back=1, lpa_id=lpa_id)
-    now, before = ytd[0]["num"], ytd[1]["num"]
+    now, before = ytd[0]["num"], ytd[1]["value"]  # value: None before the records begin
+    starts = pack.data_start if pack.data_start and pack.data_start > prev_fy else None
     return {"last_year": fy_label(prev_fy), "year_end_rate": year_end,
             "best_month": best["month"] if best else None,
-            "best_rate": best["value"] if best else None,
-            "ytd_positive": now, "extra_positive": now - before}
+            "best_rate": best["value"] if best else None, "records_from": starts,
+            "ytd_positive": now, "extra_positive": None if before is None else now - before}
 
 
 def positive_outcome_sentence(facts: dict) -> str:
     parts = []
     if facts["year_end_rate"] is not None:
-        text = (f"In {facts['last_year']} the DA positive outcome rate at year end was "
+        since = (f" (from {facts['records_from']:%B %Y}, when the records begin)"
+                 if facts.get("records_from") else "")
+        text = (f"In {facts['last_year']}{since} the DA positive outcome rate at year end was "
                 f"{facts['year_end_rate']:.1f}%")
         if facts["best_month"]:
             text += (f", its best month {facts['best_month']:%B %Y} at "
                      f"{facts['best_rate']:.1f}%")
         parts.append(text + ".")
     extra = facts["extra_positive"]
-    parts.append(f"This year to date there have been {facts['ytd_positive']:,.0f} positive "
-                 f"outcomes, {abs(extra):,.0f} {'more' if extra >= 0 else 'fewer'} than at "
-                 "the same point last year.")
+    text = f"This year to date there have been {facts['ytd_positive']:,.0f} positive outcomes"
+    if extra is None:  # last year's same point is before the records begin
+        parts.append(text + ".")
+    else:
+        parts.append(f"{text}, {abs(extra):,.0f} {'more' if extra >= 0 else 'fewer'} than at "
+                     "the same point last year.")
     return " ".join(parts)
 
 
