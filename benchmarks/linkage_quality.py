@@ -234,7 +234,8 @@ def evaluate(label: str, records: list[dict] | list[list[dict]], truth: dict, *,
         linked = pipeline.link(df, trained, link_probability=pol.link_match_probability,
                                review_probability=pol.link_review_probability,
                                history_pass=history_pass, sole_names=sole_names,
-                               shared_phones=shared_phones)
+                               shared_phones=shared_phones,
+                               sole_name_max_chance=pol.link_sole_name_max_chance)
         band = review_band(linked.pairs, linked.clusters, pol)
         true_in_band = sum(truth[a] == truth[b] for a, b in zip(
             band["unique_id_l"].tolist(), band["unique_id_r"].tolist(), strict=True))

@@ -195,3 +195,41 @@ def test_two_phones_at_one_address_keep_a_similar_forename_apart():
     assert result.clusters[1] != result.clusters[2]
     band = review_band(result.pairs, result.clusters, Policy())
     assert band.empty  # a household: not queued either
+
+
+@pytest.mark.parametrize(("names", "row", "expected"), [
+    # (forename - 2) x (surname - 2) / records, plus the name the other way round.
+    ([("jane", "okafor")] * 2, 0, 0.0),  # the pair alone: no other holder expected
+    ([("jane", "okafor")] * 2 + [("jane", "brown"), ("mary", "okafor")], 0, 1 / 4),
+    ([("jane", "okafor")] * 2 + [("jane", "brown")] * 3 + [("mary", "okafor")] * 3, 0,
+     9 / 8),
+    ([("jane", "okafor"), ("okafor", "jane")], 0, 0.5),  # the swapped holder: 1 x 1 / 2
+    ([("jane", ""), ("jane", "okafor")], 0, 0.0),  # no surname: not a full name
+])
+def test_chance_holders(names, row, expected):
+    df = pd.DataFrame({"forename": [f for f, _ in names], "surname": [s for _, s in names]})
+    assert pipeline.chance_holders(df)[row] == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(("others", "max_chance", "linked"), [
+    (2, 1.0, True),  # 2 x 2 / 6 = 0.67 other Jane Okafors expected by chance: links
+    (3, 1.0, False),  # 3 x 3 / 8 = 1.125: a namesake is to be expected
+    (3, 9 / 8, False),  # the limit itself does not link
+    (3, 1.5, True),  # a force's higher limit
+    (3, None, True),  # no limit: the rule as it was
+])
+def test_a_sole_name_links_only_where_a_namesake_is_unlikely(others, max_chance, linked):
+    dated = {**JANE, "date_of_birth": date(1984, 7, 12)}
+    bare = {**JANE, "date_of_birth": None}
+    surnames = ["Brown", "Smith", "Patel", "Jones"][:others]
+    forenames = ["Mary", "Ruth", "Grace", "Ada"][:others]
+    crowd = ([{**JANE, "surname": s, "date_of_birth": date(1960 + i, 1, 1)}
+              for i, s in enumerate(surnames)]
+             + [{**JANE, "forename": f, "date_of_birth": date(1970 + i, 1, 1)}
+                for i, f in enumerate(forenames)])
+    result = _link(dated, *crowd, bare, sole_name_max_chance=max_chance)
+    last = 2 + len(crowd)
+    pair = _pair(result, 1, last)
+    assert 0.5 <= pair["match_probability"] < 0.95
+    assert bool(pair["sole_name"]) is linked
+    assert (result.clusters[1] == result.clusters[last]) is linked

@@ -162,7 +162,8 @@ def link_all(*, as_of: datetime, actor: str = "linkage", user=None, train: bool 
                            review_probability=policy.link_review_probability,
                            same=same, different=different, threads=threads,
                            memory_limit=memory_limit, sole_names=policy.link_sole_names,
-                           shared_phones=policy.link_shared_phones)
+                           shared_phones=policy.link_shared_phones,
+                           sole_name_max_chance=policy.link_sole_name_max_chance)
     pairs, clusters = linked.pairs, linked.clusters
     run.pairs_scored = len(pairs)
     run.demoted = int((pairs["demoted"] & (pairs["match_probability"]

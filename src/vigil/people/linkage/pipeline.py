@@ -186,8 +186,29 @@ def _rows(df: pd.DataFrame, ids: pd.Series) -> np.ndarray:
     return where[ids].to_numpy()
 
 
+def chance_holders(df: pd.DataFrame) -> np.ndarray:
+    """Per row: how many other records would hold its full name if forenames and
+    surnames were drawn independently: (records with its forename - 2) x (records
+    with its surname - 2) / records, over the records holding both (the 2: the
+    pair's own two records, which hold both), plus the same for the name the other
+    way round. Near zero for a rare name or a small table; one or more where a
+    namesake is to be expected by chance alone."""
+    fn, sn = df["forename"].fillna(""), df["surname"].fillna("")
+    named = ((fn != "") & (sn != "")).to_numpy()
+    n = max(int(named.sum()), 1)
+    forenames = fn[named].value_counts()
+    surnames = sn[named].value_counts()
+
+    def count(values: pd.Series, counts: pd.Series) -> np.ndarray:
+        return values.map(counts).fillna(0).to_numpy(dtype="float64")
+
+    expected = (np.maximum(count(fn, forenames) - 2, 0) * np.maximum(count(sn, surnames) - 2, 0)
+                + count(sn, forenames) * count(fn, surnames)) / n
+    return np.where(named, expected, 0.0)
+
+
 def sole_name(df: pd.DataFrame, pairs: pd.DataFrame, trained: TrainedModel, *,
-              review_probability: float) -> np.ndarray:
+              review_probability: float, max_chance: float | None = 1.0) -> np.ndarray:
     """Pairs that hold a full name no other record in the table holds, with nothing
     against them: the same forename and surname (either order), no evidence rule
     against them (held back, household, contradicted), in the review band or
@@ -198,12 +219,22 @@ def sole_name(df: pd.DataFrame, pairs: pd.DataFrame, trained: TrainedModel, *,
     frequency of the value itself, as Splink's term-frequency adjustment has it,
     taken over whole names). On the synthetic force at noise "high", 24,957
     people, these pairs below the link threshold were 97 % true matches (343 of
-    354, before the contradicted rule took the 4.9k force's few false ones out)."""
+    354, before the contradicted rule took the 4.9k force's few false ones out).
+
+    A name no third record holds is evidence only where a namesake is unlikely
+    by chance: `max_chance` (policy link_sole_name_max_chance; None: no limit) is
+    the most records expected to hold the name by chance (chance_holders) for the
+    rule to link. The chance grows with the table: on the synthetic force (91,000
+    full names per sex, drawn uniformly) it is about 0.3 at 25,000 people and 1.5
+    at 124,000, where sole-name links were 102 of 228 false links; on real names,
+    skewed, it keeps rare names and drops common ones."""
     if pairs.empty:
         return np.zeros(0, dtype=bool)
     _name, named, count = _full_names(df)
     left = _rows(df, pairs["unique_id_l"])
     sole = (count[left] == 2) & named[left]
+    if max_chance is not None:
+        sole &= chance_holders(df)[left] < max_chance
     levels = list(zip(levels_of(pairs, trained, "forename"),
                       levels_of(pairs, trained, "surname"), strict=True))
     same = np.array([lv in SAME_NAME for lv in levels], dtype=bool)
@@ -255,7 +286,8 @@ def shared_phone(pairs: pd.DataFrame, trained: TrainedModel, *,
 
 def _mark(df: pd.DataFrame, pairs: pd.DataFrame, trained: TrainedModel, *,
           review_probability: float, link_probability: float, sole_names: bool,
-          shared_phones: bool, same, different, dobs) -> None:
+          shared_phones: bool, same, different, dobs,
+          sole_name_max_chance: float | None = 1.0) -> None:
     """The rules' flags (sole_name, shared_phone, namesake) and the persons' checks.
 
     A pair's own records may hold too little to check it by; the persons on either
@@ -273,7 +305,8 @@ def _mark(df: pd.DataFrame, pairs: pd.DataFrame, trained: TrainedModel, *,
     first took out 31 sole-name links, all between two people; the two took
     precision at 25,002 people from 0.9983 to 0.9991 for 0.0007 of recall."""
     pairs["sole_name"] = sole_names & sole_name(df, pairs, trained,
-                                                review_probability=review_probability)
+                                                review_probability=review_probability,
+                                                max_chance=sole_name_max_chance)
     pairs["shared_phone"] = shared_phones & shared_phone(
         pairs, trained, review_probability=review_probability)
     dob = levels_of(pairs, trained, "dob")
@@ -398,11 +431,13 @@ def with_history(df: pd.DataFrame, pairs: pd.DataFrame, clusters: dict[int, int]
 def link(df: pd.DataFrame, trained: TrainedModel, *, link_probability: float,
          review_probability: float, same=(), different=(), threads: int | None = None,
          memory_limit: str | None = None, history_pass: bool = True,
-         sole_names: bool = True, shared_phones: bool = True) -> Linked:
+         sole_names: bool = True, shared_phones: bool = True,
+         sole_name_max_chance: float | None = 1.0) -> Linked:
     """Score and cluster a linkage table under the rulings `same` and `different`;
     then (`history_pass`) compare every record with the history of each person the
     first pass made, and cluster again (history.py). `sole_names`: link pairs of a
-    full name no other record holds (sole_name; policy link_sole_names);
+    full name no other record holds where a namesake by chance is unlikely
+    (sole_name; policy link_sole_names, link_sole_name_max_chance);
     `shared_phones`: link pairs holding one phone and one more thing (shared_phone;
     policy link_shared_phones). Every pair gets `namesake` (for the review queue)."""
     pairs = score(df, trained, min_probability=review_probability, threads=threads,
@@ -410,6 +445,7 @@ def link(df: pd.DataFrame, trained: TrainedModel, *, link_probability: float,
     dobs = dict(zip(df["unique_id"].tolist(), df["dob"].tolist(), strict=True))
     marks = dict(review_probability=review_probability, link_probability=link_probability,
                  sole_names=sole_names, shared_phones=shared_phones, same=same,
+                 sole_name_max_chance=sole_name_max_chance,
                  different=different, dobs=dobs)
     _mark(df, pairs, trained, **marks)
     clusters = _cluster(df, pairs, link_probability, same, different, dobs)
