@@ -246,11 +246,11 @@ def namesake(df: pd.DataFrame, pairs: pd.DataFrame, trained: TrainedModel) -> np
     """Pairs with nothing but a name to go on (no date of birth to compare, no
     contact field in common) whose name a third record holds: the full name of
     either record (the pair's own, if they share it) held by a record outside the
-    pair. A reviewer has the name and at least two people who hold it: left out of
-    the review queue unless the policy asks for them (link_review_namesakes). On
-    the synthetic force at noise "high", 24,585 people, 35 % of such queued pairs
-    were one person, against 81 % where no third record held the name (those stay
-    queued)."""
+    pair. A reviewer has the name, held by more records than the pair, and
+    nothing else: left out of the review queue unless the policy asks for them
+    (link_review_namesakes). On the synthetic force at noise "high", 24,585
+    people, 37 % of such queued pairs were one person, against 81 % where no third
+    record held the name (those stay queued)."""
     if pairs.empty:
         return np.zeros(0, dtype=bool)
     name, _named, count = _full_names(df)
