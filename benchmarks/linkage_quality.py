@@ -182,7 +182,8 @@ def evaluate(label: str, records: list[dict] | list[list[dict]], truth: dict, *,
              train_on_data: bool, link_type: str = "dedupe_only",
              identifier: bool = False, thresholds: tuple[float, ...] = (),
              history_pass: bool = True, train_max: int | None = None,
-             explain_errors: bool = False, sole_names: bool = True) -> None:
+             explain_errors: bool = False, sole_names: bool = True,
+             shared_phones: bool = True, review_namesakes: bool = False) -> None:
     """`records` is one list (dedupe) or one list per file (link_only).
 
     Dedupe runs exactly as `vigil link` does (pipeline.link: records numbered in
@@ -220,12 +221,21 @@ def evaluate(label: str, records: list[dict] | list[list[dict]], truth: dict, *,
         model_note += "; no history pass"
     if link_type != "link_only" and not sole_names:
         model_note += "; sole names not linked"
+    if link_type != "link_only" and not shared_phones:
+        model_note += "; shared phones not linked"
     pol = policy()
+    if review_namesakes:
+        import dataclasses
+
+        pol = dataclasses.replace(pol, link_review_namesakes=True)
+        model_note += "; namesakes queued"
     thresholds = thresholds or (pol.link_match_probability,)
     if link_type != "link_only":
         linked = pipeline.link(df, trained, link_probability=pol.link_match_probability,
                                review_probability=pol.link_review_probability,
-                               history_pass=history_pass, sole_names=sole_names)
+                               history_pass=history_pass, sole_names=sole_names,
+                               shared_phones=shared_phones,
+                               sole_name_max_chance=pol.link_sole_name_max_chance)
         band = review_band(linked.pairs, linked.clusters, pol)
         true_in_band = sum(truth[a] == truth[b] for a, b in zip(
             band["unique_id_l"].tolist(), band["unique_id_r"].tolist(), strict=True))
@@ -270,6 +280,9 @@ def explain(linked, band, df, truth: dict, trained, *, link_probability: float,
         pairs["unique_id_l"].tolist(), pairs["unique_id_r"].tolist(), strict=True))}
     prob = pairs["match_probability"].tolist()
     demoted = pairs["demoted"].tolist()
+    # Linked below the threshold by a rule (sole name, shared phone).
+    ruled = (pairs.get("sole_name", False) | pairs.get("shared_phone", False))
+    ruled = (ruled.tolist() if hasattr(ruled, "tolist") else [False] * len(pairs))
     rows = df.set_index("unique_id")
     by_person = defaultdict(list)
     for rid, person in truth.items():
@@ -323,8 +336,8 @@ def explain(linked, band, df, truth: dict, trained, *, link_probability: float,
     false, fsample = Counter(), defaultdict(list)
     for i, (a, b) in enumerate(zip(pairs["unique_id_l"].tolist(),
                                    pairs["unique_id_r"].tolist(), strict=True)):
-        if (prob[i] >= link_probability and not demoted[i] and truth[a] != truth[b]
-                and clusters[a] == clusters[b]):
+        if ((prob[i] >= link_probability or ruled[i]) and not demoted[i]
+                and truth[a] != truth[b] and clusters[a] == clusters[b]):
             sig = signature(i)
             false[sig] += 1
             if len(fsample[sig]) < examples:
@@ -393,6 +406,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="train on a uniform sample of at most this many records")
     parser.add_argument("--no-sole-names", action="store_true",
                         help="do not link pairs of a name no other record holds")
+    parser.add_argument("--no-shared-phones", action="store_true",
+                        help="do not link review-band pairs holding one phone")
+    parser.add_argument("--review-namesakes", action="store_true",
+                        help="queue name-only pairs whose name a third record holds")
     parser.add_argument("--explain", action="store_true",
                         help="print the missed pairs and false links by comparison levels")
     parser.add_argument("--skip-plain", action="store_true",
@@ -421,7 +438,9 @@ def main(argv: list[str] | None = None) -> int:
             name = f"synthetic force {d.name} ({people:,} people)"
             evaluate(name, records, truth, train_on_data=True,
                      history_pass=not args.no_history, train_max=args.train_max,
-                     explain_errors=args.explain, sole_names=not args.no_sole_names)
+                     explain_errors=args.explain, sole_names=not args.no_sole_names,
+                     shared_phones=not args.no_shared_phones,
+                     review_namesakes=args.review_namesakes)
             if not args.skip_plain:
                 plain_splink(name, records, truth)
     else:

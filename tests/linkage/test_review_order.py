@@ -38,12 +38,14 @@ def test_of_groups_counts_both_persons_records_and_any_record_at_risk():
 
 def _uncertain(forename, surname, born, copies=1):
     """`copies` records that link (full name, date of birth), and one record of the
-    same forename, the surname a letter off, and nothing else: a pair for review
-    (the exact name alone, held by no other record, would link: pipeline.sole_name)."""
+    same forename, the surname a letter off, the year of birth a digit off and
+    nothing else: a pair held back for review (the exact name alone, held by no
+    other record, would link: pipeline.sole_name; a name alone that other records
+    hold is not queued: pipeline.namesake)."""
     linked = [record(forename=forename, surname=surname, date_of_birth=born, **BARE,
                      system="CONNECT") for _ in range(copies)]
-    alone = record(forename=forename, surname=surname[:-1] + surname[-2:], date_of_birth=None,
-                   **BARE, system="CONTROL")
+    alone = record(forename=forename, surname=surname[:-1] + surname[-2:],
+                   date_of_birth=born.replace(year=born.year + 1), **BARE, system="CONTROL")
     return linked, alone
 
 

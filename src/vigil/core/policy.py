@@ -177,6 +177,16 @@ class Policy:
     # Link a pair holding a full name no other record holds, with nothing against
     # it (people/linkage/pipeline.sole_name): more recall, a little precision.
     link_sole_names: bool = True
+    # ... only where fewer records than this are expected to hold the name by chance
+    # (forename count x surname count / records: pipeline.chance_holders).
+    link_sole_name_max_chance: float = 1.0
+    # Link a pair in the review band holding the same phone and a name or date of
+    # birth, with nothing against it (pipeline.shared_phone): a phone is one
+    # person's. A force whose records share household landlines sets it false.
+    link_shared_phones: bool = True
+    # Queue pairs with nothing but a name in common that a third record holds too
+    # (pipeline.namesake): a reviewer has only the name to go on.
+    link_review_namesakes: bool = False
 
     overrides: dict = field(default_factory=dict, compare=False, repr=False)
 

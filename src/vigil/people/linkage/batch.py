@@ -161,7 +161,9 @@ def link_all(*, as_of: datetime, actor: str = "linkage", user=None, train: bool 
     linked = pipeline.link(df, trained, link_probability=policy.link_match_probability,
                            review_probability=policy.link_review_probability,
                            same=same, different=different, threads=threads,
-                           memory_limit=memory_limit, sole_names=policy.link_sole_names)
+                           memory_limit=memory_limit, sole_names=policy.link_sole_names,
+                           shared_phones=policy.link_shared_phones,
+                           sole_name_max_chance=policy.link_sole_name_max_chance)
     pairs, clusters = linked.pairs, linked.clusters
     run.pairs_scored = len(pairs)
     run.demoted = int((pairs["demoted"] & (pairs["match_probability"]
@@ -247,13 +249,16 @@ def cluster_persons(table: pd.DataFrame) -> dict[int, int | None]:
 
 def review_band(pairs: pd.DataFrame, clusters: dict[int, int], policy) -> pd.DataFrame:
     """The pairs a person should decide: below the link threshold (or held back by
-    the evidence rules), not a household nor contradicted by its contact details
-    (pipeline.py) and in different persons;
+    the evidence rules), not a household, nor contradicted by its contact details or
+    dates of birth, nor (policy link_review_namesakes) a name-only pair whose name a
+    third record holds (pipeline.py), and in different persons;
     one pair per two persons (its
     most probable; the pairs come most probable first), since one decision on it
     joins or parts the two."""
     band = pairs[((pairs["match_probability"] < policy.link_match_probability)
                   | pairs["demoted"]) & ~pairs["household"] & ~pairs["contradicted"]]
+    if "namesake" in band.columns and not policy.link_review_namesakes:
+        band = band[~band["namesake"].to_numpy(dtype=bool)]
     left, right = band["unique_id_l"].map(clusters), band["unique_id_r"].map(clusters)
     band = band[left != right]
     lo = np.minimum(left[band.index], right[band.index])
