@@ -18,6 +18,9 @@ class OrderType(models.TextChoices):
     NMO = "NMO", "Non-molestation order"
     RO_CONVICTION = "RO", "Restraining order (on conviction)"
     RO_ACQUITTAL = "ROA", "Restraining order (on acquittal)"
+    # Conditions of police or court bail (Bail Act 1976), e.g. not to contact the
+    # victim: registered here so they are searched, checked and enforced with the orders.
+    BAIL = "BAIL", "Bail conditions"
 
 
 # Police notices: the subject must be 18+ (CSA 2010 s.24, DA Act 2021 s.22).
