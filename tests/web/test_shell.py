@@ -156,3 +156,23 @@ def test_admin_home_explains_why_there_are_no_person_pages(client, make_user):
     page = client.get(reverse("home")).content.decode()
     assert "manages accounts and reference data" in page
     assert "pseudonymised" not in page
+
+
+@pytest.mark.parametrize(("role", "shown", "hidden"), [
+    # Each team finds its own working pages from the menu, not only by a link elsewhere.
+    ("encompass", ["Encompass"], ["Court orders", "Daily meeting lists"]),
+    ("civil_orders", ["Court orders"], ["Encompass"]),
+    ("lpa_commander", ["Daily meeting lists"], ["Court orders"]),
+    ("marac_coordinator", ["MARAC"], ["Encompass", "Court orders"]),
+])
+def test_each_team_finds_its_pages_in_the_menu(make_user, areas, role, shown, hidden):
+    labels = [i["label"] for i in context_processors.nav_for(
+        make_user(role=role, area=areas["BHM"]), "/")]
+    assert set(shown) <= set(labels) and not set(hidden) & set(labels), labels
+
+
+def test_an_apps_menu_entry_is_added_once():
+    items = [NavItem("Home", "home")]
+    for _ in range(2):
+        context_processors.add_nav_item(items, NavItem("Encompass", "encompass:triage"))
+    assert [i.label for i in items] == ["Home", "Encompass"]

@@ -44,6 +44,12 @@ NAV_ITEMS: list[NavItem] = [
 ]
 
 
+def add_nav_item(items: list[NavItem], item: NavItem) -> None:
+    """Add an app's entry once, however often its AppConfig.ready() runs."""
+    if item not in items:
+        items.append(item)
+
+
 def nav_for(user, path: str = "") -> list[dict]:
     """The entries this user may follow, with the current one marked."""
     if not getattr(user, "is_authenticated", False):

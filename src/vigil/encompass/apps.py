@@ -26,3 +26,10 @@ class EncompassConfig(AppConfig):
         email_failed.connect(on_email_failed, dispatch_uid="encompass-email-failed")
         jobs.schedule("encompass-deliveries", "vigil.encompass.services.deliveries_job",
                       cron="* * * * *")
+        # Its page in the menu (core.context_processors.NAV_ITEMS).
+        from vigil.core.context_processors import NAV_ITEMS, NavItem, add_nav_item
+        from vigil.core.roles import view_queue
+
+        add_nav_item(NAV_ITEMS, NavItem("Encompass", "encompass:triage", view_queue("encompass"),
+                                 "Children still to notify to their school, earliest "
+                                 "deadline first, by local authority."))

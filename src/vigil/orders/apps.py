@@ -21,3 +21,16 @@ class OrdersConfig(AppConfig):
         from vigil.core import jobs
 
         jobs.schedule("orders-daily-email", "vigil.orders.daily.daily_job", cron="0 7 * * *")
+        # Its pages in the menu (core.context_processors.NAV_ITEMS): the civil orders
+        # team's register and search; the daily meeting lists for local policing.
+        from vigil.core.context_processors import NAV_ITEMS, NavItem, add_nav_item
+        from vigil.core.roles import complete_task, view_queue
+
+        add_nav_item(NAV_ITEMS, NavItem(
+            "Court orders", "orders:search", complete_task("civil_orders"),
+            "Live orders by area, neighbourhood, postcode, type and end "
+            "date; serve a notice; record hearings and variations."))
+        add_nav_item(NAV_ITEMS, NavItem("Daily meeting lists", "orders:meetings",
+                                 view_queue("local_policing"),
+                                 "Breaches for arrest, serial perpetrators, wanted suspects, "
+                                 "bail and RUI coming due, escalations and checks."))
