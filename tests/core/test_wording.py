@@ -1,8 +1,9 @@
 """A record's label inside a sentence keeps the force's acronyms."""
 
 import pytest
+from django.utils.text import capfirst
 
-from vigil.core.wording import mid_sentence, sentence_start
+from vigil.core.wording import mid_sentence
 
 
 @pytest.mark.parametrize(("label", "inside", "starting"), [
@@ -17,4 +18,4 @@ from vigil.core.wording import mid_sentence, sentence_start
 ])
 def test_labels_in_a_sentence(label, inside, starting):
     assert mid_sentence(label) == inside
-    assert sentence_start(label) == starting
+    assert capfirst(label) == starting  # the message after recording

@@ -1,4 +1,5 @@
-"""Labels placed inside or at the start of a sentence, keeping the force's acronyms."""
+"""Labels placed inside a sentence, keeping the force's acronyms (at the start of one,
+Django's `capfirst` keeps them already)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,3 @@ def mid_sentence(label: str) -> str:
     first = label.split(" ", 1)[0]
     return label if not label or _acronym(first) else label[0].lower() + label[1:]
 
-
-def sentence_start(label: str) -> str:
-    """'outcome' -> 'Outcome'; the rest of the label as written (never 'Marac')."""
-    return label[:1].upper() + label[1:]

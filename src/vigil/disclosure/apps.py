@@ -19,8 +19,8 @@ class DisclosureConfig(AppConfig):
         register_task_form("disclosure.decision", forms.DecisionForm)
         register_task_form("disclosure.disclosure", forms.DisclosureTaskForm)
         # Its pages in the menu (core.context_processors.NAV_ITEMS).
-        from vigil.core.context_processors import NAV_ITEMS, NavItem
+        from vigil.core.context_processors import NAV_ITEMS, NavItem, add_nav_item
 
-        NAV_ITEMS.append(NavItem("Clare's Law", "disclosure:applications",
-                                 "view_queue:clares_law",
-                                 "Right to Ask and Right to Know applications and disclosures."))
+        add_nav_item(NAV_ITEMS, NavItem(
+            "Clare's Law", "disclosure:applications", "view_queue:clares_law",
+            "Right to Ask and Right to Know applications and disclosures."))

@@ -53,11 +53,12 @@ REF_EXTRAS = {
     "orders.ProtectiveOrder": ("order_type", "served_at", "starts_on", "applied_at"),
     "core.Area": ("kind",),
     "incidents.OutcomeCode": ("parent_id",),
-    "marac.MaracReferral": ("victim__person_id",),
 }
 # A row referring to one of these records concerns that record's person, whose rules
 # re-run after the import (a MARAC action: the victim's task in the MARAC queue).
 PERSON_VIA = {"marac.MaracReferral": "victim__person_id"}
+for _label, _lookup in PERSON_VIA.items():  # fetched with the reference
+    REF_EXTRAS[_label] = (*REF_EXTRAS.get(_label, ()), _lookup)
 
 
 @dataclass

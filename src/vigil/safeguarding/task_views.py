@@ -6,10 +6,10 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from vigil.core import audit, records, roles
 from vigil.core.records import NotAllowed, RecordInvalid
-from vigil.core.wording import sentence_start
 from vigil.safeguarding import ownership, queries, services
 from vigil.safeguarding.models import Task
 from vigil.safeguarding.task_forms import PlainOutcomeForm, form_class, resolve
@@ -83,7 +83,7 @@ def task_detail(request, pk: int):
                     messages.success(request, message)
                     return redirect(url)
                 what = getattr(form, "record_label", "outcome")
-                messages.success(request, f"{sentence_start(what)} recorded. The task is "
+                messages.success(request, f"{capfirst(what)} recorded. The task is "
                                           f"{task.get_status_display().split(' (')[0].lower()}.")
                 return redirect(task.get_absolute_url())
     elif can_complete:

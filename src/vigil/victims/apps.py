@@ -18,7 +18,8 @@ class VictimsConfig(AppConfig):
         register_task_form("victims.update", forms.VictimUpdateForm)
         register_task_form("victims.support_referral", forms.SupportReferralForm)
         # Its pages in the menu (core.context_processors.NAV_ITEMS).
-        from vigil.core.context_processors import NAV_ITEMS, NavItem
+        from vigil.core.context_processors import NAV_ITEMS, NavItem, add_nav_item
 
-        NAV_ITEMS.append(NavItem("Victims' Code", "victims:victims", "view_queue:victim_care",
-                                 "Needs assessments, contact plans and updates to victims."))
+        add_nav_item(NAV_ITEMS, NavItem(
+            "Victims' Code", "victims:victims", "view_queue:victim_care",
+            "Needs assessments, contact plans and updates to victims."))
