@@ -61,7 +61,7 @@ def world(areas, make_user):
 
 
 def _found(response):
-    return [o.pk for o, _ in response.context["page"].rows]
+    return [row["pk"] for row in response.context["page"].rows]
 
 
 @pytest.mark.parametrize("query,expect", [

@@ -161,14 +161,84 @@ def test_granted_at_the_hearing_makes_a_dvpo_that_follows_the_notice(world):
                                 granted=False)
 
 
-def test_refused_at_the_hearing_ends_the_notice(world):
+def test_refused_at_the_hearing_ends_the_notice_and_records_the_refused_dvpo(world):
+    served = timezone.now() - timedelta(days=2)
+    notice = _serve(world, served)
+    refused = services.record_hearing(notice, actor=world["officer"],
+                                      hearing_at=served + timedelta(hours=30), granted=False,
+                                      court="Birmingham Magistrates")
+    notice.refresh_from_db()
+    assert notice.status == "expired" and notice.hearing_at == served + timedelta(hours=30)
+    # The row the DVPO refused measure counts: a DVPO refused, by its hearing.
+    assert (refused.order_type, refused.status, refused.follows) == ("DVPO", "refused", notice)
+    assert refused.hearing_at == notice.hearing_at and refused.served_at is None
+    assert refused.protected_persons.count() == 1
+    assert Task.objects.get(kind="dvpo_hearing").status == "met"
+
+
+def _apply(world, notice, applied_at, court="Birmingham Magistrates"):
+    return services.apply_for_order(notice, actor=world["officer"], applied_at=applied_at,
+                                    court=court)
+
+
+def test_the_application_is_held_until_the_hearing_grants_it(world):
+    served = timezone.now() - timedelta(days=2)
+    notice = _serve(world, served)
+    dvpo = _apply(world, notice, served + timedelta(hours=5))
+    notice.refresh_from_db()
+    assert (dvpo.order_type, dvpo.status, dvpo.follows) == ("DVPO", "applied", notice)
+    assert dvpo.applied_at == served + timedelta(hours=5) and dvpo.served_at is None
+    assert dvpo.protected_persons.count() == 1 and dvpo.conditions.count() == 1
+    assert notice.status == "live"  # the notice stands until the hearing
+    assert Task.objects.get(kind="dvpo_hearing").status == "open"
+    with pytest.raises(RecordInvalid, match="already applied for"):
+        _apply(world, notice, served + timedelta(hours=6))
+    with pytest.raises(RecordInvalid, match="the hearing is before the application"):
+        services.record_hearing(notice, actor=world["officer"],
+                                hearing_at=served + timedelta(hours=4), granted=True,
+                                ends_on=(served + timedelta(days=28)).date())
+    granted = services.record_hearing(notice, actor=world["officer"],
+                                      hearing_at=served + timedelta(hours=30), granted=True,
+                                      ends_on=(served + timedelta(days=28)).date())
+    assert granted.pk == dvpo.pk and granted.status == "live"
+    assert granted.served_at == served + timedelta(hours=30)
+    assert granted.made_on == granted.starts_on == timezone.localtime(granted.served_at).date()
+    assert granted.court == "Birmingham Magistrates"
+    assert ProtectiveOrder.objects.count() == 2
+    assert granted.protected_persons.count() == 1 and granted.conditions.count() == 1
+
+
+def test_an_application_refused_at_the_hearing_is_that_row(world):
+    served = timezone.now() - timedelta(days=2)
+    notice = _serve(world, served)
+    dvpo = _apply(world, notice, served + timedelta(hours=5))
+    refused = services.record_hearing(notice, actor=world["officer"],
+                                      hearing_at=served + timedelta(hours=20), granted=False)
+    assert refused.pk == dvpo.pk and refused.status == "refused"
+    assert ProtectiveOrder.objects.count() == 2
+
+
+@pytest.mark.parametrize(("applied", "court", "reason"), [
+    (-timedelta(minutes=1), "Birmingham Magistrates", "before the notice was served"),
+    (timedelta(days=3), "Birmingham Magistrates", "in the future"),
+    (timedelta(hours=2), "  ", "name the court applied to"),
+])
+def test_a_bad_application_is_refused_and_writes_nothing(world, applied, court, reason):
+    served = timezone.now() - timedelta(days=2)
+    notice = _serve(world, served)
+    with pytest.raises(RecordInvalid, match=reason):
+        _apply(world, notice, served + applied, court=court)
+    assert ProtectiveOrder.objects.count() == 1
+
+
+def test_no_application_once_the_hearing_is_recorded(world):
     served = timezone.now() - timedelta(days=2)
     notice = _serve(world, served)
     services.record_hearing(notice, actor=world["officer"],
                             hearing_at=served + timedelta(hours=30), granted=False)
     notice.refresh_from_db()
-    assert notice.status == "refused"
-    assert ProtectiveOrder.objects.count() == 1
+    with pytest.raises(RecordInvalid, match="already recorded"):
+        _apply(world, notice, served + timedelta(hours=31))
 
 
 def test_a_grant_needs_an_end_date_and_loses_nothing_without_one(world):

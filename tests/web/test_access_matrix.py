@@ -141,6 +141,8 @@ MATRIX: dict[str, Row] = {
     # record pages: part of a person's linked record, scoped by area
     "orders:detail": Row(CASEWORK, kwargs=lambda w: {"pk": w.recs["order"].pk}, out_of_area=404),
     # the order register's actions, the court-orders search, the daily meeting lists
+    "orders:apply": Row(ORDER_OFFICERS, kwargs=lambda w: {"pk": w.recs["order"].pk},
+                        out_of_area=404),
     "orders:hearing": Row(ORDER_OFFICERS, kwargs=lambda w: {"pk": w.recs["order"].pk},
                           out_of_area=404),
     "orders:check": Row(LOCAL_POLICING, kwargs=lambda w: {"pk": w.recs["order"].pk},
@@ -152,6 +154,7 @@ MATRIX: dict[str, Row] = {
     "orders:end": Row(ORDER_OFFICERS, kwargs=lambda w: {"pk": w.recs["order"].pk},
                       out_of_area=404),
     "orders:serve": Row(ORDER_OFFICERS),
+    "orders:court_order": Row(ORDER_OFFICERS),
     "orders:search": Row(CASEWORK),
     "orders:meetings": Row(LOCAL_POLICING_VIEWERS),
     "orders:dip_check": Row(LOCAL_POLICING_SUPERVISORS, query="?lpa=BHM"),

@@ -1,7 +1,8 @@
 """End to end in Chromium: serve a DVPN on the Saturday evening before a bank-holiday
-Monday, see the hearing deadline, record the DVPO granted, record a weekly check with a
-breach, see the breach on the daily risk meeting's list, vary the order (its versions
-shown), and find the order in the court-orders search by the victim's neighbourhood.
+Monday, see the hearing deadline, record the DVPO application and then the DVPO granted,
+record a weekly check with a breach, see the breach on the daily risk meeting's list, vary
+the order (its versions shown), record a non-molestation order the family court made, and
+find the orders in the court-orders search by the victim's neighbourhood.
 
 Screenshots go to $VIGIL_SCREENSHOT_DIR (default: the test's tmp dir).
 """
@@ -90,12 +91,26 @@ def test_dvpn_to_breach_to_daily_meeting_and_search(live_server, transactional_d
         page.screenshot(path=shots / "orders-dvpn-served.png", full_page=True)
         assert monday.weekday() == 0
 
+        # The application to the magistrates (refused first: no court named).
+        tuesday = saturday + timedelta(days=3)
+        page.get_by_role("link", name="Record the application").click()
+        expect(page.get_by_role("heading", name="Record the DVPO application")).to_be_visible()
+        page.get_by_label("Date of the application").fill(tuesday.isoformat())
+        page.get_by_label("Time (24-hour)").fill("09:00")
+        page.get_by_role("button", name="Save").click()
+        expect(page.locator(".govuk-error-summary")).to_contain_text("Name the court applied to")
+        page.get_by_label("Court applied to").fill("Birmingham Magistrates' Court")
+        page.get_by_role("button", name="Save").click()
+        expect(page.get_by_text("DVPO application recorded")).to_be_visible()
+        expect(page.get_by_text("(applied for)")).to_be_visible()
+        expect(page.get_by_role("link", name="Record the application")).to_have_count(0)
+        page.screenshot(path=shots / "orders-dvpo-applied.png", full_page=True)
+
         # The DVPO granted at the hearing.
         page.get_by_role("link", name="Record the hearing").click()
         page.get_by_label("Order granted").check()
         page.get_by_label("Hearing date").fill(wednesday.isoformat())
         page.get_by_label("Time (24-hour)").fill("10:00")
-        page.get_by_label("Court").fill("Birmingham Magistrates' Court")
         page.get_by_label("Date the order ends").fill((wednesday + timedelta(days=28)).isoformat())
         page.get_by_role("button", name="Save").click()
         expect(page.get_by_text("Domestic Violence Protection Order granted")).to_be_visible()
@@ -155,6 +170,28 @@ def test_dvpn_to_breach_to_daily_meeting_and_search(live_server, transactional_d
         expect(versions.locator("#version-2")).to_contain_text("Not to enter Elm Road")
         page.screenshot(path=shots / "orders-varied.png", full_page=True)
 
+        # The family court's non-molestation order, recorded from the search page.
+        page.goto(f"{live_server.url}/orders/search/")
+        page.get_by_role("link", name="Record a court order").click()
+        page.get_by_label("Type of order").select_option("NMO")
+        page.get_by_label("Crime reference (if the order follows a crime)").fill(
+            crime.reference)
+        page.get_by_label("Court", exact=True).fill("Birmingham Family Court")
+        page.get_by_label("Date the order was made").fill((monday + timedelta(days=3)).isoformat())
+        page.get_by_label("Date the order ends").fill((monday + timedelta(days=1)).isoformat())
+        page.get_by_role("button", name="Record the order").click()
+        expect(page.locator(".govuk-error-summary")).to_contain_text(
+            "The order ends before it was made")
+        page.screenshot(path=shots / "orders-court-order-error.png", full_page=True)
+        page.get_by_label("Date the order ends").fill(
+            (monday + timedelta(days=3 + 365)).isoformat())
+        page.get_by_label("Conditions").fill("Not to molest Amy\nNot to go within 100 metres "
+                                             "of her home")
+        page.get_by_role("button", name="Record the order").click()
+        expect(page.get_by_text("Non-molestation order recorded")).to_be_visible()
+        expect(page.locator("#conditions + ol")).to_contain_text("Not to go within 100 metres")
+        page.screenshot(path=shots / "orders-nmo-recorded.png", full_page=True)
+
         # The court-orders search, by the victim's neighbourhood.
         page2.goto(f"{live_server.url}/orders/search/")
         page2.get_by_label("Neighbourhood (where the victim lives)").select_option("BHM-EDG")
@@ -163,7 +200,8 @@ def test_dvpn_to_breach_to_daily_meeting_and_search(live_server, transactional_d
         found = page2.get_by_role("table", name="Orders found")
         expect(found).to_contain_text("Domestic Violence Protection Order")
         expect(found).to_contain_text("Edgbaston")
-        expect(found.locator("tbody tr")).to_have_count(2)  # the DVPN and the DVPO
+        expect(found.locator("tbody tr")).to_have_count(3)  # the DVPN, the DVPO, the NMO
+        expect(found).to_contain_text("Non-molestation order")
         page2.screenshot(path=shots / "orders-search.png", full_page=True)
         page2.get_by_label("Neighbourhood (where the victim lives)").select_option("BHM-ERD")
         page2.get_by_role("button", name="Search").click()
@@ -174,6 +212,8 @@ def test_dvpn_to_breach_to_daily_meeting_and_search(live_server, transactional_d
     assert OrderBreach.objects.get().reported_by == "police"
     assert OrderVariation.objects.get().ends_on == wednesday + timedelta(days=42)
     assert list(ProtectiveOrder.objects.order_by("pk").values_list("order_type", "status")) == [
-        ("DVPN", "expired"), ("DVPO", "live")]
+        ("DVPN", "expired"), ("DVPO", "live"), ("NMO", "live")]
+    dvpo = ProtectiveOrder.objects.get(order_type="DVPO")
+    assert dvpo.applied_at.date() == tuesday and dvpo.court == "Birmingham Magistrates' Court"
     assert AuditEvent.objects.filter(action="search", object_type="orders.protectiveorder"
-                                     ).count() == 3  # the opening list and two searches
+                                     ).count() == 4  # two opening lists, two searches

@@ -127,6 +127,19 @@ class ServeNoticeForm(forms.Form):
         return data
 
 
+class ApplicationForm(forms.Form):
+    applied_on = date_field("Date of the application")
+    applied_time = time_field()
+    court = forms.CharField(label="Court applied to", max_length=100,
+                            help_text="For example, Birmingham Magistrates' Court",
+                            error_messages={"required": "Name the court applied to"})
+
+    def clean(self):
+        data = super().clean()
+        data["applied_at"] = _when("applied_on", "applied_time", data, self)
+        return data
+
+
 class HearingForm(forms.Form):
     granted = forms.ChoiceField(
         label="What did the court decide?", widget=forms.RadioSelect,
@@ -176,6 +189,58 @@ class BreachForm(forms.Form):
         return data
 
 
+class CourtOrderForm(forms.Form):
+    """An order made by a court with no notice before it, or bail conditions."""
+    order_type = forms.ChoiceField(label="Type of order",
+                                   error_messages={"required": "Choose the type of order"})
+    crime = forms.CharField(
+        label="Crime reference (if the order follows a crime)", max_length=40, required=False,
+        help_text="The perpetrator and the protected persons are then the crime's suspect "
+                  "and victims, unless you name them below")
+    subject = forms.CharField(
+        label="Perpetrator's record (if no crime, or another person)", max_length=60,
+        required=False, help_text="The force's reference shown on the person's page, "
+                                  "for example CONNECT P0001234")
+    protected = forms.CharField(
+        label="Protected persons' records", widget=forms.Textarea, required=False,
+        help_text="One reference a line; leave empty to protect the crime's victims")
+    lpa = forms.ChoiceField(label="Area (LPA)", required=False,
+                            help_text="Needed when there is no crime")
+    court = forms.CharField(label="Court", max_length=100, required=False,
+                            help_text="Not needed for police bail")
+    made_on = date_field("Date the order was made")
+    ends_on = date_field("Date the order ends", required=False,
+                         help_text="Leave empty when it lasts until further order")
+    neighbourhood = forms.ChoiceField(label="Neighbourhood where the victim lives",
+                                      required=False)
+    conditions = forms.CharField(
+        label="Conditions", widget=forms.Textarea, required=False,
+        help_text="One a line, as the order reads")
+
+    def __init__(self, *args, types=(), lpas=(), neighbourhoods=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["order_type"].choices = [("", "Choose a type"), *types]
+        self.fields["lpa"].choices = [("", "The crime's area"), *lpas]
+        self.fields["neighbourhood"].choices = [("", "Same as the incident"), *neighbourhoods]
+
+    def clean(self):
+        data = super().clean()
+        data["protected_refs"] = [line.strip() for line in
+                                  (data.get("protected") or "").splitlines() if line.strip()]
+        if not (data.get("crime") or "").strip():
+            if not (data.get("subject") or "").strip():
+                self.add_error("subject", "Give the perpetrator's record, or a crime reference")
+            if not data["protected_refs"]:
+                self.add_error("protected", "Give the protected persons' records, or a crime "
+                                            "reference")
+            if not data.get("lpa"):
+                self.add_error("lpa", "Choose the area, or give a crime reference")
+        data["condition_list"] = [(condition_kind(line.strip(), {}), line.strip())
+                                  for line in (data.get("conditions") or "").splitlines()
+                                  if line.strip()]
+        return data
+
+
 class SearchForm(forms.Form):
     lpa = forms.ChoiceField(label="Area (LPA)", required=False)
     neighbourhood = forms.ChoiceField(label="Neighbourhood (where the victim lives)",
@@ -195,9 +260,9 @@ class SearchForm(forms.Form):
         from vigil.orders.models import OrderType, ProtectiveOrder
 
         super().__init__(*args, **kwargs)
-        self.fields["lpa"].choices = [("", "All I may see")] + [(a.code, a.name) for a in lpas]
-        self.fields["neighbourhood"].choices = [("", "Any")] + [
-            (n.code, f"{n.name} ({n.parent.name})") for n in neighbourhoods]
+        # (code, label) pairs: queries.search_areas
+        self.fields["lpa"].choices = [("", "All I may see"), *lpas]
+        self.fields["neighbourhood"].choices = [("", "Any"), *neighbourhoods]
         self.fields["order_type"].choices = [("", "Any")] + list(OrderType.choices)
         self.fields["status"].choices = [("live", "Live"), ("", "Any")] + [
             c for c in ProtectiveOrder.Status.choices if c[0] != "live"]

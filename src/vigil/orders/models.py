@@ -1,7 +1,10 @@
 """Protective orders of every type, their conditions, protected persons, checks and breaches."""
 
+from datetime import date
+
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 
 from vigil.core.models import Area, SourceKeyed, date_order, source_key_constraint
 from vigil.people.models import SourceRecord
@@ -31,6 +34,12 @@ class Engagement(models.TextChoices):
     NOT_ENGAGED = "not_engaged", "Not engaging"
     PARTLY = "partly", "Partly engaging"
     ENGAGED = "engaged", "Engaging"
+
+
+# The last day an order may be in force; an order with no end date (until further order,
+# or a notice before its hearing) sorts after every dated one. One expression for the
+# search's filter, its order and its indexes, so the database matches them.
+LIVE_UNTIL = Coalesce(F("ends_on"), Value(date(9999, 12, 31)))
 
 
 class ProtectiveOrder(SourceKeyed):
@@ -102,6 +111,13 @@ class ProtectiveOrder(SourceKeyed):
             models.Index(fields=["order_type", "status"]),
             # The court-orders search: live orders by end date, and postcode prefixes.
             models.Index(fields=["status", "ends_on"], name="order_status_ends_idx"),
+            # Live orders in the search's order, force-wide and by LPA: the page is the
+            # index's first rows, and the count reads the index alone.
+            models.Index(LIVE_UNTIL, F("served_at").desc(), F("id"),
+                         condition=Q(status="live"), name="order_live_until_idx"),
+            models.Index(F("lpa"), LIVE_UNTIL, F("served_at").desc(), F("id"),
+                         condition=Q(status="live"), name="order_live_lpa_until_idx"),
+            models.Index(fields=["lpa", "order_type"], name="order_lpa_type_idx"),
         ]
 
     def __str__(self) -> str:
@@ -119,6 +135,8 @@ class ProtectedPerson(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["order", "person"], name="protectedperson_unique"),
         ]
+        # The search by the protected person's postcode: person -> orders, from the index.
+        indexes = [models.Index(fields=["person", "order"], name="protectedperson_person_idx")]
 
 
 class OrderCondition(models.Model):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,8 +13,9 @@ from vigil.core import roles
 from vigil.core.models import Area
 from vigil.core.record_links import record_link, record_tasks, scoped
 from vigil.core.records import human_reference, made_in_vigil_among
-from vigil.incidents.models import Arrest, Bail, Wanted
+from vigil.incidents.models import Arrest, Bail, Crime, Wanted
 from vigil.orders.models import (
+    LIVE_UNTIL,
     OrderBreach,
     OrderCheck,
     OrderCondition,
@@ -114,8 +115,6 @@ class OrderFilters:
 
 
 def _neighbourhood_q(area_id: int | None) -> Q:
-    from vigil.incidents.models import Crime
-
     # By id, and the incident's neighbourhood as a subquery: no OR across outer joins.
     return (Q(neighbourhood_id=area_id)
             | Q(neighbourhood__isnull=True,
@@ -127,19 +126,52 @@ def _area_id(code: str, kind: str) -> int | None:
     return Area.objects.filter(code=code, kind=kind).values_list("pk", flat=True).first()
 
 
-def search_orders(user, f: OrderFilters) -> QuerySet[ProtectiveOrder]:
+@dataclass
+class SearchAreas:
+    """The search form's area choices, from one query of plain rows."""
+    lpas: list[tuple[str, str]]           # (code, name)
+    neighbourhoods: list[tuple[str, str]]  # (code, "name (LPA)")
+    ids: dict[tuple[str, str], int]       # (kind, code) -> id
+    names: dict[int, str]                 # id -> name
+
+
+def search_areas(user) -> SearchAreas:
+    """The LPAs and neighbourhoods the user may search, in one query."""
+    allowed = roles.area_ids(user)
+    qs = Area.objects.filter(kind__in=(Area.Kind.LPA, Area.Kind.NEIGHBOURHOOD))
+    if allowed is not None:
+        ids = sorted(allowed)
+        qs = qs.filter(Q(kind=Area.Kind.LPA, pk__in=ids)
+                       | Q(kind=Area.Kind.NEIGHBOURHOOD, parent_id__in=ids))
+    rows = list(qs.values_list("pk", "kind", "code", "name", "parent__name"))
+    lpas = sorted((r for r in rows if r[1] == Area.Kind.LPA), key=lambda r: r[3])
+    hoods = sorted((r for r in rows if r[1] == Area.Kind.NEIGHBOURHOOD),
+                   key=lambda r: (r[4] or "", r[3]))
+    return SearchAreas(lpas=[(r[2], r[3]) for r in lpas],
+                       neighbourhoods=[(r[2], f"{r[3]} ({r[4]})") for r in hoods],
+                       ids={(r[1], r[2]): r[0] for r in rows},
+                       names={r[0]: r[3] for r in rows})
+
+
+def search_orders(user, f: OrderFilters,
+                  area_ids: dict[tuple[str, str], int] | None = None
+                  ) -> QuerySet[ProtectiveOrder]:
     """Orders the user may see that match the filters, soonest ending first.
 
     Filters on the orders table only (other tables through id subqueries), so the count
-    and the page of ids read the orders' own indexes; `page_orders` then loads the
-    page's rows with their parties. The postcode prefixes use the index on
-    UPPER(postcode) (migration orders 0003).
+    reads the orders' own indexes; `search_rows` then reads a page's cells. The postcode
+    prefixes use the index on UPPER(postcode) (migration orders 0003).
     """
+    def area_id(code: str, kind: str) -> int | None:
+        if area_ids is not None:  # the form's choices already hold the ids
+            return area_ids.get((kind, code))
+        return _area_id(code, kind)
+
     qs = visible_orders(user)
     if f.lpa:
-        qs = qs.filter(lpa_id=_area_id(f.lpa, Area.Kind.LPA))
+        qs = qs.filter(lpa_id=area_id(f.lpa, Area.Kind.LPA))
     if f.neighbourhood:
-        qs = qs.filter(_neighbourhood_q(_area_id(f.neighbourhood, Area.Kind.NEIGHBOURHOOD)))
+        qs = qs.filter(_neighbourhood_q(area_id(f.neighbourhood, Area.Kind.NEIGHBOURHOOD)))
     if f.subject_postcode:
         qs = qs.filter(subject__postcode__istartswith=f.subject_postcode.strip())
     if f.protected_postcode:
@@ -147,10 +179,10 @@ def search_orders(user, f: OrderFilters) -> QuerySet[ProtectiveOrder]:
             person__postcode__istartswith=f.protected_postcode.strip()).values("order_id"))
     if f.order_type:
         qs = qs.filter(order_type=f.order_type)
+    qs = qs.alias(live_until=LIVE_UNTIL)
     if f.status == ProtectiveOrder.Status.LIVE:
         # Live: in force today (an order past its end date that nobody closed is not).
-        today = timezone.localdate()
-        qs = qs.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today), status=f.status)
+        qs = qs.filter(live_until__gte=timezone.localdate(), status=f.status)
     elif f.status:
         qs = qs.filter(status=f.status)
     if f.expires_by:
@@ -159,18 +191,62 @@ def search_orders(user, f: OrderFilters) -> QuerySet[ProtectiveOrder]:
     if f.new_since:
         qs = qs.filter(Q(served_at__date__gte=f.new_since)
                        | Q(served_at__isnull=True, starts_on__gte=f.new_since))
-    return qs.order_by(F("ends_on").asc(nulls_last=True), "-served_at", "pk")
+    return qs.order_by("live_until", "-served_at", "pk")  # soonest ending; undated last
 
 
-ROW_RELATED = ("lpa", "subject", "neighbourhood", "crime__incident__neighbourhood")
+@dataclass
+class SearchRow:
+    """What the search's table and download show of an order (plain values, no models)."""
+    pk: int
+    source_system: str
+    source_id: str
+    order_type: str
+    status: str
+    lpa: str
+    neighbourhood: str        # where the victim lives (the order's, else its crime's)
+    subject_forename: str
+    subject_surname: str
+    subject_postcode: str
+    served_at: datetime | None
+    made_on: date | None      # a court order made in court may have no service time
+    ends_on: date | None      # the last day in force when known (a notice: its hearing)
+    protecting: list[str]
 
 
-def page_orders(ids) -> list[ProtectiveOrder]:
-    """The orders of a page of ids, in that order, with what a row shows (one query)."""
-    ids = list(ids)
-    found = {o.pk: o for o in ProtectiveOrder.objects.filter(pk__in=ids)
-             .select_related(*ROW_RELATED)}
-    return [found[i] for i in ids if i in found]
+_ROW_FIELDS = ("pk", "source_system", "source_id", "order_type", "status", "lpa_id",
+               "neighbourhood_id", "crime_id", "subject__forename", "subject__surname",
+               "subject__postcode", "served_at", "made_on", "ends_on", "hearing_at")
+
+
+def search_rows(qs: QuerySet[ProtectiveOrder],
+                area_names: dict[int, str] | None = None) -> list[SearchRow]:
+    """The rows of `qs` (a page, or every match for the download) as plain values.
+
+    The rows' query joins only the perpetrator's record: area names come from
+    `area_names` (the search form's areas) or one query, and the crime's neighbourhood
+    only for orders without their own. Each join costs the database more planning a
+    search than executing it."""
+    rows = list(qs.values_list(*_ROW_FIELDS))
+    names = dict(area_names or {})
+    missing = {a for r in rows for a in (r[5], r[6]) if a is not None and a not in names}
+    if missing:
+        names.update(Area.objects.filter(pk__in=missing).values_list("pk", "name"))
+    crime_hood = dict(Crime.objects.filter(
+        pk__in={r[7] for r in rows if r[6] is None and r[7] is not None})
+        .values_list("pk", "incident__neighbourhood__name")) if rows else {}
+    protecting = protected_names([r[0] for r in rows])
+    out = []
+    for (pk, system, sid, kind, status, lpa, hood, crime, fn, sn, postcode, served, made,
+         ends, hearing) in rows:
+        out.append(SearchRow(
+            pk=pk, source_system=system, source_id=sid, order_type=kind, status=status,
+            lpa=names.get(lpa, ""),
+            neighbourhood=names.get(hood, "") if hood else (crime_hood.get(crime) or ""),
+            subject_forename=fn, subject_surname=sn, subject_postcode=postcode,
+            served_at=served, made_on=made,
+            ends_on=ends or (timezone.localtime(hearing).date() if hearing else None),
+            protecting=protecting.get(pk, [])))
+    return out
 
 
 def where_lives(order: ProtectiveOrder):
@@ -181,10 +257,10 @@ def where_lives(order: ProtectiveOrder):
     return incident.neighbourhood if incident else None
 
 
-def protected_names(orders) -> dict[int, list[str]]:
+def protected_names(order_ids: list[int]) -> dict[int, list[str]]:
     """order id -> the protected persons' names, in one query."""
     out: dict[int, list[str]] = {}
-    for oid, fn, sn in (ProtectedPerson.objects.filter(order__in=[o.pk for o in orders])
+    for oid, fn, sn in (ProtectedPerson.objects.filter(order__in=order_ids)
                         .order_by("pk").values_list("order_id", "person__forename",
                                                     "person__surname")):
         out.setdefault(oid, []).append(f"{fn} {sn.upper()}".strip())

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from vigil.core import policy as policies
 from vigil.core import records, roles
+from vigil.core.calendar import local
 from vigil.core.checks import Problem, RecordInvalid, as_date
 from vigil.orders import checks
 from vigil.orders.models import (
@@ -44,6 +45,8 @@ def available(order_type: str, lpa_id: int, on: date) -> bool:
     """Whether the order type exists in the LPA on the day (OrderAvailability)."""
     from django.db.models import Q
 
+    if order_type == OrderType.BAIL:  # bail conditions exist everywhere (Bail Act 1976)
+        return True
     return OrderAvailability.objects.filter(
         Q(available_to__isnull=True) | Q(available_to__gte=on), order_type=order_type,
         area_id=lpa_id, available_from__lte=on).exists()
@@ -127,57 +130,192 @@ def _age(dob, order) -> int | None:
     return age_on(dob, when) if dob and when else None
 
 
+def _application(notice: ProtectiveOrder) -> ProtectiveOrder | None:
+    """The application for the order that follows the notice, while it awaits the hearing."""
+    return notice.followed_by.filter(status=ProtectiveOrder.Status.APPLIED).first()
+
+
+def _notice_problems(notice: ProtectiveOrder) -> list[Problem]:
+    if notice.order_type not in {str(t) for t in NOTICE_TYPES}:
+        return [("order_type", notice.order_type, "only a notice goes to a hearing")]
+    if notice.status != ProtectiveOrder.Status.LIVE:
+        return [("status", notice.get_status_display(),
+                 "this notice's hearing is already recorded")]
+    return []
+
+
+def _when_problems(field: str, at: datetime, notice: ProtectiveOrder, now: datetime,
+                   what: str) -> list[Problem]:
+    if at > now:
+        return [(field, at, f"the {what} time is in the future")]
+    if notice.served_at and at < notice.served_at:
+        return [(field, at, f"the {what} is before the notice was served")]
+    return []
+
+
+def apply_for_order(notice: ProtectiveOrder, *, actor, applied_at: datetime, court: str,
+                    now: datetime | None = None, context: str = "") -> ProtectiveOrder:
+    """The application to the magistrates' court for the DVPO (DAPO) that follows a notice.
+    The order is held as applied for, with the notice's protected persons and conditions,
+    until the hearing grants or refuses it (the DVPO applications measures count both)."""
+    records.authorise(actor, roles.complete_task(ORDERS), [notice.lpa_id],
+                      what="orders.protectiveorder")
+    now = now or timezone.now()
+    problems = _notice_problems(notice)
+    kind = ORDER_AFTER_NOTICE.get(notice.order_type)
+    earlier = _application(notice) if not problems else None
+    if earlier is not None:
+        problems.append(("applied_at", applied_at, f"the {kind} was already applied for on "
+                         f"{timezone.localtime(earlier.applied_at):%d %B %Y %H:%M}"))
+    problems += _when_problems("applied_at", applied_at, notice, now, "application")
+    if not (court or "").strip():
+        problems.append(("court", "", "name the court applied to"))
+    if kind and not problems and not available(kind, notice.lpa_id, as_date(applied_at)):
+        problems.append(("order_type", kind, f"a {kind} is not available in {notice.lpa} on "
+                                             f"{as_date(applied_at):%d %B %Y}"))
+    if problems:
+        raise RecordInvalid(problems)
+    order = ProtectiveOrder(
+        order_type=kind, subject=notice.subject, subject_age=notice.subject_age,
+        lpa=notice.lpa, follows=notice, crime=notice.crime, court=court.strip(),
+        applied_at=applied_at, status=ProtectiveOrder.Status.APPLIED,
+        neighbourhood=notice.neighbourhood, victim_engagement=notice.victim_engagement)
+    with transaction.atomic():
+        records.save(order, actor=actor, person_ids=_persons(notice), as_of=applied_at,
+                     context=context, detail={"step": "applied"})
+        _copy_parties(notice, order)
+    return order
+
+
+def _copy_parties(notice: ProtectiveOrder, order: ProtectiveOrder, conditions=()) -> None:
+    protected = [p.person for p in notice.protected_persons.select_related("person")]
+    _add_parties(order, protected,
+                 conditions or [(c.kind, c.text) for c in notice.conditions.all()])
+
+
 def record_hearing(notice: ProtectiveOrder, *, actor, hearing_at: datetime, granted: bool,
                    court: str = "", ends_on: date | None = None,
                    conditions: list[tuple[str, str]] = (), now: datetime | None = None,
                    context: str = "") -> ProtectiveOrder:
-    """The hearing after a notice: granted makes the order (a DVPO/DAPO that follows the
-    notice, with its conditions); refused ends the notice. Returns the order, or the
-    refused notice."""
+    """The hearing after a notice. The notice ends at it; the court's decision is the
+    DVPO/DAPO's: granted, the order is made (in force from the hearing, with the notice's
+    protected persons and conditions unless the court set others); refused, the
+    application is recorded refused. The application recorded earlier is that order;
+    without one, it is made here. Returns the DVPO/DAPO, granted or refused."""
     records.authorise(actor, roles.complete_task(ORDERS), [notice.lpa_id],
                       what="orders.protectiveorder")
     now = now or timezone.now()
-    problems: list[Problem] = []
-    if notice.order_type not in {str(t) for t in NOTICE_TYPES}:
-        problems.append(("order_type", notice.order_type, "only a notice goes to a hearing"))
-    elif notice.status != ProtectiveOrder.Status.LIVE:
-        problems.append(("status", notice.get_status_display(),
-                         "this notice's hearing is already recorded"))
-    if hearing_at > now:
-        problems.append(("hearing_at", hearing_at, "the hearing time is in the future"))
-    if notice.served_at and hearing_at < notice.served_at:
-        problems.append(("hearing_at", hearing_at, "the hearing is before the notice was served"))
+    problems = _notice_problems(notice)
+    problems += _when_problems("hearing_at", hearing_at, notice, now, "hearing")
+    application = _application(notice) if not problems else None
+    if application is not None and hearing_at < application.applied_at:
+        problems.append(("hearing_at", hearing_at, "the hearing is before the application"))
     if granted and ends_on is None:
         problems.append(("ends_on", "", "give the date the order ends"))
     if granted and ends_on is not None and ends_on < as_date(hearing_at):
         problems.append(("ends_on", ends_on, "the order ends before the hearing"))
+    kind = ORDER_AFTER_NOTICE.get(notice.order_type)
+    if granted and kind and not problems and not available(kind, notice.lpa_id,
+                                                           as_date(hearing_at)):
+        problems.append(("order_type", kind, f"a {kind} is not available in {notice.lpa} on "
+                                             f"{as_date(hearing_at):%d %B %Y}"))
     if problems:
         raise RecordInvalid(problems)
+    court = court.strip() or (application.court if application else "") or notice.court
     with transaction.atomic():
         notice.hearing_at = hearing_at
-        notice.court = court.strip() or notice.court
-        notice.status = (ProtectiveOrder.Status.EXPIRED if granted
-                         else ProtectiveOrder.Status.REFUSED)
+        notice.court = court
+        notice.status = ProtectiveOrder.Status.EXPIRED  # a notice lasts until its hearing
         records.save(notice, actor=actor, person_ids=_persons(notice), as_of=hearing_at,
                      context=context, detail={"step": "hearing", "granted": granted})
-        if not granted:
-            return notice
-        kind = ORDER_AFTER_NOTICE[notice.order_type]
-        if not available(kind, notice.lpa_id, as_date(hearing_at)):
-            raise RecordInvalid([("order_type", kind, f"a {kind} is not available in "
-                                  f"{notice.lpa} on {as_date(hearing_at):%d %B %Y}")])
-        order = ProtectiveOrder(
+        order = application or ProtectiveOrder(
             order_type=kind, subject=notice.subject, subject_age=notice.subject_age,
-            lpa=notice.lpa, follows=notice, crime=notice.crime, court=notice.court,
-            served_at=hearing_at, made_on=as_date(hearing_at), starts_on=as_date(hearing_at),
-            ends_on=ends_on,
-            status=ProtectiveOrder.Status.LIVE, neighbourhood=notice.neighbourhood,
-            victim_engagement=notice.victim_engagement)
+            lpa=notice.lpa, follows=notice, crime=notice.crime,
+            neighbourhood=notice.neighbourhood, victim_engagement=notice.victim_engagement)
+        order.court = court
+        order.hearing_at = hearing_at
+        if granted:
+            order.status = ProtectiveOrder.Status.LIVE
+            order.served_at = hearing_at
+            order.made_on = order.starts_on = as_date(hearing_at)
+            order.ends_on = ends_on
+        else:
+            order.status = ProtectiveOrder.Status.REFUSED
         records.save(order, actor=actor, person_ids=_persons(notice), as_of=hearing_at,
-                     context=context, detail={"step": "granted"})
-        protected = [p.person for p in notice.protected_persons.select_related("person")]
-        _add_parties(order, protected,
-                     conditions or [(c.kind, c.text) for c in notice.conditions.all()])
+                     context=context, detail={"step": "granted" if granted else "refused"})
+        if application is None:
+            _copy_parties(notice, order, conditions)
+        elif conditions:
+            order.conditions.all().delete()
+            _add_parties(order, [], conditions)
+    return order
+
+
+# Orders a court makes without a police notice before them (a DVPO or DAPO that
+# follows a notice is recorded at the notice's hearing).
+COURT_ORDER_TYPES = (OrderType.DAPO, OrderType.INTERIM_DAPO, OrderType.SPO,
+                     OrderType.INTERIM_SPO, OrderType.NMO, OrderType.RO_CONVICTION,
+                     OrderType.RO_ACQUITTAL, OrderType.BAIL)
+SPO_MIN_YEARS = 2  # Stalking Protection Act 2019: a full SPO lasts at least two years
+
+
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, month=3, day=1)
+
+
+def record_court_order(*, actor, order_type: str, subject, protected: list, lpa,
+                       made_on: date, court: str = "", ends_on: date | None = None,
+                       crime=None, neighbourhood=None, conditions: list[tuple[str, str]] = (),
+                       now: datetime | None = None, context: str = "") -> ProtectiveOrder:
+    """An order made by a court (or bail conditions) that no notice came before: a
+    non-molestation or restraining order, an SPO, a DAPO on application, bail. Checked
+    like an imported order; the rules then open its notification, expiry and breach work."""
+    records.authorise(actor, roles.complete_task(ORDERS), [lpa.pk], what="orders.protectiveorder")
+    today = timezone.localdate(now or timezone.now())
+    problems: list[Problem] = []
+    if order_type in {str(t) for t in NOTICE_TYPES}:
+        problems.append(("order_type", order_type, f"a {order_type} is served by police: "
+                                                   "use Serve a notice"))
+    elif order_type in {str(t) for t in ORDER_AFTER_NOTICE.values()} - {OrderType.DAPO}:
+        problems.append(("order_type", order_type, f"a {order_type} follows its notice: record "
+                                                   "it at the notice's hearing"))
+    elif order_type not in {str(t) for t in COURT_ORDER_TYPES}:
+        problems.append(("order_type", order_type, "choose the type of order"))
+    if made_on > today:
+        problems.append(("made_on", made_on, "the day the order was made is in the future"))
+    elif order_type and not problems and not available(order_type, lpa.pk, made_on):
+        problems.append(("order_type", order_type,
+                         f"a {order_type} is not available in {lpa} on {made_on:%d %B %Y} "
+                         f"(see the order availability list)"))
+    if ends_on is not None and ends_on < made_on:
+        problems.append(("ends_on", ends_on, "the order ends before it was made"))
+    elif (order_type == OrderType.SPO and ends_on is not None
+          and ends_on < _years_after(made_on, SPO_MIN_YEARS)):
+        problems.append(("ends_on", ends_on, f"a stalking protection order lasts at least "
+                                             f"{SPO_MIN_YEARS} years (an interim SPO may be "
+                                             f"shorter)"))
+    if order_type != OrderType.BAIL and not (court or "").strip():
+        problems.append(("court", "", "name the court that made the order"))
+    if not protected:
+        problems.append(("protected", "", "an order protects at least one person"))
+    values = {"order_type": order_type, "subject": subject.pk, "made_on": made_on}
+    problems += checks.check_order(values, {"subject": {"date_of_birth": subject.date_of_birth}})
+    if problems:  # in the form's words, before the model's own date-order message
+        raise RecordInvalid(problems)
+    ended = ends_on is not None and ends_on < today
+    order = ProtectiveOrder(
+        order_type=order_type, subject=subject, subject_age=values["subject_age"], lpa=lpa,
+        crime=crime, court=(court or "").strip(), made_on=made_on, starts_on=made_on,
+        ends_on=ends_on, neighbourhood=neighbourhood,
+        status=ProtectiveOrder.Status.EXPIRED if ended else ProtectiveOrder.Status.LIVE)
+    persons = {subject.person_id, *(p.person_id for p in protected)}
+    with transaction.atomic():
+        records.save(order, actor=actor, person_ids=persons, as_of=local(made_on),
+                     context=context, detail={"step": "made"})
+        _add_parties(order, protected, conditions)
     return order
 
 

@@ -29,7 +29,13 @@ from vigil.core.records import (
 )
 from vigil.incidents.models import Crime
 from vigil.orders import forms, queries, services
-from vigil.orders.models import NOTICE_TYPES, PrioritisationDipCheck, ProtectiveOrder
+from vigil.orders.models import (
+    NOTICE_TYPES,
+    OrderType,
+    PrioritisationDipCheck,
+    ProtectiveOrder,
+)
+from vigil.orders.rules import NOTIFIED_ORDERS
 
 PER_PAGE = 25
 ORDERS = roles.complete_task("civil_orders")
@@ -47,8 +53,13 @@ def _order_page(user, pk):
     view.hearing_due = (notice_hearing_deadline(o.served_at, hours)
                         if notice and o.served_at else None)
     view.where_lives = queries.where_lives(o)
+    view.is_notice = notice
+    view.notified_type = o.order_type in NOTIFIED_ORDERS
     view.may_hearing = (roles.can(user, ORDERS) and notice
                         and o.status == ProtectiveOrder.Status.LIVE)
+    view.application = next((f for f in view.followed_by
+                             if f.status == ProtectiveOrder.Status.APPLIED), None)
+    view.may_apply = view.may_hearing and view.application is None
     view.may_check = roles.can(user, CHECKS) and o.status == ProtectiveOrder.Status.LIVE
     view.may_breach = ((roles.can(user, ORDERS) or roles.can(user, CHECKS))
                        and o.status == ProtectiveOrder.Status.LIVE)
@@ -103,6 +114,26 @@ def _action(request, pk, *, capability, form_class, template, title, save, names
             return redirect("orders:detail", pk=getattr(result, "order_id", None) or result.pk)
     return render(request, template, {"order": order, "form": form, "title": title,
                                       "errors": _errors(form), "intro": intro})
+
+
+@never_cache
+@roles.requires(ORDERS)
+def apply(request, pk: int):
+    """The application to the court for the order that follows a notice."""
+    def save(order, d, user, context):
+        services.apply_for_order(order, actor=user, applied_at=d["applied_at"],
+                                 court=d["court"], context=context)
+        return order  # back to the notice, whose hearing comes next
+
+    order = _order_for_action(request, pk, ORDERS)
+    kind = services.ORDER_AFTER_NOTICE.get(order.order_type, "order")
+    return _action(request, pk, capability=ORDERS, form_class=forms.ApplicationForm,
+                   template="orders/action.html", title=f"Record the {kind} application",
+                   save=save, names={"applied_at": "applied_on", "status": None,
+                                     "order_type": None},
+                   intro=f"The {kind} is then held as applied for until you record the "
+                         f"hearing. The hearing is due by the time on the notice's page.",
+                   done_message=lambda r: f"{kind} application recorded")
 
 
 @never_cache
@@ -257,28 +288,118 @@ def serve(request):
     return render(request, "orders/serve.html", {"form": form, "errors": _errors(form)})
 
 
+def _record_of_reference(request, text: str):
+    """The source record a user typed by the force's reference ("CONNECT P0001234" or
+    "CONNECT:P0001234"), if its person is one the user may open; a record outside the
+    user's area is refused and audited."""
+    from vigil.people.models import SourceRecord
+    from vigil.people.queries import visible_persons
+
+    system, _, number = text.strip().replace(":", " ", 1).partition(" ")
+    record = (SourceRecord.objects.filter(source_system__iexact=system.strip(),
+                                          source_id__iexact=number.strip()).first()
+              if system.strip() and number.strip() else None)
+    if record is None:
+        return None
+    if not visible_persons(request.user).filter(pk=record.person_id).exists():
+        audit.record(request.user, audit.DENIED, SourceRecord, record.pk,
+                     context=audit.context_from_request(request),
+                     detail={"capability": ORDERS, "reason": "out_of_area"})
+        return None
+    return record
+
+
+def _court_order_parties(request, form):
+    """The crime, perpetrator, protected persons and LPA the form names, or errors on it."""
+    d = form.cleaned_data
+    crime, suspect, victims = (_crime_parties(request.user, d["crime"]) if d.get("crime")
+                               else (None, None, []))
+    if d.get("crime") and crime is None:
+        form.add_error("crime", f"No crime {d['crime']} in your area")
+    subject = suspect
+    if (d.get("subject") or "").strip():
+        subject = _record_of_reference(request, d["subject"])
+        if subject is None:
+            form.add_error("subject", f"No record {d['subject']} that you may open")
+    elif crime is not None and suspect is None:
+        form.add_error("subject", f"Crime {crime.reference} has no suspect recorded: give "
+                                  f"the perpetrator's record")
+    protected = victims
+    if d["protected_refs"]:
+        protected = []
+        for ref in d["protected_refs"]:
+            record = _record_of_reference(request, ref)
+            if record is None:
+                form.add_error("protected", f"No record {ref} that you may open")
+            else:
+                protected.append(record)
+    lpa = crime.lpa if crime is not None else None
+    if d.get("lpa"):
+        lpa = Area.objects.filter(code=d["lpa"], kind=Area.Kind.LPA).first()
+    return crime, subject, protected, lpa
+
+
+@never_cache
+@roles.requires(ORDERS)
+def court_order(request):
+    """Record an order a court made with no notice before it (NMO, restraining order, SPO,
+    DAPO on application) or bail conditions."""
+    areas = queries.search_areas(request.user)
+    types = [(t, OrderType(t).label) for t in services.COURT_ORDER_TYPES]
+    form = forms.CourtOrderForm(request.POST or None, types=types, lpas=areas.lpas,
+                                neighbourhoods=areas.neighbourhoods)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        crime, subject, protected, lpa = _court_order_parties(request, form)
+        if not form.errors:
+            hood = (Area.objects.filter(code=d["neighbourhood"], kind="neighbourhood").first()
+                    if d.get("neighbourhood") else None)
+            try:
+                order = services.record_court_order(
+                    actor=request.user, order_type=d["order_type"], subject=subject,
+                    protected=protected, lpa=lpa, made_on=d["made_on"], court=d["court"],
+                    ends_on=d.get("ends_on"), crime=crime, neighbourhood=hood,
+                    conditions=d["condition_list"],
+                    context=audit.context_from_request(request))
+            except RecordInvalid as exc:
+                forms.show_problems(form, exc.problems, {"subject": "subject"})
+            except NotAllowed as exc:
+                form.add_error(None, str(exc).capitalize())
+            else:
+                messages.success(request, f"{order.get_order_type_display()} recorded")
+                return redirect("orders:detail", pk=order.pk)
+    return render(request, "orders/court_order.html", {"form": form, "errors": _errors(form)})
+
+
 # --- the court-orders search ------------------------------------------------------
 
 HEADINGS = ["Reference", "Type", "Status", "Area", "Neighbourhood", "Perpetrator",
             "Perpetrator's postcode", "Protecting", "Served or made", "Ends"]
 
 
-def _row(o, names, made) -> list:
-    hood = queries.where_lives(o)
-    end = services.order_end(o)
-    return [human_reference(o, made), o.get_order_type_display(),
-            o.get_status_display(), o.lpa.name, hood.name if hood else "",
-            f"{o.subject.forename} {o.subject.surname.upper()}", o.subject.postcode,
-            "; ".join(names.get(o.pk, [])),
-            timezone.localtime(o.served_at).strftime("%d %b %Y %H:%M") if o.served_at else "",
-            end.strftime("%d %b %Y") if end else "Until further order"]
+def _cells(rows: list[queries.SearchRow]) -> list[list[str]]:
+    """HEADINGS' cells of each row; references of records made in Vigil in one query."""
+    made = made_in_vigil_among(ProtectiveOrder, rows)
+    types = dict(OrderType.choices)
+    statuses = dict(ProtectiveOrder.Status.choices)
+    return [[human_reference(r, made), types.get(r.order_type, r.order_type),
+             statuses.get(r.status, r.status),
+             r.lpa, r.neighbourhood, f"{r.subject_forename} {r.subject_surname.upper()}",
+             r.subject_postcode, "; ".join(r.protecting),
+             timezone.localtime(r.served_at).strftime("%d %b %Y %H:%M") if r.served_at
+             else r.made_on.strftime("%d %b %Y") if r.made_on else "",
+             r.ends_on.strftime("%d %b %Y") if r.ends_on else "Until further order"]
+            for r in rows]
 
 
-def _rows(orders) -> list[list]:
-    """Rows of the search's table and download: names and references in two queries."""
-    names = queries.protected_names(orders)
-    made = made_in_vigil_among(ProtectiveOrder, orders)
-    return [_row(o, names, made) for o in orders]
+ROW_KEYS = ("reference", "type", "status", "lpa", "neighbourhood", "perpetrator",
+            "postcode", "protecting", "served", "ends")  # HEADINGS' cells, by name
+
+
+def _page_rows(rows: list[queries.SearchRow]) -> list[dict]:
+    # Cells by name: a template reads a dict key at once, a list index only after a dir().
+    return [{"pk": r.pk, **dict(zip(ROW_KEYS, cells, strict=True))}
+            for r, cells in zip(rows, _cells(rows), strict=True)]
 
 
 def _filters(form) -> queries.OrderFilters:
@@ -298,33 +419,32 @@ def search(request):
     params = request.GET.copy()
     if "status" not in params:
         params["status"] = "live"
-    form = forms.SearchForm(params, lpas=queries.lpas_for(user),
-                            neighbourhoods=queries.neighbourhoods_for(user))
+    areas = queries.search_areas(user)
+    form = forms.SearchForm(params, lpas=areas.lpas, neighbourhoods=areas.neighbourhoods)
     context = audit.context_from_request(request)
     page = None
     query = ""
     if form.is_valid():
         filters = _filters(form)
-        qs = queries.search_orders(user, filters)
+        qs = queries.search_orders(user, filters, area_ids=areas.ids)
         detail = {k: str(v) for k, v in vars(filters).items() if v}
         if request.GET.get("download") == "xlsx":
             if not roles.can(user, roles.EXPORT):
                 raise roles.deny(request, roles.EXPORT)
-            orders = list(qs.select_related(*queries.ROW_RELATED))
+            rows = queries.search_rows(qs, areas.names)
             audit.record(user, audit.EXPORT, ProtectiveOrder, "", context=context,
-                         detail={**detail, "rows": len(orders), "format": "xlsx"})
-            return _xlsx("court-orders", HEADINGS, _rows(orders))
-        # Count and page the ids on the orders table; then load the page's 25 rows.
-        page = Paginator(qs.values_list("pk", flat=True), PER_PAGE).get_page(
-            request.GET.get("page"))
+                         detail={**detail, "rows": len(rows), "format": "xlsx"})
+            return _xlsx("court-orders", HEADINGS, _cells(rows))
+        # The count reads the orders table alone; then the page's 25 rows' cells.
+        page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
         audit.record(user, audit.SEARCH, ProtectiveOrder, "", context=context,
                      detail={**detail, "page": page.number})
-        orders = queries.page_orders(page.object_list)
-        page.rows = list(zip(orders, _rows(orders), strict=True))
+        page.rows = _page_rows(queries.search_rows(page.object_list, areas.names))
         query = urlencode({k: v for k, v in form.cleaned_data.items() if v})
     return render(request, "orders/search.html", {
         "form": form, "page": page, "query": query, "headings": HEADINGS,
-        "errors": _errors(form), "may_export": roles.can(user, roles.EXPORT)})
+        "errors": _errors(form), "may_export": roles.can(user, roles.EXPORT),
+        "may_record": roles.can(user, ORDERS)})
 
 
 def _xlsx(name: str, headings: list[str], rows: list[list]) -> HttpResponse:
