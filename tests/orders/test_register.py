@@ -318,3 +318,28 @@ def test_a_dip_check_of_the_prioritisation(world):
     with pytest.raises(RecordInvalid, match="more than the 10 orders sampled"):
         services.record_dip_check(actor=world["commander"], lpa=world["areas"]["BHM"],
                                   orders_sampled=10, orders_prioritised_right=11)
+
+
+def test_hearings_recorded_in_vigil_count_in_the_dvpo_measures(world, tmp_path):
+    """The refused and the granted DVPO recorded here reach the board's measures: a
+    refusal used to end only the notice, and `dvpo_refused` counts refused DVPOs."""
+    from vigil.analytics import queries
+    from vigil.analytics.snapshot import take_snapshot
+    from vigil.core.policy import current
+
+    served = timezone.now() - timedelta(days=3)
+    refused = _serve(world, served)
+    _apply(world, refused, served + timedelta(hours=2))
+    services.record_hearing(refused, actor=world["officer"],
+                            hearing_at=served + timedelta(hours=20), granted=False)
+    granted = _serve(world, served + timedelta(hours=1))
+    services.record_hearing(granted, actor=world["officer"],
+                            hearing_at=served + timedelta(hours=21), granted=True,
+                            ends_on=(served + timedelta(days=20)).date())
+    take_snapshot(tmp_path)
+    today = timezone.localdate()
+    pack = queries.load_pack(tmp_path, current(), today)
+    month = timezone.localtime(served + timedelta(hours=20)).date().replace(day=1)
+    bhm = world["areas"]["BHM"].pk
+    assert pack.period("dvpo_refused", month, today, bhm)["value"] == 1
+    assert pack.period("dvpo_granted", month, today, bhm)["value"] == 1

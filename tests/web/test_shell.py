@@ -52,16 +52,16 @@ def test_nav_items_appended_by_other_apps_show_by_capability(monkeypatch, make_u
              NavItem("Audit log", "audit-log", "view_audit"),
              NavItem("Admin", "admin:index", "admin"),
              NavItem("Audit again", "audit-log", "view_audit"),
-             NavItem("Any queue", "home", "view_queue:*"),
+             NavItem("Any queue", "linkage:search", "view_queue:*"),
              NavItem("Not built yet", "no-such-url-name")]
     monkeypatch.setattr(context_processors, "NAV_ITEMS", items)
     admin = [i["label"] for i in context_processors.nav_for(make_user(role="admin"), "/audit/")]
     desk = [i["label"] for i in context_processors.nav_for(make_user(role="da_desk"), "/")]
-    assert admin == ["Home", "Audit log", "Admin", "Audit again"]
+    assert admin == ["Home", "Audit log", "Admin"]  # "Audit again": the same page, once
     assert desk == ["Home", "Any queue"]
     current = [i for i in context_processors.nav_for(make_user(role="admin"), "/audit/")
                if i["current"]]
-    assert [i["label"] for i in current] == ["Audit log", "Audit again"]
+    assert [i["label"] for i in current] == ["Audit log"]
 
 
 def test_django_admin_lists_reference_data_only(client, make_user):
@@ -162,7 +162,7 @@ def test_admin_home_explains_why_there_are_no_person_pages(client, make_user):
     # Each team finds its own working pages from the menu, not only by a link elsewhere.
     ("encompass", ["Encompass"], ["Court orders", "Daily meeting lists"]),
     ("civil_orders", ["Court orders"], ["Encompass"]),
-    ("lpa_commander", ["Daily meeting lists"], ["Court orders"]),
+    ("lpa_commander", ["Daily meeting lists", "Court orders"], ["Linkage review"]),
     ("marac_coordinator", ["MARAC"], ["Encompass", "Court orders"]),
 ])
 def test_each_team_finds_its_pages_in_the_menu(make_user, areas, role, shown, hidden):
@@ -176,3 +176,14 @@ def test_an_apps_menu_entry_is_added_once():
     for _ in range(2):
         context_processors.add_nav_item(items, NavItem("Encompass", "encompass:triage"))
     assert [i.label for i in items] == ["Home", "Encompass"]
+
+
+def test_a_page_offered_to_two_roles_is_listed_once(monkeypatch, make_user):
+    # Court orders: the civil orders team's entry, and local policing's; a user holding
+    # both capabilities sees one.
+    monkeypatch.setattr(context_processors, "NAV_ITEMS", [
+        NavItem("Home", "home"), NavItem("Court orders", "orders:search", "search"),
+        NavItem("Court orders", "orders:search", "view_person")])
+    labels = [i["label"] for i in context_processors.nav_for(make_user(role="lpa_commander"),
+                                                             "/")]
+    assert labels == ["Home", "Court orders"]

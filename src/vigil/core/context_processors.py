@@ -62,6 +62,8 @@ def nav_for(user, path: str = "") -> list[dict]:
             href = reverse(item.url_name)
         except NoReverseMatch:
             continue
+        if any(i["href"] == href for i in items):
+            continue  # one page offered to two roles by two entries: listed once
         current = path == href if href == "/" else path.startswith(href)
         items.append({"label": item.label, "href": href, "current": current,
                       "description": item.description})

@@ -30,6 +30,10 @@ class OrdersConfig(AppConfig):
             "Court orders", "orders:search", complete_task("civil_orders"),
             "Live orders by area, neighbourhood, postcode, type and end "
             "date; serve a notice; record hearings and variations."))
+        # LPA commanders and local policing supervisors search the orders of their area.
+        add_nav_item(NAV_ITEMS, NavItem(
+            "Court orders", "orders:search", view_queue("local_policing"),
+            "Live orders by area, neighbourhood, postcode, type and end date."))
         add_nav_item(NAV_ITEMS, NavItem("Daily meeting lists", "orders:meetings",
                                  view_queue("local_policing"),
                                  "Breaches for arrest, serial perpetrators, wanted suspects, "

@@ -117,7 +117,9 @@ class ProtectiveOrder(SourceKeyed):
                          condition=Q(status="live"), name="order_live_until_idx"),
             models.Index(F("lpa"), LIVE_UNTIL, F("served_at").desc(), F("id"),
                          condition=Q(status="live"), name="order_live_lpa_until_idx"),
-            models.Index(fields=["lpa", "order_type"], name="order_lpa_type_idx"),
+            # An LPA's orders of a type, whatever their status (e.g. its DVPNs), in order.
+            models.Index(F("lpa"), F("order_type"), LIVE_UNTIL, F("served_at").desc(), F("id"),
+                         name="order_lpa_type_idx"),
         ]
 
     def __str__(self) -> str:

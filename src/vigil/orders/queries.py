@@ -231,9 +231,9 @@ def search_rows(qs: QuerySet[ProtectiveOrder],
     missing = {a for r in rows for a in (r[5], r[6]) if a is not None and a not in names}
     if missing:
         names.update(Area.objects.filter(pk__in=missing).values_list("pk", "name"))
-    crime_hood = dict(Crime.objects.filter(
-        pk__in={r[7] for r in rows if r[6] is None and r[7] is not None})
-        .values_list("pk", "incident__neighbourhood__name")) if rows else {}
+    crimes = {r[7] for r in rows if r[6] is None and r[7] is not None}
+    crime_hood = dict(Crime.objects.filter(pk__in=crimes).values_list(
+        "pk", "incident__neighbourhood__name")) if crimes else {}
     protecting = protected_names([r[0] for r in rows])
     out = []
     for (pk, system, sid, kind, status, lpa, hood, crime, fn, sn, postcode, served, made,

@@ -398,7 +398,9 @@ ROW_KEYS = ("reference", "type", "status", "lpa", "neighbourhood", "perpetrator"
 
 def _page_rows(rows: list[queries.SearchRow]) -> list[dict]:
     # Cells by name: a template reads a dict key at once, a list index only after a dir().
-    return [{"pk": r.pk, **dict(zip(ROW_KEYS, cells, strict=True))}
+    # The order pages' links from one reverse() rather than one a row.
+    link = reverse("orders:detail", kwargs={"pk": 999999999}).replace("999999999", "{}")
+    return [{"pk": r.pk, "href": link.format(r.pk), **dict(zip(ROW_KEYS, cells, strict=True))}
             for r, cells in zip(rows, _cells(rows), strict=True)]
 
 

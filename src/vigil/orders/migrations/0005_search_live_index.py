@@ -49,6 +49,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='protectiveorder',
-            index=models.Index(fields=['lpa', 'order_type'], name='order_lpa_type_idx'),
+            index=models.Index(models.F('lpa'), models.F('order_type'), django.db.models.functions.comparison.Coalesce(models.F('ends_on'), models.Value(datetime.date(9999, 12, 31))), models.OrderBy(models.F('served_at'), descending=True), models.F('id'), name='order_lpa_type_idx'),
         ),
     ]
