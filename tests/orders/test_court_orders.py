@@ -183,3 +183,16 @@ def test_the_page_needs_a_crime_or_the_parties(world):
     assert "Give the perpetrator&#x27;s record, or a crime reference" in page
     assert "Choose the area, or give a crime reference" in page
     _nothing_written()
+
+
+def test_a_record_is_named_only_when_its_person_is_known_in_the_users_area(world, make_user):
+    from vigil.orders.queries import known_in_area
+
+    stranger = make_person("Stranger", "Sam", postcode="WV1 1AA")
+    assert known_in_area(world["officer"], world["suspect"])          # a BHM crime
+    assert not known_in_area(world["officer"], stranger)             # nothing anywhere
+    assert known_in_area(make_user("civil_orders"), stranger)        # force-wide
+    coventry = make_user("civil_orders", area=world["areas"]["COV"])
+    assert not known_in_area(coventry, world["victim"])
+    nmo = _record(world)                                             # protected in BHM
+    assert not known_in_area(coventry, nmo.protected_persons.get().person)

@@ -267,6 +267,26 @@ def protected_names(order_ids: list[int]) -> dict[int, list[str]]:
     return out
 
 
+def known_in_area(user, record) -> bool:
+    """Whether the source record's person is known in the user's area: an incident, crime
+    or order of one of the user's LPAs (force-wide users: anywhere). Naming a record for
+    an order must not reach a person the user could not otherwise open."""
+    from vigil.incidents.models import CrimeParty, IncidentParty
+
+    allowed = roles.area_ids(user)
+    if allowed is None:
+        return True
+    person = record.person_id
+    if person is None or not allowed:
+        return False
+    lpas = sorted(allowed)
+    return (IncidentParty.objects.filter(person__person=person, incident__lpa__in=lpas).exists()
+            or CrimeParty.objects.filter(person__person=person, crime__lpa__in=lpas).exists()
+            or ProtectiveOrder.objects.filter(Q(subject__person=person)
+                                              | Q(protected_persons__person__person=person),
+                                              lpa__in=lpas).exists())
+
+
 def lpas_for(user) -> QuerySet[Area]:
     allowed = roles.area_ids(user)
     qs = Area.objects.filter(kind=Area.Kind.LPA).order_by("name")

@@ -290,10 +290,9 @@ def serve(request):
 
 def _record_of_reference(request, text: str):
     """The source record a user typed by the force's reference ("CONNECT P0001234" or
-    "CONNECT:P0001234"), if its person is one the user may open; a record outside the
-    user's area is refused and audited."""
+    "CONNECT:P0001234"), if its person is known in the user's area; a record outside it
+    is refused and audited."""
     from vigil.people.models import SourceRecord
-    from vigil.people.queries import visible_persons
 
     system, _, number = text.strip().replace(":", " ", 1).partition(" ")
     record = (SourceRecord.objects.filter(source_system__iexact=system.strip(),
@@ -301,7 +300,7 @@ def _record_of_reference(request, text: str):
               if system.strip() and number.strip() else None)
     if record is None:
         return None
-    if not visible_persons(request.user).filter(pk=record.person_id).exists():
+    if not queries.known_in_area(request.user, record):
         audit.record(request.user, audit.DENIED, SourceRecord, record.pk,
                      context=audit.context_from_request(request),
                      detail={"capability": ORDERS, "reason": "out_of_area"})
