@@ -172,6 +172,7 @@ def test_dvpn_to_breach_to_daily_meeting_and_search(live_server, transactional_d
 
         # The family court's non-molestation order, recorded from the search page.
         page.goto(f"{live_server.url}/orders/search/")
+        page.screenshot(path=shots / "orders-search-civil-orders.png", full_page=True)
         page.get_by_role("link", name="Record a court order").click()
         page.get_by_label("Type of order").select_option("NMO")
         page.get_by_label("Crime reference (if the order follows a crime)").fill(
