@@ -196,3 +196,27 @@ def test_a_record_is_named_only_when_its_person_is_known_in_the_users_area(world
     assert not known_in_area(coventry, world["victim"])
     nmo = _record(world)                                             # protected in BHM
     assert not known_in_area(coventry, nmo.protected_persons.get().person)
+
+
+def test_the_application_and_a_refusal_through_the_pages(world):
+    served = timezone.now() - timedelta(days=2)
+    notice = services.serve_notice(
+        actor=world["officer"], order_type="DVPN", subject=world["suspect"],
+        protected=[world["victim"]], lpa=world["areas"]["BHM"], crime=world["crime"],
+        served_at=served, authorised_by="Supt Rowe", authorised_rank="superintendent")
+    c = Client()
+    c.force_login(world["officer"])
+    local = timezone.localtime(served + timedelta(hours=3))
+    r = c.post(f"/orders/{notice.pk}/application/", {
+        "applied_on": local.date().isoformat(), "applied_time": local.strftime("%H:%M"),
+        "court": "Birmingham Magistrates' Court"}, follow=True)
+    assert r.redirect_chain[-1][0] == f"/orders/{notice.pk}/"
+    assert "DVPO application recorded" in r.content.decode()
+    heard = timezone.localtime(served + timedelta(hours=20))
+    r = c.post(f"/orders/{notice.pk}/hearing/", {
+        "granted": "no", "hearing_on": heard.date().isoformat(),
+        "hearing_time": heard.strftime("%H:%M")}, follow=True)
+    dvpo = ProtectiveOrder.objects.get(order_type="DVPO")
+    assert dvpo.status == "refused" and r.redirect_chain[-1][0] == f"/orders/{dvpo.pk}/"
+    assert "Domestic Violence Protection Order refused; the notice has ended" in (
+        r.content.decode())

@@ -149,7 +149,9 @@ def hearing(request, pk: int):
                    names={"hearing_at": "hearing_on", "status": None, "order_type": None},
                    done_message=lambda r: (f"{r.get_order_type_display()} granted, in force "
                                            f"until {r.ends_on:%d %B %Y}"
-                                           if r.status == "live" else "Hearing recorded"))
+                                           if r.status == "live" else
+                                           f"{r.get_order_type_display()} refused; the notice "
+                                           f"has ended"))
 
 
 @never_cache
