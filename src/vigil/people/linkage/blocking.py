@@ -30,10 +30,20 @@ KEYS: dict[str, tuple[str, ...]] = {
     "bk_sound_rev": ("forename_sound", "surname_sound"),
     "bk_fn_year": ("forename", "dob_year"),
     "bk_sn_year": ("surname", "dob_year"),
+    # The same postcode and the same two initials in either order: a nickname with a
+    # typo'd surname ("meg wde" / "megan wade"), or names keyed the wrong way round
+    # with a slip ("law ihlary" / "hilary law"), which no name or sound key meets.
+    "bk_pc_initials": ("postcode", "initials"),
+    # The date with its day and month swapped (paired with bk_dob): 04/03 for 03/04.
+    "bk_dob_swap": ("dob_swapped",),
 }
 
 # Reversed keys pair with their forward key ("l.bk_name = r.bk_name_rev").
-REVERSED = {"bk_name_rev": "bk_name", "bk_sound_rev": "bk_sound"}
+REVERSED = {"bk_name_rev": "bk_name", "bk_sound_rev": "bk_sound", "bk_dob_swap": "bk_dob"}
+
+# Keys compared across, both ways round: at one postcode, a surname that sounds like
+# the other's forename ("law ihlary" / "hilary law": the slip hit an initial).
+CROSS = [("bk_pc_sn", "bk_pc_fn"), ("bk_pc_fn", "bk_pc_sn")]
 
 
 @dataclass
@@ -42,8 +52,35 @@ class Capped:
     records: int = 0  # records that lost at least one key
 
 
+def initials(forename: pd.Series, surname: pd.Series) -> pd.Series:
+    """The first letters of the two names in alphabetical order ("jane smith" and
+    "smith jane": "js"); missing unless both names are there."""
+    f, s = forename.fillna("").astype(str).str[:1], surname.fillna("").astype(str).str[:1]
+    out = f.where(f <= s, s) + f.where(f > s, s)
+    return out.where((f != "") & (s != ""), None)
+
+
+def dob_swapped(dob: pd.Series) -> pd.Series:
+    """An ISO date with its day and month swapped ("1990-03-04" -> "1990-04-03");
+    missing where the swap is no other date (day over 12, or day and month equal)."""
+    text = dob.fillna("").astype(str)
+    month, day = text.str[5:7], text.str[8:10]
+    ok = (text.str.len() == 10) & (day <= "12") & (day != month) & (day != "00")
+    return (text.str[:5] + day + "-" + month).where(ok, None)
+
+
+def _part(df: pd.DataFrame, col: str) -> pd.Series:
+    if col == "dob_year":
+        return df["dob"].str[:4]
+    if col == "initials":
+        return initials(df["forename"], df["surname"])
+    if col == "dob_swapped":
+        return dob_swapped(df["dob"])
+    return df[col]
+
+
 def _joined(df: pd.DataFrame, cols: tuple[str, ...]) -> pd.Series:
-    parts = [(df["dob"].str[:4] if c == "dob_year" else df[c]) for c in cols]
+    parts = [_part(df, c) for c in cols]
     missing = pd.Series(False, index=df.index)
     for p in parts:
         missing |= p.isna() | (p == "")
@@ -89,4 +126,5 @@ def rules() -> list[str]:
             out.append(f"l.{REVERSED[col]} = r.{col}")
         else:
             out.append(f"l.{col} = r.{col}")
+    out.extend(f"l.{a} = r.{b}" for a, b in CROSS)
     return out
