@@ -233,3 +233,30 @@ def test_a_sole_name_links_only_where_a_namesake_is_unlikely(others, max_chance,
     assert 0.5 <= pair["match_probability"] < 0.95
     assert bool(pair["sole_name"]) is linked
     assert (result.clusters[1] == result.clusters[last]) is linked
+
+
+@pytest.mark.parametrize(("third", "bare", "linked"), [
+    # The bare record holds the dated one's name, keyed the wrong way round: the pair
+    # alone holds "Carl Dale", a sole name.
+    (None, ("Dale", "Carl"), True),
+    # With a slip in the swapped name ("Dale Carroll") the two hold different names,
+    # and a second Carl Dale (another date of birth) holds the dated one's: not a sole
+    # name, whatever the count of "carl dale" says.
+    (("Carl", "Dale"), ("Dale", "Carroll"), False),
+    # The same slip, no second Carl Dale: the name is still not the pair's alone to
+    # share ("carl dale" is held once, "dale carroll" once).
+    (None, ("Dale", "Carroll"), False),
+])
+def test_a_sole_name_is_one_name_held_by_the_pair(third, bare, linked):
+    dated = {"forename": "Carl", "surname": "Dale", "sex": "M",
+             "date_of_birth": date(1991, 4, 30)}
+    rows = [dated]
+    if third:
+        rows.append({"forename": third[0], "surname": third[1], "sex": "M",
+                     "date_of_birth": date(1962, 1, 2)})
+    rows.append({"forename": bare[0], "surname": bare[1], "sex": "M", "date_of_birth": None})
+    result = _link(*rows)
+    pair = _pair(result, 1, len(rows))
+    assert 0.5 <= pair["match_probability"] < 0.95  # the model alone would not link
+    assert bool(pair["sole_name"]) is linked
+    assert (result.clusters[1] == result.clusters[len(rows)]) is linked

@@ -210,7 +210,8 @@ def chance_holders(df: pd.DataFrame) -> np.ndarray:
 def sole_name(df: pd.DataFrame, pairs: pd.DataFrame, trained: TrainedModel, *,
               review_probability: float, max_chance: float | None = 1.0) -> np.ndarray:
     """Pairs that hold a full name no other record in the table holds, with nothing
-    against them: the same forename and surname (either order), no evidence rule
+    against them: the same forename and surname (either order, spelt alike on both
+    records), no evidence rule
     against them (held back, household, contradicted), in the review band or
     above.
 
@@ -230,9 +231,11 @@ def sole_name(df: pd.DataFrame, pairs: pd.DataFrame, trained: TrainedModel, *,
     skewed, it keeps rare names and drops common ones."""
     if pairs.empty:
         return np.zeros(0, dtype=bool)
-    _name, named, count = _full_names(df)
-    left = _rows(df, pairs["unique_id_l"])
-    sole = (count[left] == 2) & named[left]
+    name, named, count = _full_names(df)
+    left, right = _rows(df, pairs["unique_id_l"]), _rows(df, pairs["unique_id_r"])
+    # The two records hold the same name (the swapped level allows a slip: "carl dale"
+    # / "dale carroll"; then a second "carl dale" is a namesake, not the pair).
+    sole = (count[left] == 2) & named[left] & (name[left] == name[right])
     if max_chance is not None:
         sole &= chance_holders(df)[left] < max_chance
     levels = list(zip(levels_of(pairs, trained, "forename"),
