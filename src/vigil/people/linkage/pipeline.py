@@ -363,11 +363,18 @@ def persons_disagree(df: pd.DataFrame, pairs: pd.DataFrame, which: np.ndarray,
                 sets[col].add(v)
     empty = {col: set() for col in cols}
     for i, a, b in zip(rows.tolist(), left.tolist(), right.tolist(), strict=True):
-        x, y = held.get(clusters[a], empty), held.get(clusters[b], empty)
-        compared = any(x[col] and y[col] for col in cols)
-        agree = any(x[col] & y[col] for col in cols)
-        out[i] = compared and not agree
+        out[i] = details_disagree(held.get(clusters[a], empty), held.get(clusters[b], empty),
+                                  cols)
     return out
+
+
+def details_disagree(x: dict[str, set], y: dict[str, set], fields) -> bool:
+    """Two persons' details (field -> every value their records hold) were compared
+    and disagree: of `fields`, both hold a value of the same field, and they hold no
+    value of any of them in common. The persons' checks, batch and arrival alike."""
+    compared = any(x.get(col) and y.get(col) for col in fields)
+    agree = any(x.get(col, set()) & y.get(col, set()) for col in fields)
+    return compared and not agree
 
 
 def _cluster(df: pd.DataFrame, pairs: pd.DataFrame, link_probability: float, same,
