@@ -1,9 +1,10 @@
 """Blocking keys for pairs no name, sound or date key met (blocking.py): the same
 postcode with the same two initials in either order, or with a surname that sounds
-like the other's forename, and a date of birth with its day and month swapped. In
-the batch (`bk_*` keys) and on arrival (candidate_query)."""
+like the other's forename. In the batch (`bk_*` keys) and on arrival
+(candidate_query). (A key for a date with day and month swapped was tried and
+dropped: about 2 pairs of recall a set for half as many pairs again as the date key
+makes, which grows with the records per date.)"""
 
-from datetime import date
 
 import pandas as pd
 import pytest
@@ -27,18 +28,6 @@ def test_initials(forename, surname, expected):
     assert got == expected
 
 
-@pytest.mark.parametrize(("dob", "expected"), [
-    ("1990-03-04", "1990-04-03"),
-    ("1990-12-01", "1990-01-12"),
-    ("1990-01-12", "1990-12-01"),
-    ("1990-03-13", None),  # no thirteenth month: no swap
-    ("1990-03-03", None),  # the swap is the same date (bk_dob finds it)
-    (None, None),
-])
-def test_dob_swapped(dob, expected):
-    assert blocking.dob_swapped(pd.Series([dob], dtype=object))[0] == expected
-
-
 # Pairs that only the new keys bring together, and the same with the postcode or a
 # letter changed, which they must not.
 MEG = dict(forename="Megan", surname="Wade", postcode="B67 1BN", phone="07655 328657")
@@ -60,10 +49,6 @@ def _compared(left: dict, right: dict) -> bool:
     (MEG, {**NICK, "surname": "Dade"}, False),  # other initials
     (SWAP, HILARY, True),  # keyed the wrong way round, a slip in one name's initial
     (SWAP, {**HILARY, "postcode": "CV4 2NR"}, False),
-    ({"forename": "Jo", "surname": "Ng", "date_of_birth": "1990-03-04"},
-     {"forename": "Kim", "surname": "Lee", "date_of_birth": "1990-04-03"}, True),
-    ({"forename": "Jo", "surname": "Ng", "date_of_birth": "1990-03-04"},
-     {"forename": "Kim", "surname": "Lee", "date_of_birth": "1990-04-05"}, False),
 ])
 def test_pairs_the_new_keys_compare(db, left, right, expected):
     assert _compared(left, right) is expected
@@ -81,12 +66,7 @@ def test_an_arrival_finds_the_same_candidates(db):
     hilary = record(**HILARY, date_of_birth=None, address="")
     other_postcode = record(**{**MEG, "postcode": "B67 1BP", "phone": ""}, date_of_birth=None,
                             address="")
-    swapped_date = record(forename="Kim", surname="Lee", date_of_birth=date(1990, 4, 3),
-                          postcode="", address="", phone="")
     meg = record(**NICK, date_of_birth=None, address="", phone="")
     assert _candidates(meg, [megan, other_postcode]) == {megan.pk}
     law = record(**SWAP, date_of_birth=None, phone="")
     assert hilary.pk in _candidates(law, [hilary])
-    jo = record(forename="Jo", surname="Ng", date_of_birth=date(1990, 3, 4), postcode="",
-                address="", phone="")
-    assert swapped_date.pk in _candidates(jo, [swapped_date])

@@ -34,12 +34,10 @@ KEYS: dict[str, tuple[str, ...]] = {
     # typo'd surname ("meg wde" / "megan wade"), or names keyed the wrong way round
     # with a slip ("law ihlary" / "hilary law"), which no name or sound key meets.
     "bk_pc_initials": ("postcode", "initials"),
-    # The date with its day and month swapped (paired with bk_dob): 04/03 for 03/04.
-    "bk_dob_swap": ("dob_swapped",),
 }
 
 # Reversed keys pair with their forward key ("l.bk_name = r.bk_name_rev").
-REVERSED = {"bk_name_rev": "bk_name", "bk_sound_rev": "bk_sound", "bk_dob_swap": "bk_dob"}
+REVERSED = {"bk_name_rev": "bk_name", "bk_sound_rev": "bk_sound"}
 
 # Keys compared across, both ways round: at one postcode, a surname that sounds like
 # the other's forename ("law ihlary" / "hilary law": the slip hit an initial).
@@ -60,22 +58,11 @@ def initials(forename: pd.Series, surname: pd.Series) -> pd.Series:
     return out.where((f != "") & (s != ""), None)
 
 
-def dob_swapped(dob: pd.Series) -> pd.Series:
-    """An ISO date with its day and month swapped ("1990-03-04" -> "1990-04-03");
-    missing where the swap is no other date (day over 12, or day and month equal)."""
-    text = dob.fillna("").astype(str)
-    month, day = text.str[5:7], text.str[8:10]
-    ok = (text.str.len() == 10) & (day <= "12") & (day != month) & (day != "00")
-    return (text.str[:5] + day + "-" + month).where(ok, None)
-
-
 def _part(df: pd.DataFrame, col: str) -> pd.Series:
     if col == "dob_year":
         return df["dob"].str[:4]
     if col == "initials":
         return initials(df["forename"], df["surname"])
-    if col == "dob_swapped":
-        return dob_swapped(df["dob"])
     return df[col]
 
 

@@ -104,9 +104,6 @@ def candidate_query(key: LinkKey) -> Q:
     q = Q(pk__in=[])
     if key.date_of_birth:
         q |= Q(date_of_birth=key.date_of_birth)
-        swapped = _day_month_swapped(key.date_of_birth)
-        if swapped:
-            q |= Q(date_of_birth=swapped)
         year = (key.date_of_birth.replace(month=1, day=1), key.date_of_birth.replace(month=12,
                                                                                      day=31))
         if key.forename:
@@ -134,13 +131,6 @@ def candidate_query(key: LinkKey) -> Q:
             q |= Q(postcode=key.postcode, forename__startswith=a, surname__startswith=b)
             q |= Q(postcode=key.postcode, forename__startswith=b, surname__startswith=a)
     return q
-
-
-def _day_month_swapped(born):
-    """The date with day and month swapped (blocking.dob_swapped), or None."""
-    if born.day > 12 or born.day == born.month:
-        return None
-    return born.replace(month=born.day, day=born.month)
 
 
 def _without_placeholders(key: LinkKey) -> LinkKey:
