@@ -29,7 +29,22 @@ def pair(comparison: str, left: dict, right: dict) -> str:
     # A swap with a short form or bad typo counts when the other name is exact.
     ({"forename": "Duffy", "surname": "Bryan"}, {"forename": "Brian", "surname": "Duffy"},
      "Forename and surname swapped"),
+    # A swap with a nickname for the forename, the surname exact or a typo off
+    # ("abbott mandy" / "amanda abbott"), either side holding the nickname.
     ({"forename": "Smith", "surname": "Tina"}, {"forename": "Christina"},
+     "Forename and surname swapped"),
+    ({"forename": "Smiht", "surname": "Tina"}, {"forename": "Christina"},
+     "Forename and surname swapped"),
+    ({"forename": "Rahman", "surname": "Rick"}, {"forename": "Eric", "surname": "Ramhan"},
+     "Forename and surname swapped"),
+    ({"forename": "Christina"}, {"forename": "Smith", "surname": "Tina"},
+     "Forename and surname swapped"),
+    # A nickname, but the surname is more than a typo off ("smith" / "smythe-jones"):
+    # not a swap.
+    ({"forename": "Smythe", "surname": "Tina"}, {"forename": "Christina"},
+     "All other comparisons"),
+    # The surname swapped but the forename no nickname and far off: as before.
+    ({"forename": "Smith", "surname": "Priya"}, {"forename": "Christina"},
      "Forename is the other's surname"),
     ({"forename": "Harrison", "surname": "Mason"}, {"forename": "Wheatley",
                                                     "surname": "Harrison"},
@@ -48,6 +63,10 @@ def test_forename(left, right, expected):
     ({"surname": "Smith"}, {"surname": "Smyth"}, "Sounds alike"),
     ({"surname": "Smith"}, {"surname": "Patel"}, "All other comparisons"),
     ({"forename": "Smith", "surname": "Jane"}, {}, "Surname and forename swapped"),
+    ({"forename": "Smith", "surname": "Tina"}, {"forename": "Christina"},
+     "Surname and forename swapped"),
+    ({"forename": "Smythe", "surname": "Tina"}, {"forename": "Christina"},
+     "All other comparisons"),
 ])
 def test_surname(left, right, expected):
     assert pair("surname", left, right) == expected

@@ -16,15 +16,15 @@ OLD = dict(address="12 Mill Lane, Leeds", postcode="LS1 4AB")
 NEW = dict(address="5 Park Road, Leeds", postcode="LS6 2CD")
 
 # She moved. Her full record (date of birth) holds the old address; the record
-# with the new address was keyed with her names the wrong way round and no date
-# of birth (linked to the first by the phone). A new record: her nickname, a date
-# one digit off, the new address only. Against the full record it is "same name,
+# with the new address was keyed with her names the wrong way round, each with a
+# slip, and no date of birth (linked to the first by the phone). A new record: her
+# nickname, a date one digit off, the new address only. Against the full record it is "same name,
 # date one digit off, nothing else" (held back); against the swapped one its
 # names do not match. Only her history holds her new address and her date of birth.
 MOVED = [
     dict(id=1, forename="Margaret", surname="Holloway", date_of_birth=BORN, sex="F", **OLD,
          phone="07700900111"),
-    dict(id=2, forename="Holloway", surname="Margaret", date_of_birth=None, sex="F", **NEW,
+    dict(id=2, forename="Hlloway", surname="Margret", date_of_birth=None, sex="F", **NEW,
          phone="07700900111"),
     dict(id=3, forename="Peggy", surname="Holloway", date_of_birth="1985-07-03", sex="F",
          **NEW, phone=""),

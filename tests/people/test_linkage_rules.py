@@ -233,3 +233,80 @@ def test_a_sole_name_links_only_where_a_namesake_is_unlikely(others, max_chance,
     assert 0.5 <= pair["match_probability"] < 0.95
     assert bool(pair["sole_name"]) is linked
     assert (result.clusters[1] == result.clusters[last]) is linked
+
+
+@pytest.mark.parametrize(("third", "bare", "linked"), [
+    # The bare record holds the dated one's name, keyed the wrong way round: the pair
+    # alone holds "Carl Dale", a sole name.
+    (None, ("Dale", "Carl"), True),
+    # With a slip in the swapped name ("Dale Carroll") the two hold different names,
+    # and a second Carl Dale (another date of birth) holds the dated one's: not a sole
+    # name, whatever the count of "carl dale" says.
+    (("Carl", "Dale"), ("Dale", "Carroll"), False),
+    # The same slip, no second Carl Dale: the name is still not the pair's alone to
+    # share ("carl dale" is held once, "dale carroll" once).
+    (None, ("Dale", "Carroll"), False),
+])
+def test_a_sole_name_is_one_name_held_by_the_pair(third, bare, linked):
+    dated = {"forename": "Carl", "surname": "Dale", "sex": "M",
+             "date_of_birth": date(1991, 4, 30)}
+    rows = [dated]
+    if third:
+        rows.append({"forename": third[0], "surname": third[1], "sex": "M",
+                     "date_of_birth": date(1962, 1, 2)})
+    rows.append({"forename": bare[0], "surname": bare[1], "sex": "M", "date_of_birth": None})
+    result = _link(*rows)
+    pair = _pair(result, 1, len(rows))
+    assert 0.5 <= pair["match_probability"] < 0.95  # the model alone would not link
+    assert bool(pair["sole_name"]) is linked
+    assert (result.clusters[1] == result.clusters[len(rows)]) is linked
+
+
+def _slip(forename, others):
+    """A dated record and a bare one with `forename` (Storey both), after `others`."""
+    dated = {"forename": "Rachel", "surname": "Storey", "sex": "F",
+             "date_of_birth": date(1990, 5, 6)}
+    crowd = [{"forename": f, "surname": s, "sex": "F", "date_of_birth": date(1960 + i, 1, 2)}
+             for i, (f, s) in enumerate(others)]
+    bare = {"forename": forename, "surname": "Storey", "sex": "F", "date_of_birth": None}
+    return _link(dated, *crowd, bare), 2 + len(crowd)
+
+
+@pytest.mark.parametrize(("forename", "others", "linked"), [
+    # "Raachael" is one record's spelling, "Rachel" a name others hold: a slip of a
+    # name no other record holds, linked like a sole name.
+    ("Raachael", [("Rachel", "Brown")], True),
+    # Neither spelling held elsewhere: which is the slip? Left to review.
+    ("Raachael", [], False),
+    # Both spellings held by others: two real names, not a slip.
+    ("Raachael", [("Rachel", "Brown"), ("Raachael", "Brown")], False),
+    # A third record holds "Rachel Storey": a namesake is about.
+    ("Raachael", [("Rachel", "Brown"), ("Rachel", "Storey")], False),
+])
+def test_a_slip_of_a_sole_name_links(forename, others, linked):
+    result, last = _slip(forename, others)
+    pair = _pair(result, 1, last)
+    assert 0.5 <= pair["match_probability"] < 0.95  # the model alone would not link
+    assert bool(pair["sole_name"]) is linked
+    assert (result.clusters[1] == result.clusters[last]) is linked
+
+
+@pytest.mark.parametrize(("forenames", "surnames", "expected"), [
+    (("Jaro-Winkler >= 0.92", "Exact"), (("rachel", 2), ("raachael", 1)), True),
+    (("One letter wrong", "Exact"), (("rachel", 2), ("racel", 1)), True),
+    (("Jaro-Winkler >= 0.92", "Exact"), (("rachel", 1), ("raachael", 1)), False),
+    (("Jaro-Winkler >= 0.92", "Exact"), (("rachel", 2), ("rachael", 2)), False),
+    (("Nickname", "Exact"), (("rachel", 2), ("rach", 1)), False),  # not a slip
+    (("Jaro-Winkler >= 0.92", "Jaro-Winkler >= 0.92"), (("rachel", 2), ("raachael", 1)),
+     False),  # a slip in both names
+])
+def test_sole_slip(forenames, surnames, expected):
+    """pipeline._sole_slip on one pair: the forename levels, and each record's forename
+    with how many records hold it (full names held once each)."""
+    (a, na), (b, nb) = surnames
+    rows = [(a, "storey"), (b, "storey")] + [(a, f"other{i}") for i in range(na - 1)] + [
+        (b, f"more{i}") for i in range(nb - 1)]
+    df = pd.DataFrame({"forename": [f for f, _ in rows], "surname": [s for _, s in rows]})
+    name, named, count = pipeline._full_names(df)
+    got = pipeline._sole_slip(df, [forenames], np.array([0]), np.array([1]), named, count)
+    assert bool(got[0]) is expected

@@ -30,10 +30,18 @@ KEYS: dict[str, tuple[str, ...]] = {
     "bk_sound_rev": ("forename_sound", "surname_sound"),
     "bk_fn_year": ("forename", "dob_year"),
     "bk_sn_year": ("surname", "dob_year"),
+    # The same postcode and the same two initials in either order: a nickname with a
+    # typo'd surname ("meg wde" / "megan wade"), or names keyed the wrong way round
+    # with a slip ("law ihlary" / "hilary law"), which no name or sound key meets.
+    "bk_pc_initials": ("postcode", "initials"),
 }
 
 # Reversed keys pair with their forward key ("l.bk_name = r.bk_name_rev").
 REVERSED = {"bk_name_rev": "bk_name", "bk_sound_rev": "bk_sound"}
+
+# Keys compared across, both ways round: at one postcode, a surname that sounds like
+# the other's forename ("law ihlary" / "hilary law": the slip hit an initial).
+CROSS = [("bk_pc_sn", "bk_pc_fn"), ("bk_pc_fn", "bk_pc_sn")]
 
 
 @dataclass
@@ -42,8 +50,24 @@ class Capped:
     records: int = 0  # records that lost at least one key
 
 
+def initials(forename: pd.Series, surname: pd.Series) -> pd.Series:
+    """The first letters of the two names in alphabetical order ("jane smith" and
+    "smith jane": "js"); missing unless both names are there."""
+    f, s = forename.fillna("").astype(str).str[:1], surname.fillna("").astype(str).str[:1]
+    out = f.where(f <= s, s) + f.where(f > s, s)
+    return out.where((f != "") & (s != ""), None)
+
+
+def _part(df: pd.DataFrame, col: str) -> pd.Series:
+    if col == "dob_year":
+        return df["dob"].str[:4]
+    if col == "initials":
+        return initials(df["forename"], df["surname"])
+    return df[col]
+
+
 def _joined(df: pd.DataFrame, cols: tuple[str, ...]) -> pd.Series:
-    parts = [(df["dob"].str[:4] if c == "dob_year" else df[c]) for c in cols]
+    parts = [_part(df, c) for c in cols]
     missing = pd.Series(False, index=df.index)
     for p in parts:
         missing |= p.isna() | (p == "")
@@ -89,4 +113,5 @@ def rules() -> list[str]:
             out.append(f"l.{REVERSED[col]} = r.{col}")
         else:
             out.append(f"l.{col} = r.{col}")
+    out.extend(f"l.{a} = r.{b}" for a, b in CROSS)
     return out

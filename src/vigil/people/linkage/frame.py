@@ -12,8 +12,8 @@ from vigil.people.linkage import blocking, normalise, placeholders
 # Columns of the linkage table, in order.
 COLUMNS = [
     "unique_id", "forename", "surname", "forename_sound", "surname_sound",
-    "forename_aliases", "dob", "sex", "postcode", "postcode_sector", "postcode_outward",
-    "address", "phone",
+    "forename_aliases", "surname_aliases", "dob", "sex", "postcode", "postcode_sector",
+    "postcode_outward", "address", "phone",
 ]
 
 
@@ -36,6 +36,7 @@ def row(unique_id: int, *, forename: str = "", surname: str = "", date_of_birth=
         "forename_sound": _blank_to_none(normalise.phonetic(fn)),
         "surname_sound": _blank_to_none(normalise.phonetic(sn)),
         "forename_aliases": sorted(normalise.name_aliases(fn)) or None,
+        "surname_aliases": sorted(normalise.name_aliases(sn)) or None,
         "dob": normalise.dob_text(date_of_birth),
         "sex": sex if sex in ("F", "M") else None,
         "postcode": _blank_to_none(pc),
@@ -123,6 +124,10 @@ def from_keys(raw: pd.DataFrame) -> pd.DataFrame:
     aliases = {n: (sorted(normalise.name_aliases(n)) or None)
                for n in df["forename"].unique()}
     df["forename_aliases"] = df["forename"].map(aliases)
+    # A surname's nickname forms: for names keyed the wrong way round ("abbott mandy").
+    surname_aliases = {n: (sorted(normalise.name_aliases(n)) or None)
+                       for n in df["surname"].unique()}
+    df["surname_aliases"] = df["surname"].map(surname_aliases)
     df["dob"] = df["dob"].map(_iso_date)
     df["sex"] = df["sex"].where(df["sex"].isin(["F", "M"]), None)
     for col in [*text, "postcode_sector"]:

@@ -39,7 +39,7 @@ from vigil.people.linkage.model import TrainedModel, new_linker, with_current_bl
 
 MAX_OTHERS = 3
 IDENTITY = ["forename", "forename_sound", "forename_aliases", "dob", "sex"]
-SURNAME = ["surname", "surname_sound"]
+SURNAME = ["surname", "surname_sound", "surname_aliases"]
 PLACE = ["postcode", "postcode_sector", "postcode_outward", "address"]
 CONTACT = ["phone", *PLACE]
 
@@ -91,7 +91,7 @@ def rows(df: pd.DataFrame, groups: np.ndarray) -> pd.DataFrame:
         ["of", "lender", "variant"], kind="stable", ignore_index=True)
     # A row that only repeats a record's own details (the lender held the same
     # surname and contact) or another history row adds nothing.
-    compare = ["forename", "dob", "sex", *SURNAME, *CONTACT]
+    compare = ["forename", "dob", "sex", "surname", *CONTACT]  # aliases follow the names
     key = pd.util.hash_pandas_object(out[compare], index=False).to_numpy()
     owners = out["of"].to_numpy()
     own_key = pd.util.hash_pandas_object(base[compare].iloc[owners], index=False).to_numpy()

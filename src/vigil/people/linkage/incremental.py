@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import duckdb
+import numpy as np
 import pandas as pd
 from django.db import transaction
 from django.db.models import Q
@@ -27,6 +28,7 @@ from vigil.people.linkage import (
     frame,
     keys,
     model,
+    normalise,
     persons,
     pipeline,
     placeholders,
@@ -121,6 +123,13 @@ def candidate_query(key: LinkKey) -> Q:
             q |= Q(postcode=key.postcode, surname_sound=key.surname_sound)
         if key.forename_sound:
             q |= Q(postcode=key.postcode, forename_sound=key.forename_sound)
+        if key.forename_sound and key.surname_sound:  # across (blocking.CROSS)
+            q |= Q(postcode=key.postcode, surname_sound=key.forename_sound)
+            q |= Q(postcode=key.postcode, forename_sound=key.surname_sound)
+        if key.forename and key.surname:  # the two initials, in either order
+            a, b = key.forename[0], key.surname[0]
+            q |= Q(postcode=key.postcode, forename__startswith=a, surname__startswith=b)
+            q |= Q(postcode=key.postcode, forename__startswith=b, surname__startswith=a)
     return q
 
 
@@ -208,12 +217,14 @@ def _link_one(rid: int, trained, policy, change: LinkChange, as_of: datetime) ->
     apart = _ruled_apart(rid)
     blocked_persons = set(SourceRecord.objects.filter(id__in=apart)
                           .values_list("person_id", flat=True))
-    scores = pipeline.flag_evidence(scores, trained)
+    scores = _flag(scores, key, record, candidates, person_of, trained, policy)
     scores["order"] = [order_of[int(c)] for c in scores["candidate"]]
     scores = scores.sort_values(["match_probability", "order"], ascending=[False, True],
                                 kind="stable")
+    links = ((scores["match_probability"] >= policy.link_match_probability)
+             | scores["shared_phone"]).to_numpy()
     person_dobs = _dates_of_persons({person_of[int(c)] for c in scores.loc[
-        scores["match_probability"] >= policy.link_match_probability, "candidate"]})
+        links, "candidate"]})
     own_dob = record["date_of_birth"].isoformat() if record["date_of_birth"] else None
     labels = predict.level_labels(trained)
     gamma_cols = [c for c in scores.columns if c.startswith("gamma_")]
@@ -225,11 +236,13 @@ def _link_one(rid: int, trained, policy, change: LinkChange, as_of: datetime) ->
         target = person_of[cand]
         if prob < policy.link_review_probability or target in blocked_persons:
             continue
-        if (prob >= policy.link_match_probability and best is None and not row.demoted
+        if ((prob >= policy.link_match_probability or row.shared_phone) and best is None
+                and not row.demoted
                 and _dates_fit(own_dob, person_dobs.get(target, ()), near=bool(row.near))):
             best = (cand, target, prob)
             continue
-        if (best is not None and target == best[1]) or target in queued or row.contradicted:
+        if ((best is not None and target == best[1]) or target in queued or row.contradicted
+                or row.household):
             continue
         queued.add(target)  # one pair per person: its best-scoring record
         a, b = sorted((rid, cand))
@@ -249,6 +262,68 @@ def _link_one(rid: int, trained, policy, change: LinkChange, as_of: datetime) ->
         ReviewPair.objects.bulk_create(fresh)
         arrival.review_pairs = [(p.record_a_id, p.record_b_id) for p in fresh]
     return arrival
+
+
+def _flag(scores: pd.DataFrame, key: LinkKey, record: dict, candidates: list[dict],
+          person_of: dict, trained, policy) -> pd.DataFrame:
+    """The batch's evidence rules (pipeline.py) for one arrival against its candidates:
+    the pair's own flags, with two people of one household (a phone each and
+    different ones); a shared phone (policy link_shared_phones); the persons' checks,
+    made against the person each candidate belongs to (a link on a name alone is
+    neither made nor queued when the arrival's and the person's contact details
+    disagree; a link on a place alone is held back for review when they hold a phone
+    each and none in common). Households and contradicted pairs are not queued.
+    Not on arrival: namesakes (the batch leaves a name-only pair whose name a third
+    record holds out of the queue; an arrival queues it, as before) and sole names."""
+    own = _without_placeholders(key)
+    phone_of = {c["id"]: normalise.phone(c.get("phone") or "") or None for c in candidates}
+    mine = own.phone or None
+    cand_phones = [phone_of[int(c)] for c in scores["candidate"]]
+    two_phones = np.array([bool(mine and p and p != mine) for p in cand_phones], dtype=bool)
+    scores = pipeline.flag_evidence(scores, trained, two_phones=two_phones)
+    scores["shared_phone"] = policy.link_shared_phones & pipeline.shared_phone(
+        scores, trained, review_probability=policy.link_review_probability)
+    dob = pipeline.levels_of(scores, trained, "dob")
+    contact = pipeline.levels_of(scores, trained, "contact")
+    links = (((scores["match_probability"] >= policy.link_match_probability).to_numpy()
+              | scores["shared_phone"].to_numpy()) & ~scores["demoted"].to_numpy())
+    name_only = ((dob == "missing") & (contact == "missing")).to_numpy()
+    on_name = links & name_only
+    on_place = links & (contact.isin(pipeline.PLACE_ONLY) & ~dob.isin(pipeline.DOB_AGREES)
+                        ).to_numpy()
+    fields = ("phone", "address", "postcode")
+    if on_name.any() or on_place.any():
+        targets = {person_of[int(c)] for c in scores.loc[on_name | on_place, "candidate"]}
+        held = _details_of_persons({*targets, record["person_id"]}, fields)
+        mine_held = held.get(record["person_id"], {})
+        for col in fields:  # the arrival's own values (its person may hold more)
+            value = getattr(own, col)
+            if value:
+                mine_held.setdefault(col, set()).add(value)
+        against_name = np.zeros(len(scores), dtype=bool)
+        against_place = np.zeros(len(scores), dtype=bool)
+        for i, cand in enumerate(scores["candidate"].tolist()):
+            theirs = held.get(person_of[int(cand)], {})
+            if on_name[i]:
+                against_name[i] = pipeline.details_disagree(mine_held, theirs, fields)
+            if on_place[i]:
+                against_place[i] = pipeline.details_disagree(mine_held, theirs, ("phone",))
+        scores["demoted"] = scores["demoted"].to_numpy() | against_name | against_place
+        scores["contradicted"] = scores["contradicted"].to_numpy() | against_name
+    return scores
+
+
+def _details_of_persons(person_ids: set, fields) -> dict[int, dict[str, set]]:
+    """Person -> field -> every (normalised, non-placeholder) value their records hold."""
+    marks = placeholders.current()
+    out: dict[int, dict[str, set]] = {}
+    rows = LinkKey.objects.filter(record__person_id__in=person_ids).values_list(
+        "record__person_id", *fields)
+    for pid, *values in rows:
+        for col, value in zip(fields, values, strict=True):
+            if value and not placeholders.is_placeholder_key(col, value, marks):
+                out.setdefault(pid, {}).setdefault(col, set()).add(value)
+    return out
 
 
 def _prioritise(review: list[ReviewPair], own_person: int | None, person_of: dict,

@@ -56,7 +56,8 @@ def current() -> Placeholders:
 
 
 # Linkage-table column -> what clears it (derived columns follow their source).
-_DERIVED = {"forename": ("forename_sound", "forename_aliases"), "surname": ("surname_sound",),
+_DERIVED = {"forename": ("forename_sound", "forename_aliases"),
+            "surname": ("surname_sound", "surname_aliases"),
             "postcode": ("postcode_sector", "postcode_outward")}
 
 

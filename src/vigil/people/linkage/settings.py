@@ -26,13 +26,20 @@ def _level(sql: str, label: str) -> dict:
 JW_LOW = 0.79
 
 # Swapped order, allowing a typo in either name, or a worse one (or a short
-# form: "duffy bryan" / "brian duffy") when the other name agrees exactly.
+# form: "duffy bryan" / "brian duffy") when the other name agrees exactly, or a
+# nickname for the forename when the surname is at most a typo off ("abbott mandy"
+# / "amanda abbott", "rahman rick" / "eric ramhan": a record keyed the wrong way
+# round by someone who knew her as Mandy).
 SWAPPED = ("(jaro_winkler_similarity(forename_l, surname_r) >= 0.9 "
            "AND jaro_winkler_similarity(surname_l, forename_r) >= 0.9) "
            "OR (forename_l = surname_r "
            f"AND jaro_winkler_similarity(surname_l, forename_r) >= {JW_LOW}) "
            "OR (surname_l = forename_r "
-           f"AND jaro_winkler_similarity(forename_l, surname_r) >= {JW_LOW})")
+           f"AND jaro_winkler_similarity(forename_l, surname_r) >= {JW_LOW}) "
+           "OR (jaro_winkler_similarity(forename_l, surname_r) >= 0.9 "
+           "AND list_has_any(surname_aliases_l, forename_aliases_r)) "
+           "OR (jaro_winkler_similarity(surname_l, forename_r) >= 0.9 "
+           "AND list_has_any(forename_aliases_l, surname_aliases_r))")
 
 ELSE = {"sql_condition": "ELSE", "label_for_charts": "All other comparisons"}
 
