@@ -115,8 +115,8 @@ class ServeNoticeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["authorised_rank"].choices = [("", "Choose a rank")] + [
             (r, r.capitalize()) for r in ranks]
-        self.fields["neighbourhood"].choices = [("", "Same as the incident")] + [
-            (n.code, f"{n.name} ({n.parent.name})") for n in neighbourhoods]
+        # (code, label) pairs: queries.search_areas
+        self.fields["neighbourhood"].choices = [("", "Same as the incident"), *neighbourhoods]
 
     def clean(self):
         data = super().clean()

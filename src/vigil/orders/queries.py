@@ -209,7 +209,8 @@ class SearchRow:
     subject_postcode: str
     served_at: datetime | None
     made_on: date | None      # a court order made in court may have no service time
-    ends_on: date | None      # the last day in force when known (a notice: its hearing)
+    ends_on: date | None
+    hearing_at: datetime | None  # with ends_on: services.order_end, the last day in force
     protecting: list[str]
 
 
@@ -243,8 +244,7 @@ def search_rows(qs: QuerySet[ProtectiveOrder],
             lpa=names.get(lpa, ""),
             neighbourhood=names.get(hood, "") if hood else (crime_hood.get(crime) or ""),
             subject_forename=fn, subject_surname=sn, subject_postcode=postcode,
-            served_at=served, made_on=made,
-            ends_on=ends or (timezone.localtime(hearing).date() if hearing else None),
+            served_at=served, made_on=made, ends_on=ends, hearing_at=hearing,
             protecting=protecting.get(pk, [])))
     return out
 
@@ -291,13 +291,6 @@ def lpas_for(user) -> QuerySet[Area]:
     allowed = roles.area_ids(user)
     qs = Area.objects.filter(kind=Area.Kind.LPA).order_by("name")
     return qs if allowed is None else qs.filter(pk__in=sorted(allowed))
-
-
-def neighbourhoods_for(user) -> QuerySet[Area]:
-    allowed = roles.area_ids(user)
-    qs = Area.objects.filter(kind=Area.Kind.NEIGHBOURHOOD).select_related("parent")
-    qs = qs.order_by("parent__name", "name")
-    return qs if allowed is None else qs.filter(parent_id__in=sorted(allowed))
 
 
 # --- lists for the daily management meetings (per LPA) ---------------------------

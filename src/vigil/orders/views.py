@@ -36,6 +36,7 @@ from vigil.orders.models import (
     ProtectiveOrder,
 )
 from vigil.orders.rules import NOTIFIED_ORDERS
+from vigil.people.models import SourceRecord, record_by_reference
 
 PER_PAGE = 25
 ORDERS = roles.complete_task("civil_orders")
@@ -94,6 +95,21 @@ def _errors(form) -> dict[str, str]:
     return out
 
 
+def _saved(request, form, save, names: dict, done_message):
+    """Call the service; its refusal goes on the form's fields (None returned), else the
+    order's page with the service's result in words."""
+    try:
+        result = save()
+    except RecordInvalid as exc:
+        forms.show_problems(form, exc.problems, names)
+    except NotAllowed as exc:
+        form.add_error(None, str(exc).capitalize())
+    else:
+        messages.success(request, done_message(result))
+        return redirect("orders:detail", pk=getattr(result, "order_id", None) or result.pk)
+    return None
+
+
 def _action(request, pk, *, capability, form_class, template, title, save, names,
             done_message, initial=None, form_kwargs=None, intro=None):
     """One order action page: the form, the service's refusal on its fields, and back to
@@ -102,16 +118,11 @@ def _action(request, pk, *, capability, form_class, template, title, save, names
     form = form_class(request.POST or None, initial=initial(order) if initial else None,
                       **(form_kwargs(order) if form_kwargs else {}))
     if request.method == "POST" and form.is_valid():
-        try:
-            result = save(order, form.cleaned_data, request.user,
-                          audit.context_from_request(request))
-        except RecordInvalid as exc:
-            forms.show_problems(form, exc.problems, names)
-        except NotAllowed as exc:
-            form.add_error(None, str(exc).capitalize())
-        else:
-            messages.success(request, done_message(result))
-            return redirect("orders:detail", pk=getattr(result, "order_id", None) or result.pk)
+        done = _saved(request, form, lambda: save(order, form.cleaned_data, request.user,
+                                                  audit.context_from_request(request)),
+                      names, done_message)
+        if done:
+            return done
     return render(request, template, {"order": order, "form": form, "title": title,
                                       "errors": _errors(form), "intro": intro})
 
@@ -259,9 +270,9 @@ def _crime_parties(user, reference: str):
 @roles.requires(ORDERS)
 def serve(request):
     policy = policies.current()
-    neighbourhoods = queries.neighbourhoods_for(request.user)
+    areas = queries.search_areas(request.user)
     form = forms.ServeNoticeForm(request.POST or None, ranks=policy.police_ranks,
-                                 neighbourhoods=neighbourhoods)
+                                 neighbourhoods=areas.neighbourhoods)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         crime, suspect, victims = _crime_parties(request.user, d["crime"])
@@ -270,39 +281,29 @@ def serve(request):
         elif suspect is None:
             form.add_error("crime", f"Crime {crime.reference} has no suspect recorded")
         else:
-            hood = (Area.objects.filter(code=d["neighbourhood"], kind="neighbourhood").first()
-                    if d.get("neighbourhood") else None)
-            try:
-                order = services.serve_notice(
-                    actor=request.user, order_type=d["order_type"], subject=suspect,
-                    protected=victims, lpa=crime.lpa, crime=crime, served_at=d["served_at"],
-                    authorised_by=d["authorised_by"], authorised_rank=d["authorised_rank"],
-                    neighbourhood=hood, conditions=d["condition_list"],
-                    context=audit.context_from_request(request))
-            except RecordInvalid as exc:
-                forms.show_problems(form, exc.problems, {
-                    "served_at": "served_on", "subject": "crime", "protected": "crime"})
-            except NotAllowed as exc:
-                form.add_error(None, str(exc).capitalize())
-            else:
-                messages.success(request, f"{order.get_order_type_display()} served")
-                return redirect("orders:detail", pk=order.pk)
+            done = _saved(request, form, lambda: services.serve_notice(
+                actor=request.user, order_type=d["order_type"], subject=suspect,
+                protected=victims, lpa=crime.lpa, crime=crime, served_at=d["served_at"],
+                authorised_by=d["authorised_by"], authorised_rank=d["authorised_rank"],
+                neighbourhood=_neighbourhood(areas, d.get("neighbourhood")),
+                conditions=d["condition_list"], context=audit.context_from_request(request)),
+                {"served_at": "served_on", "subject": "crime", "protected": "crime"},
+                lambda order: f"{order.get_order_type_display()} served")
+            if done:
+                return done
     return render(request, "orders/serve.html", {"form": form, "errors": _errors(form)})
 
 
-def _record_of_reference(request, text: str):
-    """The source record a user typed by the force's reference ("CONNECT P0001234" or
-    "CONNECT:P0001234"), if its person is known in the user's area; a record outside it
-    is refused and audited."""
-    from vigil.people.models import SourceRecord
+def _neighbourhood(areas: queries.SearchAreas, code: str | None) -> Area | None:
+    pk = areas.ids.get((Area.Kind.NEIGHBOURHOOD, code)) if code else None
+    return Area.objects.get(pk=pk) if pk else None
 
-    system, _, number = text.strip().replace(":", " ", 1).partition(" ")
-    record = (SourceRecord.objects.filter(source_system__iexact=system.strip(),
-                                          source_id__iexact=number.strip()).first()
-              if system.strip() and number.strip() else None)
-    if record is None:
-        return None
-    if not queries.known_in_area(request.user, record):
+
+def _record_of_reference(request, text: str):
+    """The source record a user typed by the force's reference, if its person is known in
+    the user's area; a record outside it is refused and audited."""
+    record = record_by_reference(text)
+    if record is not None and not queries.known_in_area(request.user, record):
         audit.record(request.user, audit.DENIED, SourceRecord, record.pk,
                      context=audit.context_from_request(request),
                      detail={"capability": ORDERS, "reason": "out_of_area"})
@@ -353,22 +354,15 @@ def court_order(request):
         d = form.cleaned_data
         crime, subject, protected, lpa = _court_order_parties(request, form)
         if not form.errors:
-            hood = (Area.objects.filter(code=d["neighbourhood"], kind="neighbourhood").first()
-                    if d.get("neighbourhood") else None)
-            try:
-                order = services.record_court_order(
-                    actor=request.user, order_type=d["order_type"], subject=subject,
-                    protected=protected, lpa=lpa, made_on=d["made_on"], court=d["court"],
-                    ends_on=d.get("ends_on"), crime=crime, neighbourhood=hood,
-                    conditions=d["condition_list"],
-                    context=audit.context_from_request(request))
-            except RecordInvalid as exc:
-                forms.show_problems(form, exc.problems, {"subject": "subject"})
-            except NotAllowed as exc:
-                form.add_error(None, str(exc).capitalize())
-            else:
-                messages.success(request, f"{order.get_order_type_display()} recorded")
-                return redirect("orders:detail", pk=order.pk)
+            done = _saved(request, form, lambda: services.record_court_order(
+                actor=request.user, order_type=d["order_type"], subject=subject,
+                protected=protected, lpa=lpa, made_on=d["made_on"], court=d["court"],
+                ends_on=d.get("ends_on"), crime=crime,
+                neighbourhood=_neighbourhood(areas, d.get("neighbourhood")),
+                conditions=d["condition_list"], context=audit.context_from_request(request)),
+                {}, lambda order: f"{order.get_order_type_display()} recorded")
+            if done:
+                return done
     return render(request, "orders/court_order.html", {"form": form, "errors": _errors(form)})
 
 
@@ -383,14 +377,15 @@ def _cells(rows: list[queries.SearchRow]) -> list[list[str]]:
     made = made_in_vigil_among(ProtectiveOrder, rows)
     types = dict(OrderType.choices)
     statuses = dict(ProtectiveOrder.Status.choices)
+    ends = [services.order_end(r) for r in rows]
     return [[human_reference(r, made), types.get(r.order_type, r.order_type),
              statuses.get(r.status, r.status),
              r.lpa, r.neighbourhood, f"{r.subject_forename} {r.subject_surname.upper()}",
              r.subject_postcode, "; ".join(r.protecting),
              timezone.localtime(r.served_at).strftime("%d %b %Y %H:%M") if r.served_at
              else r.made_on.strftime("%d %b %Y") if r.made_on else "",
-             r.ends_on.strftime("%d %b %Y") if r.ends_on else "Until further order"]
-            for r in rows]
+             end.strftime("%d %b %Y") if end else "Until further order"]
+            for r, end in zip(rows, ends, strict=True)]
 
 
 ROW_KEYS = ("reference", "type", "status", "lpa", "neighbourhood", "perpetrator",

@@ -16,7 +16,14 @@ from django.views.decorators.http import require_POST
 from vigil.core import audit, roles
 from vigil.people.labels import person_labels
 from vigil.people.linkage import decisions
-from vigil.people.models import LinkChange, Person, RecordMove, ReviewPair, SourceRecord
+from vigil.people.models import (
+    LinkChange,
+    Person,
+    RecordMove,
+    ReviewPair,
+    SourceRecord,
+    record_by_reference,
+)
 from vigil.people.queries import persons_in_area, visible_persons, visible_review_pairs
 from vigil.people.search import SearchError, SearchQuery, search
 
@@ -112,18 +119,12 @@ def person_links(request, pk: int):
 
 
 def _person_of_reference(text: str) -> int:
-    """The person holding the source record a user typed ("CONNECT P0001234", or
-    "CONNECT:P0001234" as it is exported): users know records by the force's own
-    references, not by Vigil's numbers."""
-    system, _, number = text.strip().replace(":", " ", 1).partition(" ")
-    record = (SourceRecord.objects.filter(source_system__iexact=system,
-                                          source_id__iexact=number.strip())
-              .exclude(person=None).values_list("person_id", flat=True).first()
-              if system and number.strip() else None)
-    if record is None:
+    """The person holding the source record a user typed by the force's reference."""
+    record = record_by_reference(text)
+    if record is None or record.person_id is None:
         raise decisions.LinkageError(
             "give a source record of the other person, for example CONNECT P0001234")
-    return record
+    return record.person_id
 
 
 def _done(request, person_pk: int, message: str):

@@ -306,3 +306,13 @@ class ReviewPair(models.Model):
                                 name="reviewpair_queue"),
                    models.Index(fields=["status", "-priority", "-match_probability"],
                                 name="reviewpair_priority")]
+
+
+def record_by_reference(text: str) -> SourceRecord | None:
+    """The source record a user typed by the force's reference: "CONNECT P0001234", or
+    "CONNECT:P0001234" as it is exported (users know records by these, not Vigil's ids)."""
+    system, _, number = (text or "").strip().replace(":", " ", 1).partition(" ")
+    if not system.strip() or not number.strip():
+        return None
+    return SourceRecord.objects.filter(source_system__iexact=system.strip(),
+                                       source_id__iexact=number.strip()).first()
