@@ -31,3 +31,33 @@ def test_values_and_labels_are_escaped():
     html = str(select_options(_Form({"lpa": "X<"})["lpa"]))
     assert '<option value="X&lt;" selected>Tom &amp; Jerry&#x27;s &lt;b&gt;</option>' in html
     assert "<b>" not in html
+
+
+class _AreaForm(forms.Form):
+    lpa = forms.ChoiceField(required=False)
+
+    def __init__(self, *args, lpas=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lpa"].choices = [("", "All I may see"), *lpas]
+
+
+def test_each_list_of_choices_draws_its_own_options():
+    # The options are kept per list of choices: a user offered other areas (or an area
+    # renamed) never sees the options drawn for another list.
+    one = str(select_options(_AreaForm({"lpa": "BHM"}, lpas=[("BHM", "Birmingham")])["lpa"]))
+    two = str(select_options(_AreaForm({"lpa": "COV"}, lpas=[("COV", "Coventry"),
+                                                             ("BHM", "Brum")])["lpa"]))
+    again = str(select_options(_AreaForm({}, lpas=[("BHM", "Birmingham")])["lpa"]))
+    assert one.endswith('<option value="BHM" selected>Birmingham</option>')
+    assert two.endswith('<option value="COV" selected>Coventry</option>'
+                        '<option value="BHM">Brum</option>')
+    assert again == ('<option value="" selected>All I may see</option>'
+                     '<option value="BHM">Birmingham</option>')
+
+
+def test_lazy_labels_are_drawn_as_text():
+    from django.utils.functional import lazy
+
+    label = lazy(lambda: "Tom & Jerry", str)()
+    html = str(select_options(_AreaForm({}, lpas=[("T", label)])["lpa"]))
+    assert '<option value="T">Tom &amp; Jerry</option>' in html

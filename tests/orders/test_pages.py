@@ -101,6 +101,20 @@ def test_a_bad_date_is_named(world):
     assert "Enter a real date for &#x27;Ends on or before&#x27;" in r.content.decode()
 
 
+def test_each_row_names_its_protected_persons_in_the_order_recorded(world):
+    # Read with the page's rows (one subquery a row) on either database: several persons,
+    # a name in another alphabet, and an order protecting nobody yet.
+    nmo = world["nmo"]
+    for surname, forename in (("Zoë", "Łucja"), ("ng", "Ann-Marie")):
+        ProtectedPerson.objects.create(order=nmo, person=make_person(surname, forename))
+    c = _client(world["force"])
+    rows = {row["pk"]: row for row in c.get("/orders/search/").context["page"].rows}
+    assert rows[nmo.pk]["protecting"] == "Amy VICTIM; Łucja ZOË; Ann-Marie NG"
+    assert rows[world["cov"].pk]["protecting"] == ""
+    page = c.get("/orders/search/").content.decode()
+    assert "Amy VICTIM; Łucja ZOË; Ann-Marie NG" in page
+
+
 def test_the_download_is_audited_and_its_cells_cannot_run(world):
     r = _client(world["commander"]).get("/orders/search/?download=xlsx&status=")
     assert r.status_code == 200

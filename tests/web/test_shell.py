@@ -187,3 +187,20 @@ def test_a_page_offered_to_two_roles_is_listed_once(monkeypatch, make_user):
     labels = [i["label"] for i in context_processors.nav_for(make_user(role="lpa_commander"),
                                                              "/")]
     assert labels == ["Home", "Court orders"]
+
+
+def test_the_menu_follows_the_role_and_the_entries_whoever_asked_first(monkeypatch, make_user,
+                                                                        areas):
+    # The menu is worked out once per role: a second role, a changed list of entries and
+    # the current page still each give their own answer.
+    commander = make_user(role="lpa_commander", area=areas["BHM"])
+    encompass = make_user(role="encompass", area=areas["BHM"])
+    first = context_processors.nav_for(commander, "/orders/search/")
+    assert "Court orders" in [i["label"] for i in first]
+    assert [i["label"] for i in first if i["current"]] == ["Court orders"]
+    assert "Court orders" not in [i["label"] for i in context_processors.nav_for(encompass, "/")]
+    again = context_processors.nav_for(commander, "/")
+    assert [i["label"] for i in again if i["current"]] == ["Home"]
+    monkeypatch.setattr(context_processors, "NAV_ITEMS",
+                        [*context_processors.NAV_ITEMS, NavItem("Audit again", "audit-log")])
+    assert "Audit again" in [i["label"] for i in context_processors.nav_for(commander, "/")]

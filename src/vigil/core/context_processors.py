@@ -12,8 +12,9 @@ entry can be added before its view exists.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 from vigil.core import roles
 
@@ -54,20 +55,32 @@ def nav_for(user, path: str = "") -> list[dict]:
     """The entries this user may follow, with the current one marked."""
     if not getattr(user, "is_authenticated", False):
         return []
-    items = []
-    for item in NAV_ITEMS:
-        if item.capability is not None and not roles.can(user, item.capability):
+    entries = _entries(roles.capabilities(user), tuple(NAV_ITEMS), get_urlconf(),
+                       get_script_prefix())
+    return [{"label": label, "href": href, "description": description,
+             "current": path == href if href == "/" else path.startswith(href)}
+            for label, href, description in entries]
+
+
+@lru_cache(maxsize=64)
+def _entries(caps: frozenset[str], nav_items: tuple[NavItem, ...],
+             _urlconf, _prefix: str) -> tuple[tuple[str, str, str], ...]:
+    # Every page draws the menu: worked out once per set of capabilities (a role), not
+    # with a dozen reverse() calls a page. The key holds all the answer depends on: the
+    # entries (apps add theirs) and where reverse() points (the URLconf a test may
+    # swap in, the prefix the site is served under).
+    items: list[tuple[str, str, str]] = []
+    for item in nav_items:
+        if item.capability is not None and not roles.holds(caps, item.capability):
             continue
         try:
             href = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        if any(i["href"] == href for i in items):
+        if any(href == h for _, h, _ in items):
             continue  # one page offered to two roles by two entries: listed once
-        current = path == href if href == "/" else path.startswith(href)
-        items.append({"label": item.label, "href": href, "current": current,
-                      "description": item.description})
-    return items
+        items.append((item.label, href, item.description))
+    return tuple(items)
 
 
 def navigation(request):

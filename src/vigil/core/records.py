@@ -36,6 +36,8 @@ def made_in_vigil(model: type[models.Model], pks) -> dict[int, str]:
     """
     from vigil.core.models import AuditEvent
 
+    if not pks:  # most lists hold no record made in Vigil: no query to build
+        return {}
     rows = (AuditEvent.objects.filter(action=AuditEvent.Action.CREATE,
                                       object_type=model._meta.label_lower,
                                       object_id__in=[str(pk) for pk in pks])

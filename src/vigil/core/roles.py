@@ -132,7 +132,11 @@ def can(user, capability: str) -> bool:
 
     `view_queue:*` asks whether the user holds the capability for any team.
     """
-    caps = capabilities(user)
+    return holds(capabilities(user), capability)
+
+
+def holds(caps: frozenset[str], capability: str) -> bool:
+    """`can` for a set of capabilities."""
     if capability.endswith(":*"):
         prefix = capability[:-1]
         return any(c.startswith(prefix) for c in caps)

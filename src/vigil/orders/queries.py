@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Expression, Prefetch, Q, QuerySet, TextField
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,7 +22,7 @@ from vigil.orders.models import (
     ProtectedPerson,
     ProtectiveOrder,
 )
-from vigil.people.models import Person
+from vigil.people.models import Person, SourceRecord
 
 
 def visible_orders(user) -> QuerySet[ProtectiveOrder]:
@@ -214,6 +214,44 @@ class SearchRow:
     protecting: list[str]
 
 
+# Within the protected persons' names: between forename and surname, and between persons.
+_UNIT, _RECORD = "\x1f", "\x1e"
+
+
+class _ProtectedNames(Expression):
+    """Each order's protected persons as "forename<US>surname" joined by <RS>, in the
+    order they were recorded: read with the page's rows instead of a query of its own."""
+
+    output_field = TextField()
+
+    def _parts(self, compiler):
+        order = f"{compiler.quote_name_unless_alias(compiler.query.get_initial_alias())}.id"
+        quote = compiler.connection.ops.quote_name
+        return (quote(ProtectedPerson._meta.db_table), quote(SourceRecord._meta.db_table),
+                order)
+
+    def as_postgresql(self, compiler, connection):
+        pp, sr, order = self._parts(compiler)
+        return (f"(SELECT STRING_AGG(p.forename || chr(31) || p.surname, chr(30) "
+                f"ORDER BY pp.id) FROM {pp} pp JOIN {sr} p ON p.id = pp.person_id "
+                f"WHERE pp.order_id = {order})"), []
+
+    def as_sql(self, compiler, connection):  # SQLite: no ORDER BY in an aggregate before
+        pp, sr, order = self._parts(compiler)  # 3.44, so an ordered subquery (not flattened)
+        return (f"(SELECT GROUP_CONCAT(n, char(30)) FROM (SELECT p.forename || char(31) || "
+                f"p.surname AS n FROM {pp} pp JOIN {sr} p ON p.id = pp.person_id "
+                f"WHERE pp.order_id = {order} ORDER BY pp.id))"), []
+
+
+def _names(joined: str | None) -> list[str]:
+    out = []
+    for person in (joined or "").split(_RECORD):
+        if person:
+            fn, _, sn = person.partition(_UNIT)
+            out.append(f"{fn} {sn.upper()}".strip())
+    return out
+
+
 _ROW_FIELDS = ("pk", "source_system", "source_id", "order_type", "status", "lpa_id",
                "neighbourhood_id", "crime_id", "subject__forename", "subject__surname",
                "subject__postcode", "served_at", "made_on", "ends_on", "hearing_at")
@@ -227,7 +265,8 @@ def search_rows(qs: QuerySet[ProtectiveOrder],
     `area_names` (the search form's areas) or one query, and the crime's neighbourhood
     only for orders without their own. Each join costs the database more planning a
     search than executing it."""
-    rows = list(qs.values_list(*_ROW_FIELDS))
+    rows = list(qs.annotate(protecting=_ProtectedNames())
+                .values_list(*_ROW_FIELDS, "protecting"))
     names = dict(area_names or {})
     missing = {a for r in rows for a in (r[5], r[6]) if a is not None and a not in names}
     if missing:
@@ -235,17 +274,16 @@ def search_rows(qs: QuerySet[ProtectiveOrder],
     crimes = {r[7] for r in rows if r[6] is None and r[7] is not None}
     crime_hood = dict(Crime.objects.filter(pk__in=crimes).values_list(
         "pk", "incident__neighbourhood__name")) if crimes else {}
-    protecting = protected_names([r[0] for r in rows])
     out = []
     for (pk, system, sid, kind, status, lpa, hood, crime, fn, sn, postcode, served, made,
-         ends, hearing) in rows:
+         ends, hearing, protecting) in rows:
         out.append(SearchRow(
             pk=pk, source_system=system, source_id=sid, order_type=kind, status=status,
             lpa=names.get(lpa, ""),
             neighbourhood=names.get(hood, "") if hood else (crime_hood.get(crime) or ""),
             subject_forename=fn, subject_surname=sn, subject_postcode=postcode,
             served_at=served, made_on=made, ends_on=ends, hearing_at=hearing,
-            protecting=protecting.get(pk, [])))
+            protecting=_names(protecting)))
     return out
 
 
@@ -255,16 +293,6 @@ def where_lives(order: ProtectiveOrder):
         return order.neighbourhood
     incident = order.crime.incident if order.crime_id and order.crime else None
     return incident.neighbourhood if incident else None
-
-
-def protected_names(order_ids: list[int]) -> dict[int, list[str]]:
-    """order id -> the protected persons' names, in one query."""
-    out: dict[int, list[str]] = {}
-    for oid, fn, sn in (ProtectedPerson.objects.filter(order__in=order_ids)
-                        .order_by("pk").values_list("order_id", "person__forename",
-                                                    "person__surname")):
-        out.setdefault(oid, []).append(f"{fn} {sn.upper()}".strip())
-    return out
 
 
 def known_in_area(user, record) -> bool:

@@ -21,6 +21,7 @@ from vigil.core.calendar import notice_hearing_deadline
 from vigil.core.checks import RecordInvalid
 from vigil.core.exports import xlsx_workbook
 from vigil.core.models import Area
+from vigil.core.paging import page_of
 from vigil.core.record_links import record_page
 from vigil.core.records import (
     NotAllowed,
@@ -433,11 +434,13 @@ def search(request):
             audit.record(user, audit.EXPORT, ProtectiveOrder, "", context=context,
                          detail={**detail, "rows": len(rows), "format": "xlsx"})
             return _xlsx("court-orders", HEADINGS, _cells(rows))
-        # The count reads the orders table alone; then the page's 25 rows' cells.
-        page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+        # The page's 25 rows' cells; the count (the orders table alone) only when the
+        # page is full.
+        page, rows = page_of(qs, request.GET.get("page"), PER_PAGE,
+                             lambda part: queries.search_rows(part, areas.names))
         audit.record(user, audit.SEARCH, ProtectiveOrder, "", context=context,
                      detail={**detail, "page": page.number})
-        page.rows = _page_rows(queries.search_rows(page.object_list, areas.names))
+        page.rows = _page_rows(rows)
         query = urlencode({k: v for k, v in form.cleaned_data.items() if v})
     return render(request, "orders/search.html", {
         "form": form, "page": page, "query": query, "headings": HEADINGS,

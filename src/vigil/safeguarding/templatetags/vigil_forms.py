@@ -1,9 +1,11 @@
 """GOV.UK form rendering: which Design System component a Django field is drawn as."""
 
+from functools import lru_cache
+
 from django import forms, template
 from django.template import Context
 from django.template.base import render_value_in_context
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from vigil.core import wording
@@ -51,9 +53,20 @@ def select_options(bound_field) -> str:
     force's neighbourhoods) costs a template loop a millisecond or more per page."""
     value = bound_field.value()
     chosen = "" if value is None else str(value)
-    return format_html_join("", '<option value="{}"{}>{}</option>', (
-        (v, SELECTED if str(v) == chosen else "", label)
-        for v, label in bound_field.field.choices))
+    try:
+        options = _options(tuple((str(v), label) for v, label in bound_field.field.choices))
+    except TypeError:  # a label that cannot be a cache key (optgroups are not used)
+        options = _options.__wrapped__([(str(v), label) for v, label in bound_field.field.choices])
+    return mark_safe("".join(f"{start}{SELECTED if v == chosen else ''}{end}"
+                             for v, start, end in options))
+
+
+@lru_cache(maxsize=256)
+def _options(choices) -> tuple[tuple[str, str, str], ...]:
+    # Each option's escaped HTML around where " selected" goes, once per list of
+    # choices: the search page draws the same hundred options on every search.
+    return tuple((v, f'<option value="{conditional_escape(v)}"', f">{conditional_escape(label)}"
+                  "</option>") for v, label in choices)
 
 
 def _text(value) -> str:
