@@ -323,8 +323,9 @@ def test_a_phoneless_record_is_checked_with_its_own_persons_phone(maurice_has_a_
     without a phone or a date, at the address. Its link to Marc rests on the place
     and a forename that sounds alike; made without every link on a place alone, its
     person holds no phone and the check found nothing to compare. With Maurice's
-    same-named record at the place kept, it holds his phone: held back for review.
-    Where Maurice's other record holds no phone either, nothing says two people."""
+    same-named record at the place kept, it holds his phone: two people of one
+    household, neither linked nor queued. Where Maurice's other record holds no
+    phone either, nothing says two people."""
     marc = {**MARC, "date_of_birth": date(1988, 12, 20), "phone": "07476 870975"}
     maurice = {**MARC, "forename": "Maurice", "date_of_birth": None,
                "phone": "07819 343177" if maurice_has_a_phone else ""}
@@ -333,5 +334,8 @@ def test_a_phoneless_record_is_checked_with_its_own_persons_phone(maurice_has_a_
     pair = _pair(result, 1, 3)
     assert pair["match_probability"] >= 0.95  # the model alone would link
     assert bool(pair["demoted"]) is not linked
+    assert bool(pair["household"]) is not linked  # two people of one household
     assert (result.clusters[1] == result.clusters[3]) is linked
     assert result.clusters[2] == result.clusters[3]
+    band = review_band(result.pairs, result.clusters, Policy())
+    assert not ((band["unique_id_l"] == 1) & (band["unique_id_r"] == 3)).any()
