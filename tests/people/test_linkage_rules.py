@@ -310,3 +310,32 @@ def test_sole_slip(forenames, surnames, expected):
     name, named, count = pipeline._full_names(df)
     got = pipeline._sole_slip(df, [forenames], np.array([0]), np.array([1]), named, count)
     assert bool(got[0]) is expected
+
+
+MARC = dict(forename="Marc", surname="Oliver", sex="M", address="16 Day Street",
+            postcode="WV1 7TS")
+
+
+@pytest.mark.parametrize(("maurice_has_a_phone", "linked"), [(True, False), (False, True)])
+def test_a_phoneless_record_is_checked_with_its_own_persons_phone(maurice_has_a_phone,
+                                                                  linked):
+    """Marc and Maurice Oliver at one address, a phone each; a record of Maurice's
+    without a phone or a date, at the address. Its link to Marc rests on the place
+    and a forename that sounds alike; made without every link on a place alone, its
+    person holds no phone and the check found nothing to compare. With Maurice's
+    same-named record at the place kept, it holds his phone: two people of one
+    household, neither linked nor queued. Where Maurice's other record holds no
+    phone either, nothing says two people."""
+    marc = {**MARC, "date_of_birth": date(1988, 12, 20), "phone": "07476 870975"}
+    maurice = {**MARC, "forename": "Maurice", "date_of_birth": None,
+               "phone": "07819 343177" if maurice_has_a_phone else ""}
+    bare = {**MARC, "forename": "Maurice", "date_of_birth": None}
+    result = _link(marc, maurice, bare)
+    pair = _pair(result, 1, 3)
+    assert pair["match_probability"] >= 0.95  # the model alone would link
+    assert bool(pair["demoted"]) is not linked
+    assert bool(pair["household"]) is not linked  # two people of one household
+    assert (result.clusters[1] == result.clusters[3]) is linked
+    assert result.clusters[2] == result.clusters[3]
+    band = review_band(result.pairs, result.clusters, Policy())
+    assert not ((band["unique_id_l"] == 1) & (band["unique_id_r"] == 3)).any()

@@ -337,7 +337,13 @@ def _mark(df: pd.DataFrame, pairs: pd.DataFrame, trained: TrainedModel, *,
     - a link on a place alone (an address or postcode, no phone in common, no date
       of birth that agrees) is not made but queued when the two persons hold a phone
       each and none in common: a phone is one person's, an address a household's
-      (demoted).
+      (demoted). Such a link with different forenames is checked twice: against
+      persons made without every link on a place alone, and against persons made
+      with the same-named ones kept (a person's phoneless record at the place
+      joins the record holding their phone: two Olivers, Marc and Maurice, at one
+      address, each with a phone, one record of Maurice's without); caught only
+      the second way, it is a household (not queued). On three synthetic sets at
+      about 24,500 people: precision +0.0001 to +0.0003, recall unchanged.
     On the synthetic force at noise "high" (four sets, 4,857 to 25,002 people) the
     first took out 31 sole-name links, all between two people; the two took
     precision at 25,002 people from 0.9983 to 0.9991 for 0.0007 of recall."""
@@ -365,6 +371,21 @@ def _mark(df: pd.DataFrame, pairs: pd.DataFrame, trained: TrainedModel, *,
         without = pairs.assign(demoted=pairs["demoted"].to_numpy() | on_place)
         persons = _cluster(df, without, link_probability, same, different, dobs)
         against = persons_disagree(df, pairs, on_place, persons, fields=("phone",))
+        # Different forenames at one place are checked again, against persons made
+        # with the same-named links at that place kept: made without every link on
+        # a place alone, a person's record without a phone stays on its own, and
+        # the check finds no phone to compare ("maurice oliver", no phone, at the
+        # address of his own record with a phone, against "marc oliver" there).
+        # Caught only so, it is two people of one household at person level
+        # (second_person's reasoning): neither linked nor queued.
+        other = on_place & ~levels_of(pairs, trained, "forename").isin(
+            SAME_FORENAME).to_numpy()
+        if other.any():
+            without = pairs.assign(demoted=pairs["demoted"].to_numpy() | other)
+            persons = _cluster(df, without, link_probability, same, different, dobs)
+            second = persons_disagree(df, pairs, other, persons, fields=("phone",)) & ~against
+            pairs["household"] = pairs["household"].to_numpy() | second
+            against |= second
         pairs["demoted"] = pairs["demoted"].to_numpy() | against
     pairs["namesake"] = namesake(df, pairs, trained)
 
