@@ -4,6 +4,7 @@ LPA's daily email, over 10 years of orders at full scale (PostgreSQL).
   VIGIL_DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db> \\
     .venv/bin/python benchmarks/orders_speed.py [--orders 80000 --clients 20 --searches 50]
   ... --reuse      time again without loading (the database already holds the orders)
+  ... --in-process every client runs Django itself instead of calling the server
 
 Full scale: West Midlands Police serve about 850 DVPNs a year (7 % of some 12,000
 violent DA arrests, domain.md), most followed by a DVPO, and hold several thousand
@@ -12,16 +13,24 @@ non-molestation and restraining orders, SPOs and bail conditions at any time (se
 80,000 for ten years. Each order has a subject and one protected person (both source
 records with a postcode), an LPA and a neighbourhood; one in eight is live today.
 
-The search runs as C client *processes* (like C web workers, each its own database
-connection), each a closed loop of the full page (GET /orders/search/?...: scope,
+C clients, each a closed loop of the full page (GET /orders/search/?...: scope,
 filters, count, the page of 25, audit row, template): live orders of an LPA, of a
 neighbourhood, by the perpetrator's or the protected person's postcode, by type and
 expiry. Half the clients are force-wide LPA commanders, half scoped to one LPA.
+
+  (default)       as deployed: `vigil serve --production`'s gunicorn (2 x cores + 1
+                  workers of 4 threads, docs/deploy.md) on a port of its own, and C
+                  HTTP client processes, each signed in with a session of its own
+  --in-process    C processes each running Django itself (the test client), as C web
+                  workers of one thread: far more processes than the deployment runs
+                  on these cores, so each search costs more CPU (caches, switching)
+
 Prints median, p95 and max latency and throughput, and the CPU a search costs (the
-clients' Python and every PostgreSQL process's, read from /proc): the machine is shared,
-and that figure does not depend on what else runs. Target: p95 under 200 ms with 20
-clients. Then builds every LPA's daily email (daily.build, no sending) and prints the
-time. Target: under 10 s. Prints the load average with the figures: the machine is shared.
+server's or the clients' Python and every PostgreSQL process's, read from /proc): the
+machine is shared, and that figure does not depend much on what else runs. Target: p95
+under 200 ms with 20 clients. Then builds every LPA's daily email (daily.build, no
+sending) and prints the time. Target: under 10 s. Prints the load average with the
+figures: the machine is shared.
 """
 
 from __future__ import annotations
@@ -134,10 +143,8 @@ def _queries(rnd: random.Random, codes: list[str]) -> list[str]:
     ]
 
 
-def _client(i: int, searches: int, out, start) -> None:
-    _setup()
-    from django.test import Client
-
+def _user(i: int):
+    """Client i's user: even clients force-wide, odd ones scoped to one LPA."""
     from vigil.core.models import Area, User
 
     scoped = i % 2 == 1
@@ -146,11 +153,84 @@ def _client(i: int, searches: int, out, start) -> None:
         username=f"bench-cmd-{code if scoped else 'force'}",
         defaults={"role": "lpa_commander",
                   "area": Area.objects.get(code=code) if scoped else None})
+    return user, ([code] if scoped else list(LPAS))
+
+
+def _http_client(i: int, searches: int, port: int, cookie: str, codes: list[str], out,
+                 start) -> None:
+    """A browser's closed loop against the server, a connection a request: as through
+    the TLS proxy, whose pool of upstream connections hands each request to whichever
+    worker is free (one kept-alive connection a client would tie it to one worker)."""
+    import http.client
+
+    headers = {"Cookie": cookie, "Host": "127.0.0.1", "Connection": "close"}
+
+    def get(path: str) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        conn.request("GET", path, headers=headers)
+        r = conn.getresponse()
+        body = r.read()
+        conn.close()
+        assert r.status == 200 and b"Court-orders search" in body, (r.status, path)
+
+    rnd = random.Random(i)
+    get("/orders/search/")  # warm
+    start.wait()
+    times = []
+    for n in range(searches):
+        query = _queries(rnd, codes)[n % 6]
+        t = time.perf_counter()
+        get(f"/orders/search/?{query}")
+        times.append(time.perf_counter() - t)
+    out.put((times, 0.0))
+
+
+def _serve(port: int):
+    """The production server on `port`, as `vigil serve --production` starts it."""
+    import subprocess
+    import urllib.request
+
+    from vigil.core.commands import gunicorn_argv
+
+    env = {**os.environ, "VIGIL_OTP_ROLES": "none"}  # signed in without a second factor
+    proc = subprocess.Popen(gunicorn_argv(f"127.0.0.1:{port}", 0, 4), env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+            return proc
+        except OSError:
+            time.sleep(0.5)
+    proc.kill()
+    raise SystemExit("the server did not start")
+
+
+def _tree_cpu(root: int) -> float:
+    """CPU seconds used so far by a process and its children (Linux /proc)."""
+    total = 0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(")") + 2:].split()
+        if int(pid) == root or int(fields[1]) == root:  # fields[1]: the parent's pid
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _client(i: int, searches: int, out, start) -> None:
+    _setup()
+    from django.test import Client
+
+    user, codes = _user(i)
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
     rnd = random.Random(i)
     times = []
-    codes = [code] if scoped else list(LPAS)
     client.get("/orders/search/")  # warm
     start.wait()  # every client set up: measure the searches, not 20 Django start-ups
     cpu = time.process_time()
@@ -186,10 +266,17 @@ def main(argv=None) -> int:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--searches", type=int, default=50, help="per client (50)")
     parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--in-process", action="store_true",
+                        help="each client runs Django itself (no server)")
+    parser.add_argument("--port", type=int, default=8197, help="the server's port (8197)")
     args = parser.parse_args(argv)
     if not os.environ.get("VIGIL_DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("set VIGIL_DATABASE_URL to a PostgreSQL database (its orders and "
                          "people are emptied)")
+    import secrets
+
+    # One signing key for this process (which signs the clients in) and the server.
+    os.environ.setdefault("VIGIL_SECRET_KEY", secrets.token_urlsafe(50))
     _setup()
     from django.core.management import call_command
 
@@ -205,26 +292,48 @@ def main(argv=None) -> int:
     print(f"{ProtectiveOrder.objects.count():,} orders, "
           f"{ProtectiveOrder.objects.filter(status='live').count():,} live")
 
-    load_before = os.getloadavg()
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
     start = ctx.Barrier(args.clients + 1)
-    procs = [ctx.Process(target=_client, args=(i, args.searches, queue, start))
-             for i in range(args.clients)]
+    server = None
+    if args.in_process:
+        procs = [ctx.Process(target=_client, args=(i, args.searches, queue, start))
+                 for i in range(args.clients)]
+        how = "each client running Django"
+    else:
+        from django.test import Client
+
+        server = _serve(args.port)
+        procs = []
+        for i in range(args.clients):
+            user, codes = _user(i)
+            signed_in = Client()
+            signed_in.force_login(user)  # a session of its own, as a browser's sign-in
+            cookie = f"sessionid={signed_in.cookies['sessionid'].value}"
+            procs.append(ctx.Process(target=_http_client, args=(
+                i, args.searches, args.port, cookie, codes, queue, start)))
+        how = "gunicorn as deployed, HTTP clients"
+        connections.close_all()
+    load_before = os.getloadavg()
     for p in procs:
         p.start()
     start.wait()
     t0, pg0 = time.perf_counter(), _postgres_cpu()
+    server0 = _tree_cpu(server.pid) if server else 0.0
     results = [queue.get() for _ in procs]
     wall = time.perf_counter() - t0
     pg = _postgres_cpu() - pg0 if pg0 is not None else None
     times = [t for ts, _ in results for t in ts]
-    python_cpu = sum(c for _, c in results)
+    python_cpu = (_tree_cpu(server.pid) - server0 if server
+                  else sum(c for _, c in results))
     for p in procs:
         p.join()
+    if server:
+        server.terminate()
+        server.wait(timeout=60)
     times.sort()
     p95 = times[int(0.95 * (len(times) - 1))]
-    print(f"court-orders search, {args.clients} clients x {args.searches}: "
+    print(f"court-orders search ({how}), {args.clients} clients x {args.searches}: "
           f"median {statistics.median(times) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
           f"max {times[-1] * 1000:.0f} ms, {len(times) / wall:.1f} searches/s "
           f"(target p95 < 200 ms)")
@@ -232,7 +341,8 @@ def main(argv=None) -> int:
         # The machine's cost of a search, whatever else runs beside it: what the clients'
         # Python and PostgreSQL spent, and the most searches a second the cores allow.
         per = (python_cpu + pg) / len(times)
-        print(f"CPU a search: Python {python_cpu / len(times) * 1000:.1f} ms + PostgreSQL "
+        print(f"CPU a search: Python ({'server' if server else 'clients'}) "
+              f"{python_cpu / len(times) * 1000:.1f} ms + PostgreSQL "
               f"{pg / len(times) * 1000:.1f} ms = {per * 1000:.1f} ms; at most "
               f"{os.cpu_count() / per:.0f} searches/s on {os.cpu_count()} cores")
 
