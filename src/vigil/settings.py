@@ -131,7 +131,9 @@ AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses a locked-out name or address before the password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, the user read with their area (sessions made before it
+    # named ModelBackend: those users sign in again once).
+    "vigil.core.auth.ModelBackendWithArea",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
