@@ -19,8 +19,9 @@ neighbourhood, by the perpetrator's or the protected person's postcode, by type 
 expiry. Half the clients are force-wide LPA commanders, half scoped to one LPA.
 
   (default)       as deployed: `vigil serve --production`'s gunicorn (2 x cores + 1
-                  workers of 4 threads, docs/deploy.md) on a port of its own, and C
-                  HTTP client processes, each signed in with a session of its own
+                  sync workers, docs/deploy.md) on a port of its own, and C HTTP
+                  client processes, each signed in with a session of its own
+  --workers N --threads T   the server set up otherwise (T > 1: threaded workers)
   --in-process    C processes each running Django itself (the test client), as C web
                   workers of one thread: far more processes than the deployment runs
                   on these cores, so each search costs more CPU (caches, switching)
@@ -185,7 +186,7 @@ def _http_client(i: int, searches: int, port: int, cookie: str, codes: list[str]
     out.put((times, 0.0))
 
 
-def _serve(port: int):
+def _serve(port: int, workers: int, threads: int):
     """The production server on `port`, as `vigil serve --production` starts it."""
     import subprocess
     import urllib.request
@@ -193,7 +194,7 @@ def _serve(port: int):
     from vigil.core.commands import gunicorn_argv
 
     env = {**os.environ, "VIGIL_OTP_ROLES": "none"}  # signed in without a second factor
-    proc = subprocess.Popen(gunicorn_argv(f"127.0.0.1:{port}", 0, 4), env=env,
+    proc = subprocess.Popen(gunicorn_argv(f"127.0.0.1:{port}", workers, threads), env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(120):
         try:
@@ -269,6 +270,10 @@ def main(argv=None) -> int:
     parser.add_argument("--in-process", action="store_true",
                         help="each client runs Django itself (no server)")
     parser.add_argument("--port", type=int, default=8197, help="the server's port (8197)")
+    parser.add_argument("--workers", type=int, default=0,
+                        help="the server's workers (vigil serve's default: 2 x cores + 1)")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads a worker (vigil serve's default, 1: sync workers)")
     args = parser.parse_args(argv)
     if not os.environ.get("VIGIL_DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("set VIGIL_DATABASE_URL to a PostgreSQL database (its orders and "
@@ -303,7 +308,7 @@ def main(argv=None) -> int:
     else:
         from django.test import Client
 
-        server = _serve(args.port)
+        server = _serve(args.port, args.workers, args.threads)
         procs = []
         for i in range(args.clients):
             user, codes = _user(i)
@@ -312,7 +317,8 @@ def main(argv=None) -> int:
             cookie = f"sessionid={signed_in.cookies['sessionid'].value}"
             procs.append(ctx.Process(target=_http_client, args=(
                 i, args.searches, args.port, cookie, codes, queue, start)))
-        how = "gunicorn as deployed, HTTP clients"
+        how = (f"gunicorn, {args.workers or 'default'} workers of {args.threads} "
+               f"thread{'s' * (args.threads > 1)}, HTTP clients")
         connections.close_all()
     load_before = os.getloadavg()
     for p in procs:

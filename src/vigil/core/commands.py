@@ -21,7 +21,8 @@ def register(sub) -> None:
                    help="gunicorn with several workers, behind a TLS proxy (docs/deploy.md)")
     p.add_argument("--workers", type=int, default=0,
                    help="gunicorn worker processes (default: 2 x cores + 1)")
-    p.add_argument("--threads", type=int, default=4, help="threads per worker (4)")
+    p.add_argument("--threads", type=int, default=1,
+                   help="threads per worker (1: sync workers; more: threaded workers)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("worker", help="run background and scheduled jobs (django-q2 cluster)")
@@ -78,16 +79,29 @@ KEEP_ALIVE_SECONDS = 75
 
 
 def gunicorn_argv(addr: str, workers: int, threads: int) -> list[str]:
+    """gunicorn's command line: by default (one thread) sync workers.
+
+    A search or a page is CPU work of some milliseconds; a sync worker takes a
+    connection only when it is free, so requests wait in one queue for the first free
+    worker. A threaded worker takes connections whether or not a thread is free, and a
+    request may wait behind three others sharing its worker's interpreter lock while
+    another worker idles: with 20 clients on 2 cores the p95 was 1.4-1.9 times that of
+    sync workers (docs/deploy.md). The proxy buffers slow clients, as sync workers need.
+    """
     workers = workers or 2 * (os.cpu_count() or 1) + 1
+    if threads > 1:
+        how = ["--worker-class", "gthread", "--threads", str(threads),
+               "--keep-alive", str(KEEP_ALIVE_SECONDS)]
+    else:  # sync workers close each connection, so no keep-alive race with the proxy
+        how = ["--worker-class", "sync"]
     return [sys.executable, "-m", "gunicorn", "vigil.wsgi:application",
-            "--bind", addr, "--workers", str(workers), "--threads", str(threads),
-            "--worker-class", "gthread", "--timeout", "60", "--graceful-timeout", "30",
-            "--keep-alive", str(KEEP_ALIVE_SECONDS),
+            "--bind", addr, "--workers", str(workers), *how,
+            "--timeout", "60", "--graceful-timeout", "30",
             "--max-requests", "2000", "--max-requests-jitter", "200",
             "--access-logfile", "-", "--forwarded-allow-ips", "127.0.0.1,::1"]
 
 
-def serve_production(addr: str, workers: int = 0, threads: int = 4) -> None:
+def serve_production(addr: str, workers: int = 0, threads: int = 1) -> None:
     """gunicorn in front of vigil.wsgi; replaces this process."""
     from django.conf import settings
 
