@@ -70,3 +70,17 @@ def test_swapped_names_weigh_as_much_as_names_in_order():
         "candidate")["match_weight"]
     assert w[3] == pytest.approx(w[2])
     assert w[3] > w[4] + 20
+
+
+def test_levels_no_training_pair_reached_are_kept_with_the_figures_not_printed(caplog):
+    # A small, clean force: some comparison levels (a one-letter slip, a phone typo)
+    # meet no pair, and Splink warned of each on the terminal.
+    records, _ = testdata.generate(120, "low", seed=5)
+    figures: dict = {}
+    with caplog.at_level("WARNING"):
+        model.train(frame.build(records), figures=figures)
+    assert not [r for r in caplog.records if "not observed" in r.getMessage()]
+    unseen = figures["levels_not_observed"]
+    assert unseen and unseen == sorted(set(unseen))
+    compared = {"forename", "surname", "dob", "sex", "contact"}
+    assert all(x.split(": ")[0] in compared and x.endswith(("(m)", "(u)")) for x in unseen)

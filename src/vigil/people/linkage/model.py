@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -84,20 +86,49 @@ def train(df: pd.DataFrame | list[pd.DataFrame], *, seed: int = 42, max_pairs: f
         raise ValueError(f"too few records to train a linkage model ({n}; need 50+)")
     linker = new_linker(df, link_settings.settings(link_type=link_type, identifier=identifier),
                         threads=threads, memory_limit=memory_limit)
-    linker.training.estimate_probability_two_random_records_match(
-        link_settings.deterministic_rules(identifier=identifier), recall=0.7)
-    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
-    for rule in link_settings.training_blocking_rules():
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            rule, estimate_without_term_frequencies=True)
+    with _untrained_levels() as unseen:
+        linker.training.estimate_probability_two_random_records_match(
+            link_settings.deterministic_rules(identifier=identifier), recall=0.7)
+        linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
+        for rule in link_settings.training_blocking_rules():
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True)
     model_settings = _rounded(_swap_levels_count_once(linker.misc.save_model_to_json()))
     model_settings.pop("linker_uid", None)  # random per linker: not part of the model
     found = _expected_match_rate(df, model_settings, threads=threads,
                                  memory_limit=memory_limit)
     model_settings["probability_two_random_records_match"] = _sig(found["prior"])
     if figures is not None:
-        figures.update(found, records=n, trained_on_threads=threads or 0)
+        figures.update(found, records=n, trained_on_threads=threads or 0,
+                       levels_not_observed=sorted(unseen))
     return model_settings
+
+
+_UNSEEN = re.compile(r"Level (.+) on comparison (\S+) not observed in dataset, "
+                     r"unable to train (m|u) value")
+
+
+@contextmanager
+def _untrained_levels():
+    """Collect Splink's warnings that a comparison level met no pair in a training
+    pass (its value stays as set), instead of printing them: on a small force the
+    import printed some thirty such lines. They are kept, once each, with the model
+    version's training figures ("comparison: level (m)")."""
+    unseen: set[str] = set()
+
+    def keep(record: logging.LogRecord) -> bool:
+        if match := _UNSEEN.search(record.getMessage()):
+            level, comparison, which = match.groups()
+            unseen.add(f"{comparison}: {level} ({which})")
+            return False
+        return True
+
+    em_log = logging.getLogger("splink.internals.expectation_maximisation")
+    em_log.addFilter(keep)
+    try:
+        yield unseen
+    finally:
+        em_log.removeFilter(keep)
 
 
 def _sig(x: float, digits: int = 9) -> float:
