@@ -52,6 +52,17 @@ def no_refusals_from_earlier_tests():
     audit._pending.rows = []
 
 
+@pytest.fixture(autouse=True)
+def no_areas_kept_from_earlier_tests():
+    """The search form's areas kept by a web worker (orders.queries.search_areas) belong
+    to their own test: a rolled-back test's areas send no signal to drop them."""
+    from vigil.orders import queries
+
+    queries.forget_search_areas()
+    yield
+    queries.forget_search_areas()
+
+
 class ReceivedMail(list):
     """What the test SMTP server received: (recipients, raw bytes) pairs.
 

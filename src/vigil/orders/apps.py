@@ -11,6 +11,14 @@ class OrdersConfig(AppConfig):
         from vigil.safeguarding.api import register_rules
 
         register_rules(*rules.RULES)
+        # The search form's areas, kept a minute per worker, are dropped when one changes.
+        from django.db.models.signals import post_delete, post_save
+
+        from vigil.core.models import Area
+        from vigil.orders.queries import forget_search_areas
+
+        post_save.connect(forget_search_areas, sender=Area, dispatch_uid="orders-areas")
+        post_delete.connect(forget_search_areas, sender=Area, dispatch_uid="orders-areas-del")
         # The forms that complete this team's tasks (safeguarding.task_forms.TASK_RECORDS).
         from vigil.orders import forms
         from vigil.safeguarding.task_forms import register_task_form

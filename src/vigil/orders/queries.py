@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -126,29 +127,55 @@ def _area_id(code: str, kind: str) -> int | None:
     return Area.objects.filter(code=code, kind=kind).values_list("pk", flat=True).first()
 
 
-@dataclass
+@dataclass(frozen=True)
 class SearchAreas:
-    """The search form's area choices, from one query of plain rows."""
-    lpas: list[tuple[str, str]]           # (code, name)
-    neighbourhoods: list[tuple[str, str]]  # (code, "name (LPA)")
-    ids: dict[tuple[str, str], int]       # (kind, code) -> id
-    names: dict[int, str]                 # id -> name
+    """The search form's area choices, from one query of plain rows (shared between
+    requests: not to be changed)."""
+    lpas: tuple[tuple[str, str], ...]           # (code, name)
+    neighbourhoods: tuple[tuple[str, str], ...]  # (code, "name (LPA)")
+    ids: dict[tuple[str, str], int]             # (kind, code) -> id
+    names: dict[int, str]                       # id -> name
+
+
+# The areas are reference data read by every search, serve and court-order page (about a
+# tenth of a search's CPU): each web worker keeps them a minute per scope, so a new or
+# renamed area shows within a minute in other workers, at once in the one that saved it.
+AREAS_TTL = 60.0
+_areas_kept: dict[tuple[int, ...] | None, tuple[float, SearchAreas]] = {}
+
+
+def forget_search_areas(**_kwargs) -> None:
+    """Drop the kept areas (connected to Area's post_save and post_delete)."""
+    _areas_kept.clear()
 
 
 def search_areas(user) -> SearchAreas:
-    """The LPAs and neighbourhoods the user may search, in one query."""
+    """The LPAs and neighbourhoods the user may search, in one query (or none: kept by
+    the user's scope, worked out afresh each request)."""
     allowed = roles.area_ids(user)
+    scope = None if allowed is None else tuple(sorted(allowed))
+    now = time.monotonic()
+    kept = _areas_kept.get(scope)
+    if kept is not None and now - kept[0] < AREAS_TTL:
+        return kept[1]
+    areas = _read_search_areas(scope)
+    if len(_areas_kept) >= 64:  # scopes are few (the LPAs); bound it anyway
+        _areas_kept.clear()
+    _areas_kept[scope] = (now, areas)
+    return areas
+
+
+def _read_search_areas(scope: tuple[int, ...] | None) -> SearchAreas:
     qs = Area.objects.filter(kind__in=(Area.Kind.LPA, Area.Kind.NEIGHBOURHOOD))
-    if allowed is not None:
-        ids = sorted(allowed)
-        qs = qs.filter(Q(kind=Area.Kind.LPA, pk__in=ids)
-                       | Q(kind=Area.Kind.NEIGHBOURHOOD, parent_id__in=ids))
+    if scope is not None:
+        qs = qs.filter(Q(kind=Area.Kind.LPA, pk__in=scope)
+                       | Q(kind=Area.Kind.NEIGHBOURHOOD, parent_id__in=scope))
     rows = list(qs.values_list("pk", "kind", "code", "name", "parent__name"))
     lpas = sorted((r for r in rows if r[1] == Area.Kind.LPA), key=lambda r: r[3])
     hoods = sorted((r for r in rows if r[1] == Area.Kind.NEIGHBOURHOOD),
                    key=lambda r: (r[4] or "", r[3]))
-    return SearchAreas(lpas=[(r[2], r[3]) for r in lpas],
-                       neighbourhoods=[(r[2], f"{r[3]} ({r[4]})") for r in hoods],
+    return SearchAreas(lpas=tuple((r[2], r[3]) for r in lpas),
+                       neighbourhoods=tuple((r[2], f"{r[3]} ({r[4]})") for r in hoods),
                        ids={(r[1], r[2]): r[0] for r in rows},
                        names={r[0]: r[3] for r in rows})
 
